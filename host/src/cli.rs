@@ -1,0 +1,342 @@
+//! The `connector-host` command line: a thin layer over the library.
+//!
+//! Output is JSON on stdout; every failure is exactly one JSON object
+//! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
+
+use crate::config::{ConnectionConfig, Limits, DEFAULT_BASE_URL};
+use crate::connector::Connector;
+use crate::engine::{LoadOptions, Runtime};
+use crate::error::{HostError, HostResult};
+use crate::triggers::{run_poll, StateFile};
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Runs a connector WebAssembly component (by default the Wrike connector) in a sandbox.
+#[derive(Debug, Parser)]
+#[command(name = "connector-host", version, about)]
+pub struct Cli {
+    /// The component to run. Default: $CONNECTOR_COMPONENT, else the Wrike component built by `make build`.
+    #[arg(long, global = true, env = "CONNECTOR_COMPONENT", value_name = "PATH")]
+    pub component: Option<PathBuf>,
+
+    /// The API base URL the plugin may reach (and nothing else).
+    #[arg(long, global = true, env = "CONNECTOR_BASE_URL", default_value = DEFAULT_BASE_URL, value_name = "URL")]
+    pub base_url: String,
+
+    /// Scopes the token was granted, comma-separated; when given, actions needing other scopes
+    /// are refused before any request is sent.
+    #[arg(
+        long,
+        global = true,
+        env = "CONNECTOR_GRANTED_SCOPES",
+        value_delimiter = ',',
+        value_name = "SCOPES"
+    )]
+    pub granted_scopes: Option<Vec<String>>,
+
+    /// Let host names resolve to loopback, private or link-local addresses (DNS-rebinding guard off).
+    /// An address given literally in --base-url is always allowed.
+    #[arg(long, global = true, env = "CONNECTOR_ALLOW_PRIVATE_ADDRESSES")]
+    pub allow_private_addresses: bool,
+
+    /// Sandbox limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    /// Directory for compiled components. Default: $CONNECTOR_CACHE_DIR, else the user cache dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile the component afresh instead of using the on-disk cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Sandbox limits; each defaults to [`Limits::default`].
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// CPU budget per call, in milliseconds [default: 10000].
+    #[arg(long, global = true, value_name = "MS")]
+    pub cpu_budget_ms: Option<u64>,
+    /// Wall-clock timeout per call, in milliseconds [default: 60000].
+    #[arg(long, global = true, value_name = "MS")]
+    pub wall_timeout_ms: Option<u64>,
+    /// Memory cap per instance, in MiB [default: 256].
+    #[arg(long, global = true, value_name = "MIB")]
+    pub memory_limit_mb: Option<u64>,
+    /// Cap on one HTTP response body, in bytes [default: 67108864].
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_response_bytes: Option<u64>,
+    /// Cap on one HTTP response's headers, in bytes [default: 131072].
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_response_header_bytes: Option<u64>,
+}
+
+impl LimitArgs {
+    fn apply(&self, mut limits: Limits) -> Limits {
+        if let Some(v) = self.cpu_budget_ms {
+            limits.cpu_budget_ms = v;
+        }
+        if let Some(v) = self.wall_timeout_ms {
+            limits.wall_timeout_ms = v;
+        }
+        if let Some(v) = self.memory_limit_mb {
+            limits.memory_bytes = v.saturating_mul(1024 * 1024);
+        }
+        if let Some(v) = self.max_response_bytes {
+            limits.response_body_bytes = v;
+        }
+        if let Some(v) = self.max_response_header_bytes {
+            limits.response_header_bytes = v;
+        }
+        limits
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the connector's descriptor (auth config, actions, triggers, pick lists) as JSON.
+    Describe,
+    /// Run an action and print its output JSON.
+    Call {
+        /// The action's name, e.g. `create_task`.
+        action: String,
+        /// The input: JSON text, `@file` to read a file, or `-` to read stdin.
+        #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
+        input: String,
+    },
+    /// Poll a trigger: print each new event as one JSON line and save the cursor in FILE.
+    Poll {
+        /// The trigger's name, e.g. `new_or_updated_task`.
+        trigger: String,
+        /// The trigger's input: JSON text, `@file` or `-`.
+        #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
+        input: String,
+        /// The state file holding the cursor and delivered keys (created when missing).
+        #[arg(long, value_name = "FILE")]
+        state: PathBuf,
+    },
+    /// Test the connection: print the authenticated user.
+    Test,
+    /// Print the choices of a pick list as JSON.
+    Pick {
+        /// The pick list's name, e.g. `folders`.
+        name: String,
+        /// The pick list's parameters: JSON text, `@file` or `-`.
+        #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
+        params: String,
+    },
+}
+
+/// Entry point: parses arguments, runs the command, prints the result or the error, and returns
+/// the process exit code.
+pub fn main() -> i32 {
+    init_tracing();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            if matches!(
+                e.kind(),
+                K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand {
+                    2
+                } else {
+                    0
+                };
+            }
+            let message = e.render().to_string();
+            let first = message
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            let field = e
+                .get(clap::error::ContextKind::InvalidArg)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "arguments".into());
+            return report(
+                &HostError::invalid_input(field, first.to_string())
+                    .with_hint("see `connector-host --help`"),
+            );
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return report(&HostError::internal(format!(
+                "cannot start the async runtime: {e}"
+            )))
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => 0,
+        Err(e) => report(&e),
+    }
+}
+
+fn init_tracing() {
+    // Quiet unless asked: stderr is reserved for the one JSON error object.
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}
+
+fn report(error: &HostError) -> i32 {
+    let mut error = error.clone();
+    if let Ok(token) = std::env::var("CONNECTOR_TOKEN") {
+        error = error.redact(&token);
+    }
+    eprintln!("{}", error.to_json());
+    error.exit_code()
+}
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> HostResult<()> {
+    let connector = build_connector(&cli)?;
+    let stdout = std::io::stdout();
+    match &cli.command {
+        Command::Describe => {
+            print_json(&serde_json::to_value(&*connector.describe().await?).unwrap_or_default())
+        }
+        Command::Test => print_json(&connector.test_connection().await?),
+        Command::Call { action, input } => {
+            let input = read_json_arg("input", input)?;
+            print_json(&connector.execute(action, &input).await?)
+        }
+        Command::Pick { name, params } => {
+            let params = read_json_arg("params", params)?;
+            let options = connector.pick_list(name, &params).await?;
+            print_json(&serde_json::to_value(options).unwrap_or_default())
+        }
+        Command::Poll {
+            trigger,
+            input,
+            state,
+        } => {
+            let input = read_json_arg("input", input)?;
+            let mut state = StateFile::open(state, trigger)?;
+            let summary = run_poll(&connector, trigger, &input, &mut state, |event| {
+                let mut out = stdout.lock();
+                serde_json::to_writer(&mut out, &event.payload)?;
+                out.write_all(b"\n")?;
+                out.flush()
+            })
+            .await?;
+            tracing::info!(
+                delivered = summary.delivered,
+                batches = summary.batches,
+                "poll finished"
+            );
+            Ok(())
+        }
+    }
+}
+
+fn build_connector(cli: &Cli) -> HostResult<Connector> {
+    let limits = cli.limits.apply(Limits::default());
+    let mut connection = ConnectionConfig::new(&cli.base_url)?;
+    connection.allow_private_addresses = cli.allow_private_addresses;
+    connection.granted_scopes = cli.granted_scopes.clone().map(|s| {
+        s.into_iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    });
+    if let Ok(token) = std::env::var("CONNECTOR_TOKEN") {
+        if !token.trim().is_empty() {
+            connection = connection.with_token(token.trim());
+        }
+    }
+    let component = match &cli.component {
+        Some(path) => path.clone(),
+        None => default_component_path().ok_or_else(|| {
+            HostError::invalid_input(
+                "component",
+                "no component given and none found next to connector-host",
+            )
+            .with_hint("run `make build`, or pass --component <PATH> (or set CONNECTOR_COMPONENT)")
+        })?,
+    };
+    let cache_dir = if cli.no_cache {
+        None
+    } else {
+        cli.cache_dir
+            .clone()
+            .or_else(LoadOptions::default_cache_dir)
+    };
+    let runtime = Runtime::load(&component, &LoadOptions { cache_dir })?;
+    Connector::new(Arc::new(runtime), connection, limits)
+}
+
+/// File name of the Wrike component as cargo builds it.
+pub const COMPONENT_FILE: &str = "wrike_connector.wasm";
+
+/// Where `make build` leaves the Wrike component, relative to this executable
+/// (`target/{debug,release}/connector-host` → `target/wasm32-wasip2/release/`), then relative
+/// to the source tree this binary was built from.
+pub fn default_component_path() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join(COMPONENT_FILE));
+            // target/debug/deps/… (tests) and target/debug/… (binaries).
+            for up in [dir.parent(), dir.parent().and_then(Path::parent)]
+                .into_iter()
+                .flatten()
+            {
+                candidates.push(up.join("wasm32-wasip2/release").join(COMPONENT_FILE));
+            }
+        }
+    }
+    candidates.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/wasm32-wasip2/release")
+            .join(COMPONENT_FILE),
+    );
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+/// Reads a JSON argument given as text, `@file` or `-` (stdin).
+pub fn read_json_arg(name: &str, raw: &str) -> HostResult<Value> {
+    let text = if raw == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            HostError::invalid_input(name, format!("cannot read --{name} from stdin: {e}"))
+        })?;
+        s
+    } else if let Some(path) = raw.strip_prefix('@') {
+        std::fs::read_to_string(path).map_err(|e| {
+            HostError::invalid_input(name, format!("cannot read --{name} file `{path}`: {e}"))
+        })?
+    } else {
+        raw.to_string()
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| HostError::invalid_input(name, format!("--{name} is not valid JSON: {e}")))
+}
+
+fn print_json(value: &Value) -> HostResult<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush())
+        .map_err(|e| HostError::internal(format!("cannot write to stdout: {e}")))
+}

@@ -1,0 +1,219 @@
+//! What the host is told: sandbox limits and the connection a call runs against.
+
+use crate::error::{HostError, HostResult};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+use url::Url;
+
+/// The default Wrike API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://www.wrike.com/api/v4";
+
+/// Sandbox limits applied to every call into the guest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// CPU budget per call, in milliseconds, enforced by epoch interruption. Default 10 000.
+    pub cpu_budget_ms: u64,
+    /// Wall-clock timeout around a whole call, in milliseconds, including time blocked in
+    /// host calls (HTTP). Default 60 000.
+    pub wall_timeout_ms: u64,
+    /// Linear-memory cap per instance, in bytes. Default 256 MiB.
+    pub memory_bytes: u64,
+    /// Cap on one HTTP response body, in bytes. Default 64 MiB.
+    pub response_body_bytes: u64,
+    /// Cap on one HTTP response's headers, in bytes. Default 128 KiB.
+    pub response_header_bytes: u64,
+    /// TCP/TLS connect timeout for outgoing requests, in milliseconds (the guest may ask for
+    /// less, never more). Default 10 000.
+    pub connect_timeout_ms: u64,
+    /// Time to the first response byte, in milliseconds (capped like the connect timeout).
+    /// Default 30 000.
+    pub first_byte_timeout_ms: u64,
+    /// Time between response body chunks, in milliseconds (capped likewise). Default 30 000.
+    pub between_bytes_timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            cpu_budget_ms: 10_000,
+            wall_timeout_ms: 60_000,
+            memory_bytes: 256 * 1024 * 1024,
+            response_body_bytes: 64 * 1024 * 1024,
+            response_header_bytes: 128 * 1024,
+            connect_timeout_ms: 10_000,
+            first_byte_timeout_ms: 30_000,
+            between_bytes_timeout_ms: 30_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The CPU budget as a [`Duration`].
+    pub fn cpu_budget(&self) -> Duration {
+        Duration::from_millis(self.cpu_budget_ms)
+    }
+
+    /// The wall-clock timeout as a [`Duration`].
+    pub fn wall_timeout(&self) -> Duration {
+        Duration::from_millis(self.wall_timeout_ms)
+    }
+
+    /// Checks that every limit is usable (non-zero, memory at least one wasm page).
+    pub fn validate(&self) -> HostResult<()> {
+        let checks = [
+            ("cpu_budget_ms", self.cpu_budget_ms),
+            ("wall_timeout_ms", self.wall_timeout_ms),
+            ("response_body_bytes", self.response_body_bytes),
+            ("response_header_bytes", self.response_header_bytes),
+            ("connect_timeout_ms", self.connect_timeout_ms),
+            ("first_byte_timeout_ms", self.first_byte_timeout_ms),
+            ("between_bytes_timeout_ms", self.between_bytes_timeout_ms),
+        ];
+        for (name, value) in checks {
+            if value == 0 {
+                return Err(HostError::invalid_input(
+                    name,
+                    format!("limit `{name}` must be greater than 0"),
+                ));
+            }
+        }
+        if self.memory_bytes < 64 * 1024 {
+            return Err(HostError::invalid_input(
+                "memory_bytes",
+                "limit `memory_bytes` must be at least 65536 (one WebAssembly page)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A credential the host holds and the guest never sees. Its `Debug` output is redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself; call only where it is put on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+/// One connection to the remote API: where it is and the credential for it.
+#[derive(Debug, Clone)]
+pub struct ConnectionConfig {
+    /// The API base URL, e.g. `https://www.wrike.com/api/v4` (no trailing slash).
+    pub base_url: Url,
+    /// The bearer token, added to each allowed request by the egress gate.
+    pub token: Option<Secret>,
+    /// The scopes the credential was granted, where known; used to refuse actions early.
+    pub granted_scopes: Option<Vec<String>>,
+    /// The remote account id, where known.
+    pub account_id: Option<String>,
+    /// Let host *names* resolve to loopback/private/link-local addresses (off by default; an
+    /// address given literally in `base_url` is always allowed).
+    pub allow_private_addresses: bool,
+}
+
+impl ConnectionConfig {
+    /// A connection to `base_url` with no credential yet.
+    pub fn new(base_url: &str) -> HostResult<Self> {
+        Ok(ConnectionConfig {
+            base_url: parse_base_url(base_url)?,
+            token: None,
+            granted_scopes: None,
+            account_id: None,
+            allow_private_addresses: false,
+        })
+    }
+
+    /// Sets the bearer token.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret::new(token));
+        self
+    }
+
+    /// The base URL as the guest sees it: no trailing slash.
+    pub fn base_url_string(&self) -> String {
+        self.base_url.as_str().trim_end_matches('/').to_string()
+    }
+}
+
+/// Parses and checks an API base URL: absolute `http` or `https`, with a host, no credentials,
+/// query or fragment.
+pub fn parse_base_url(raw: &str) -> HostResult<Url> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        HostError::invalid_input("base_url", format!("`{raw}` is not a valid URL: {e}"))
+    })?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(HostError::invalid_input(
+            "base_url",
+            format!("`{raw}` must use http or https, not `{}`", url.scheme()),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(HostError::invalid_input(
+            "base_url",
+            format!("`{raw}` has no host"),
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(HostError::invalid_input(
+            "base_url",
+            "the base URL must not carry credentials; use CONNECTOR_TOKEN",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(HostError::invalid_input(
+            "base_url",
+            format!("`{raw}` must not have a query or fragment"),
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert!(parse_base_url("https://www.wrike.com/api/v4").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:8080/api/v4").is_ok());
+        let e = parse_base_url("ftp://x/api").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("base_url"));
+        assert!(parse_base_url("https://user:pw@x/api").is_err());
+        assert!(parse_base_url("not a url").is_err());
+        assert!(parse_base_url("https://x/api?token=1").is_err());
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        assert_eq!(format!("{:?}", Secret::new("abc")), "Secret([REDACTED])");
+    }
+
+    #[test]
+    fn default_limits_are_valid_and_zero_is_not() {
+        Limits::default().validate().unwrap();
+        let l = Limits {
+            cpu_budget_ms: 0,
+            ..Limits::default()
+        };
+        assert_eq!(
+            l.validate().unwrap_err().field.as_deref(),
+            Some("cpu_budget_ms")
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! [`Connector`]: a loaded component bound to one connection, with every call run in a fresh,
+//! limited sandbox.
+
+use crate::bindings::wrike_connector::connector::types as wit;
+use crate::config::{ConnectionConfig, Limits, Secret};
+use crate::descriptor::Descriptor;
+use crate::egress::EgressPolicy;
+use crate::engine::{Runtime, EPOCH_TICK};
+use crate::error::{ErrorKind, HostError, HostResult, SandboxRule};
+use crate::sandbox::SandboxState;
+use crate::schema::InputSchema;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use wasmtime::{Store, UpdateDeadline};
+
+/// One event emitted by a polling trigger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Deduplication key, unique per distinct event.
+    pub key: String,
+    /// The event's payload.
+    pub payload: Value,
+}
+
+/// The outcome of one `poll` call into the guest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollBatch {
+    /// New events, oldest first.
+    pub events: Vec<Event>,
+    /// The cursor to pass next time, once the events are delivered.
+    pub cursor: String,
+    /// More events are ready now.
+    pub more: bool,
+}
+
+/// One choice of a pick list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PickOption {
+    /// What a person sees.
+    pub label: String,
+    /// What goes into an input.
+    pub value: String,
+}
+
+enum Call {
+    Describe,
+    Test,
+    Execute {
+        action: String,
+        input: String,
+    },
+    Poll {
+        trigger: String,
+        input: String,
+        cursor: Option<String>,
+    },
+    Pick {
+        name: String,
+        params: String,
+    },
+}
+
+enum Reply {
+    Descriptor(wit::Descriptor),
+    Json(Result<String, wit::Error>),
+    Poll(Result<wit::PollResult, wit::Error>),
+    Pick(Result<Vec<wit::PickOption>, wit::Error>),
+}
+
+/// A connector component bound to one connection.
+///
+/// Each call instantiates the component in a new [`Store`] with its own memory cap, CPU budget,
+/// wall-clock timeout and egress gate, so a call that fails or misbehaves leaves nothing behind
+/// for the next one.
+pub struct Connector {
+    runtime: Arc<Runtime>,
+    connection: ConnectionConfig,
+    limits: Limits,
+    policy: Arc<EgressPolicy>,
+    secrets: Arc<BTreeMap<String, Secret>>,
+    descriptor: tokio::sync::OnceCell<Arc<Descriptor>>,
+    schemas: Mutex<HashMap<String, Arc<InputSchema>>>,
+}
+
+impl Connector {
+    /// Binds `runtime` to `connection` under `limits`.
+    pub fn new(
+        runtime: Arc<Runtime>,
+        connection: ConnectionConfig,
+        limits: Limits,
+    ) -> HostResult<Connector> {
+        limits.validate()?;
+        let policy = Arc::new(EgressPolicy::for_base_url(
+            &connection.base_url,
+            connection.allow_private_addresses,
+        ));
+        Ok(Connector {
+            runtime,
+            connection,
+            limits,
+            policy,
+            secrets: Arc::new(BTreeMap::new()),
+            descriptor: tokio::sync::OnceCell::new(),
+            schemas: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Lets the guest read these secrets by name through `host.secret` (never the API token).
+    pub fn with_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
+        self.secrets = Arc::new(secrets);
+        self
+    }
+
+    /// The connection this connector runs against.
+    pub fn connection(&self) -> &ConnectionConfig {
+        &self.connection
+    }
+
+    /// The limits applied to each call.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The connector's descriptor (fetched from the guest once, then cached).
+    pub async fn describe(&self) -> HostResult<Arc<Descriptor>> {
+        self.descriptor
+            .get_or_try_init(|| async {
+                match self.invoke(Call::Describe).await? {
+                    Reply::Descriptor(d) => Ok(Arc::new(Descriptor::from_wit(d)?)),
+                    _ => Err(HostError::internal("unexpected reply to describe")),
+                }
+            })
+            .await
+            .cloned()
+    }
+
+    /// Runs the connection test; returns the authenticated user.
+    pub async fn test_connection(&self) -> HostResult<Value> {
+        self.require_token()?;
+        match self.invoke(Call::Test).await? {
+            Reply::Json(r) => parse_output("test-connection", r),
+            _ => Err(HostError::internal("unexpected reply to test-connection")),
+        }
+    }
+
+    /// Validates `input` against the action's schema and scopes, then runs the action.
+    pub async fn execute(&self, action: &str, input: &Value) -> HostResult<Value> {
+        let descriptor = self.describe().await?;
+        let Some(decl) = descriptor.action(action) else {
+            let names: Vec<&str> = descriptor.actions.iter().map(|a| a.name.as_str()).collect();
+            return Err(HostError::invalid_input(
+                "action",
+                format!(
+                    "unknown action `{action}`; the connector offers: {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        self.check_scopes(action, &decl.required_scopes)?;
+        self.schema_for(&format!("action:{action}"), &decl.input_schema)?
+            .validate(input)?;
+        self.require_token()?;
+        match self
+            .invoke(Call::Execute {
+                action: action.to_string(),
+                input: input.to_string(),
+            })
+            .await?
+        {
+            Reply::Json(r) => parse_output(action, r),
+            _ => Err(HostError::internal("unexpected reply to execute")),
+        }
+    }
+
+    /// Validates `input` and polls `trigger` once from `cursor`.
+    pub async fn poll(
+        &self,
+        trigger: &str,
+        input: &Value,
+        cursor: Option<&str>,
+    ) -> HostResult<PollBatch> {
+        let descriptor = self.describe().await?;
+        let Some(decl) = descriptor.trigger(trigger) else {
+            let names: Vec<&str> = descriptor
+                .triggers
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            return Err(HostError::invalid_input(
+                "trigger",
+                format!(
+                    "unknown trigger `{trigger}`; the connector offers: {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        self.check_scopes(trigger, &decl.required_scopes)?;
+        self.schema_for(&format!("trigger:{trigger}"), &decl.input_schema)?
+            .validate(input)?;
+        self.require_token()?;
+        let call = Call::Poll {
+            trigger: trigger.to_string(),
+            input: input.to_string(),
+            cursor: cursor.map(str::to_string),
+        };
+        let result = match self.invoke(call).await? {
+            Reply::Poll(r) => r.map_err(from_wit_error)?,
+            _ => return Err(HostError::internal("unexpected reply to poll")),
+        };
+        let events = result
+            .events
+            .into_iter()
+            .map(|e| {
+                let payload = serde_json::from_str(&e.payload).map_err(|err| {
+                    HostError::internal(format!(
+                        "trigger `{trigger}` emitted an event that is not JSON: {err}"
+                    ))
+                })?;
+                Ok(Event {
+                    key: e.key,
+                    payload,
+                })
+            })
+            .collect::<HostResult<_>>()?;
+        Ok(PollBatch {
+            events,
+            cursor: result.cursor,
+            more: result.more,
+        })
+    }
+
+    /// Fetches the choices of pick list `name`.
+    pub async fn pick_list(&self, name: &str, params: &Value) -> HostResult<Vec<PickOption>> {
+        let descriptor = self.describe().await?;
+        let Some(decl) = descriptor.pick_list(name) else {
+            let names: Vec<&str> = descriptor
+                .pick_lists
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(HostError::invalid_input(
+                "name",
+                format!(
+                    "unknown pick list `{name}`; the connector offers: {}",
+                    names.join(", ")
+                ),
+            ));
+        };
+        self.schema_for(&format!("pick:{name}"), &decl.params_schema)?
+            .validate(params)?;
+        self.require_token()?;
+        match self
+            .invoke(Call::Pick {
+                name: name.to_string(),
+                params: params.to_string(),
+            })
+            .await?
+        {
+            Reply::Pick(r) => Ok(r
+                .map_err(from_wit_error)?
+                .into_iter()
+                .map(|o| PickOption {
+                    label: o.label,
+                    value: o.value,
+                })
+                .collect()),
+            _ => Err(HostError::internal("unexpected reply to pick-list")),
+        }
+    }
+
+    fn require_token(&self) -> HostResult<()> {
+        if self.connection.token.is_none() {
+            return Err(HostError::new(
+                ErrorKind::Unauthorized,
+                "no credential: the connection has no access token",
+            )
+            .with_hint("set CONNECTOR_TOKEN, or run `connector-host connect`"));
+        }
+        Ok(())
+    }
+
+    fn check_scopes(&self, what: &str, required: &[String]) -> HostResult<()> {
+        let Some(granted) = &self.connection.granted_scopes else {
+            return Ok(());
+        };
+        if required.is_empty() || required.iter().any(|r| granted.contains(r)) {
+            return Ok(());
+        }
+        Err(HostError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "`{what}` needs one of the scopes [{}]; the connection was granted [{}]",
+                required.join(", "),
+                granted.join(", ")
+            ),
+        )
+        .with_hint(format!(
+            "reconnect with --scopes {} (or --for-actions {what})",
+            required.last().cloned().unwrap_or_default()
+        )))
+    }
+
+    fn schema_for(&self, key: &str, schema: &Value) -> HostResult<Arc<InputSchema>> {
+        let mut cache = self.schemas.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = cache.get(key) {
+            return Ok(s.clone());
+        }
+        let compiled = Arc::new(InputSchema::compile(key, schema)?);
+        cache.insert(key.to_string(), compiled.clone());
+        Ok(compiled)
+    }
+
+    fn wit_connection(&self) -> wit::Connection {
+        wit::Connection {
+            api_base_url: self.connection.base_url_string(),
+            granted_scopes: self.connection.granted_scopes.clone(),
+            account_id: self.connection.account_id.clone(),
+        }
+    }
+
+    async fn invoke(&self, call: Call) -> HostResult<Reply> {
+        let cpu_ticks =
+            (self.limits.cpu_budget().as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        let state = SandboxState::new(
+            self.policy.clone(),
+            self.connection.token.clone(),
+            &self.limits,
+            self.secrets.clone(),
+            cpu_ticks,
+        );
+        let violations = state.violations.clone();
+        let mut store = Store::new(self.runtime.engine(), state);
+        store.limiter(|s| &mut s.limiter);
+        store.set_epoch_deadline(1);
+        // Called whenever the guest runs past a tick boundary. Ticks spent blocked in host calls
+        // are not counted (the callback fires once when the guest resumes), so this budgets the
+        // guest's own CPU time. Yielding lets the wall-clock timeout below preempt a busy guest.
+        let budget_ms = self.limits.cpu_budget_ms;
+        store.epoch_deadline_callback(move |mut ctx| {
+            let state = ctx.data_mut();
+            if state.cpu_ticks_left == 0 {
+                state.violations.record(
+                    HostError::sandbox(
+                        SandboxRule::CpuBudget,
+                        format!(
+                            "the plugin used up its CPU budget of {budget_ms} ms and was stopped"
+                        ),
+                    )
+                    .with_hint("raise the budget with --cpu-budget-ms"),
+                );
+                return Ok(UpdateDeadline::Interrupt);
+            }
+            state.cpu_ticks_left -= 1;
+            Ok(UpdateDeadline::Yield(1))
+        });
+
+        let conn = self.wit_connection();
+        let pre = self.runtime.pre();
+        let run = async {
+            let plugin = pre.instantiate_async(&mut store).await?;
+            let api = plugin.wrike_connector_connector_connector();
+            let reply = match call {
+                Call::Describe => Reply::Descriptor(api.call_describe(&mut store).await?),
+                Call::Test => Reply::Json(api.call_test_connection(&mut store, &conn).await?),
+                Call::Execute { action, input } => {
+                    Reply::Json(api.call_execute(&mut store, &conn, &action, &input).await?)
+                }
+                Call::Poll {
+                    trigger,
+                    input,
+                    cursor,
+                } => Reply::Poll(
+                    api.call_poll(&mut store, &conn, &trigger, &input, cursor.as_deref())
+                        .await?,
+                ),
+                Call::Pick { name, params } => Reply::Pick(
+                    api.call_pick_list(&mut store, &conn, &name, &params)
+                        .await?,
+                ),
+            };
+            wasmtime::Result::Ok(reply)
+        };
+        let outcome = tokio::time::timeout(self.limits.wall_timeout(), run).await;
+        let result = match outcome {
+            Err(_) => Err(HostError::sandbox(
+                SandboxRule::WallTimeout,
+                format!(
+                    "the call ran past its wall-clock timeout of {} ms and was cut off",
+                    self.limits.wall_timeout_ms
+                ),
+            )
+            .with_hint("raise the timeout with --wall-timeout-ms")),
+            // A recorded violation explains a trap better than the trap itself, and wins over
+            // whatever a guest that swallowed its denial returned.
+            Ok(Err(trap)) => Err(violations.first().unwrap_or_else(|| trap_error(&trap))),
+            Ok(Ok(reply)) => match violations.first() {
+                Some(v) => Err(v),
+                None => Ok(reply),
+            },
+        };
+        match (&self.connection.token, result) {
+            (Some(token), Err(e)) => Err(e.redact(token.expose())),
+            (_, r) => r,
+        }
+    }
+}
+
+fn trap_error(trap: &wasmtime::Error) -> HostError {
+    let detail = match trap.downcast_ref::<wasmtime::Trap>() {
+        Some(t) => format!("the plugin trapped: {t}"),
+        None => format!("the plugin failed: {trap:#}"),
+    };
+    HostError::internal(detail)
+}
+
+fn parse_output(what: &str, result: Result<String, wit::Error>) -> HostResult<Value> {
+    let text = result.map_err(from_wit_error)?;
+    serde_json::from_str(&text)
+        .map_err(|e| HostError::internal(format!("`{what}` returned output that is not JSON: {e}")))
+}
+
+/// Maps the guest's typed error onto the host's.
+pub fn from_wit_error(e: wit::Error) -> HostError {
+    match e {
+        wit::Error::InvalidInput(i) => HostError::invalid_input(i.field, i.message),
+        wit::Error::Unauthorized(m) => HostError::new(ErrorKind::Unauthorized, m)
+            .with_hint("the access token was rejected: check CONNECTOR_TOKEN or run `connector-host connect` again"),
+        wit::Error::Forbidden(m) => HostError::new(ErrorKind::Forbidden, m),
+        wit::Error::NotFound(m) => HostError::new(ErrorKind::NotFound, m),
+        wit::Error::RateLimited(r) => {
+            let mut e = HostError::new(ErrorKind::RateLimited, r.message);
+            e.retry_after_ms = r.retry_after_ms;
+            e
+        }
+        wit::Error::Upstream(u) => {
+            let mut e = HostError::new(ErrorKind::Upstream, u.message);
+            e.status = Some(u.status);
+            e.code = u.code;
+            e
+        }
+        wit::Error::Transport(m) => HostError::new(ErrorKind::Transport, m),
+        wit::Error::Internal(m) => HostError::internal(m),
+    }
+}

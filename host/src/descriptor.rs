@@ -1,0 +1,223 @@
+//! The connector's self-description as the host presents it: the WIT `descriptor` with its
+//! JSON Schemas parsed, ready to print as JSON and to validate inputs with.
+
+use crate::bindings::wrike_connector::connector::types as wit;
+use crate::error::{HostError, HostResult};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One OAuth2 scope.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Scope {
+    /// The scope's identifier, e.g. `wsReadWrite`.
+    pub id: String,
+    /// What it grants.
+    pub description: String,
+}
+
+/// How a connection authenticates.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AuthConfig {
+    /// OAuth2 authorization code flow.
+    Oauth2 {
+        /// Authorization endpoint.
+        authorize_url: String,
+        /// Token endpoint.
+        token_url: String,
+        /// Every scope the API knows.
+        scopes: Vec<Scope>,
+        /// Scopes always requested.
+        default_scopes: Vec<String>,
+        /// Separator used to join scopes.
+        scope_separator: String,
+    },
+    /// A static API token.
+    ApiToken {
+        /// Where to get one.
+        instructions: String,
+    },
+}
+
+/// One action.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Action {
+    /// Machine name.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Scopes of which the connection needs at least one.
+    pub required_scopes: Vec<String>,
+    /// JSON Schema of the input.
+    pub input_schema: Value,
+    /// JSON Schema of the output.
+    pub output_schema: Value,
+}
+
+/// One trigger.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Trigger {
+    /// Machine name.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// `polling` or `webhook`.
+    pub kind: String,
+    /// Scopes of which the connection needs at least one.
+    pub required_scopes: Vec<String>,
+    /// JSON Schema of the input.
+    pub input_schema: Value,
+    /// JSON Schema of one event.
+    pub event_schema: Value,
+}
+
+/// One pick list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PickList {
+    /// Machine name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// JSON Schema of the parameters.
+    pub params_schema: Value,
+}
+
+/// Everything the connector declares about itself.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Descriptor {
+    /// Machine name, e.g. `wrike`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// The connector's version.
+    pub version: String,
+    /// The remote API version.
+    pub api_version: String,
+    /// The default API base URL.
+    pub default_base_url: String,
+    /// Authentication methods.
+    pub auth: Vec<AuthConfig>,
+    /// Actions.
+    pub actions: Vec<Action>,
+    /// Triggers.
+    pub triggers: Vec<Trigger>,
+    /// Pick lists.
+    pub pick_lists: Vec<PickList>,
+}
+
+fn parse_schema(owner: &str, which: &str, text: &str) -> HostResult<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        HostError::internal(format!(
+            "the component's {which} schema for `{owner}` is not valid JSON: {e}"
+        ))
+    })
+}
+
+impl Descriptor {
+    /// Converts the WIT descriptor, parsing every schema.
+    pub fn from_wit(d: wit::Descriptor) -> HostResult<Descriptor> {
+        let auth = d
+            .auth
+            .into_iter()
+            .map(|a| match a {
+                wit::AuthConfig::Oauth2(o) => AuthConfig::Oauth2 {
+                    authorize_url: o.authorize_url,
+                    token_url: o.token_url,
+                    scopes: o
+                        .scopes
+                        .into_iter()
+                        .map(|s| Scope {
+                            id: s.id,
+                            description: s.description,
+                        })
+                        .collect(),
+                    default_scopes: o.default_scopes,
+                    scope_separator: o.scope_separator,
+                },
+                wit::AuthConfig::ApiToken(t) => AuthConfig::ApiToken {
+                    instructions: t.instructions,
+                },
+            })
+            .collect();
+        let actions = d
+            .actions
+            .into_iter()
+            .map(|a| {
+                Ok(Action {
+                    input_schema: parse_schema(&a.name, "input", &a.input_schema)?,
+                    output_schema: parse_schema(&a.name, "output", &a.output_schema)?,
+                    name: a.name,
+                    title: a.title,
+                    description: a.description,
+                    required_scopes: a.required_scopes,
+                })
+            })
+            .collect::<HostResult<_>>()?;
+        let triggers = d
+            .triggers
+            .into_iter()
+            .map(|t| {
+                Ok(Trigger {
+                    input_schema: parse_schema(&t.name, "input", &t.input_schema)?,
+                    event_schema: parse_schema(&t.name, "event", &t.event_schema)?,
+                    kind: match t.kind {
+                        wit::TriggerKind::Polling => "polling".into(),
+                        wit::TriggerKind::Webhook => "webhook".into(),
+                    },
+                    name: t.name,
+                    title: t.title,
+                    description: t.description,
+                    required_scopes: t.required_scopes,
+                })
+            })
+            .collect::<HostResult<_>>()?;
+        let pick_lists = d
+            .pick_lists
+            .into_iter()
+            .map(|p| {
+                Ok(PickList {
+                    params_schema: parse_schema(&p.name, "params", &p.params_schema)?,
+                    name: p.name,
+                    description: p.description,
+                })
+            })
+            .collect::<HostResult<_>>()?;
+        Ok(Descriptor {
+            name: d.name,
+            title: d.title,
+            version: d.version,
+            api_version: d.api_version,
+            default_base_url: d.default_base_url,
+            auth,
+            actions,
+            triggers,
+            pick_lists,
+        })
+    }
+
+    /// The action called `name`.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+
+    /// The trigger called `name`.
+    pub fn trigger(&self, name: &str) -> Option<&Trigger> {
+        self.triggers.iter().find(|t| t.name == name)
+    }
+
+    /// The pick list called `name`.
+    pub fn pick_list(&self, name: &str) -> Option<&PickList> {
+        self.pick_lists.iter().find(|p| p.name == name)
+    }
+
+    /// The OAuth2 configuration, if the connector offers OAuth2.
+    pub fn oauth2(&self) -> Option<&AuthConfig> {
+        self.auth
+            .iter()
+            .find(|a| matches!(a, AuthConfig::Oauth2 { .. }))
+    }
+}

@@ -1,0 +1,476 @@
+//! The egress gate: the `wasi:http` send hook every guest request passes through.
+//!
+//! It decides *whether* a request may leave (scheme, host and port on the allow-list; no host
+//! name resolving to a private address unless allowed), *with which credential* (it drops any
+//! `Authorization` header the guest set and adds `Authorization: Bearer <token>` itself, so the
+//! guest never holds the token) and *for how long* (timeouts capped, response body and headers
+//! capped). A denial is recorded as a [`HostError`] so the call fails with a sandbox violation
+//! even when a hostile guest swallows the error it was given.
+
+use crate::config::{Limits, Secret};
+use crate::error::{HostError, SandboxRule};
+use bytes::Bytes;
+use http::header::{HeaderValue, AUTHORIZATION, HOST, PROXY_AUTHORIZATION};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use url::Url;
+use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+/// One origin a guest may talk to: scheme, host and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Lower-cased host name or IP literal (IPv6 without brackets).
+    pub host: String,
+    /// Port, with the scheme's default filled in.
+    pub port: u16,
+}
+
+impl Origin {
+    /// The origin of `url`.
+    pub fn of(url: &Url) -> Option<Origin> {
+        Some(Origin {
+            scheme: url.scheme().to_ascii_lowercase(),
+            host: normalize_host(url.host_str()?),
+            port: url.port_or_known_default()?,
+        })
+    }
+
+    /// Whether the host is an IP literal rather than a name.
+    pub fn host_is_ip(&self) -> bool {
+        self.host.parse::<IpAddr>().is_ok()
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "{}://[{}]:{}", self.scheme, self.host, self.port)
+        } else {
+            write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
+        }
+    }
+}
+
+fn normalize_host(host: &str) -> String {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+}
+
+/// The egress rules for one connection.
+#[derive(Debug, Clone)]
+pub struct EgressPolicy {
+    /// Origins requests may go to; everything else is denied.
+    pub allowed: Vec<Origin>,
+    /// Let host names resolve to loopback/private/link-local/metadata addresses.
+    pub allow_private_addresses: bool,
+}
+
+impl EgressPolicy {
+    /// A policy allowing exactly the origin of `base_url`.
+    pub fn for_base_url(base_url: &Url, allow_private_addresses: bool) -> EgressPolicy {
+        EgressPolicy {
+            allowed: Origin::of(base_url).into_iter().collect(),
+            allow_private_addresses,
+        }
+    }
+
+    /// Checks `uri` against the allow-list; `Err` names the rule that fired and how to allow it.
+    pub fn check_origin(&self, uri: &http::Uri) -> Result<Origin, HostError> {
+        let scheme = uri.scheme_str().unwrap_or("https").to_ascii_lowercase();
+        let host = uri.host().map(normalize_host).unwrap_or_default();
+        let port = uri.port_u16().or(match scheme.as_str() {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        });
+        let requested = Origin {
+            scheme,
+            host,
+            port: port.unwrap_or(0),
+        };
+        if self.allowed.contains(&requested) {
+            return Ok(requested);
+        }
+        let allowed = self
+            .allowed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Err(HostError::sandbox(
+            SandboxRule::EgressDenied,
+            format!("request to {requested} denied: the allow-list holds only [{allowed}]"),
+        )
+        .with_hint(
+            "the plugin may reach only the connection's API base; change it with --base-url",
+        ))
+    }
+}
+
+/// Whether `ip` is loopback, private, link-local, unique-local, unspecified or a cloud
+/// metadata address — somewhere a public API host name should never point.
+pub fn is_private_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 0
+                // 100.64.0.0/10, carrier-grade NAT (also Alibaba's metadata address).
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private_address(IpAddr::V4(v4));
+            }
+            let seg0 = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (seg0 & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (seg0 & 0xffc0) == 0xfe80 // link local fe80::/10
+                                             // fd00:ec2::254, AWS's IPv6 metadata address, is inside fc00::/7 already.
+        }
+    }
+}
+
+/// What the gate saw during one call: the first violation, if any.
+#[derive(Debug, Default, Clone)]
+pub struct ViolationLog(Arc<Mutex<Option<HostError>>>);
+
+impl ViolationLog {
+    /// Records `error` unless an earlier violation is already recorded.
+    pub fn record(&self, error: HostError) {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(error);
+        }
+    }
+
+    /// The first violation recorded, if any.
+    pub fn first(&self) -> Option<HostError> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The per-call `wasi:http` hooks: policy, credential, limits and the violation log.
+pub struct EgressGate {
+    policy: Arc<EgressPolicy>,
+    token: Option<Secret>,
+    limits: Limits,
+    violations: ViolationLog,
+}
+
+impl EgressGate {
+    /// A gate enforcing `policy` and `limits`, adding `token` to allowed requests.
+    pub fn new(
+        policy: Arc<EgressPolicy>,
+        token: Option<Secret>,
+        limits: Limits,
+        violations: ViolationLog,
+    ) -> Self {
+        EgressGate {
+            policy,
+            token,
+            limits,
+            violations,
+        }
+    }
+
+    fn capped_options(&self, options: Option<RequestOptions>) -> RequestOptions {
+        let cap = |asked: Option<Duration>, max_ms: u64| {
+            let max = Duration::from_millis(max_ms);
+            Some(asked.map_or(max, |a| a.min(max)))
+        };
+        let o = options.unwrap_or_default();
+        RequestOptions {
+            connect_timeout: cap(o.connect_timeout, self.limits.connect_timeout_ms),
+            first_byte_timeout: cap(o.first_byte_timeout, self.limits.first_byte_timeout_ms),
+            between_bytes_timeout: cap(
+                o.between_bytes_timeout,
+                self.limits.between_bytes_timeout_ms,
+            ),
+        }
+    }
+}
+
+type SendFuture = Box<
+    dyn Future<
+            Output = Result<
+                (
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+                ),
+                HttpError,
+            >,
+        > + Send,
+>;
+
+impl WasiHttpHooks for EgressGate {
+    fn send_request(
+        &mut self,
+        mut request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        fut: Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+    ) -> SendFuture {
+        drop(fut);
+        let origin = match self.policy.check_origin(request.uri()) {
+            Ok(origin) => origin,
+            Err(denied) => {
+                tracing::warn!(target: "connector_host::egress", "{}", denied.message);
+                self.violations.record(denied);
+                return Box::new(async { Err(HttpError::HttpRequestDenied) });
+            }
+        };
+
+        // The credential is the host's: whatever the guest put there is dropped.
+        let headers = request.headers_mut();
+        headers.remove(AUTHORIZATION);
+        headers.remove(PROXY_AUTHORIZATION);
+        if let Some(token) = &self.token {
+            match HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    headers.insert(AUTHORIZATION, value);
+                }
+                Err(_) => {
+                    let e = HostError::new(
+                        crate::error::ErrorKind::Unauthorized,
+                        "the access token contains characters not allowed in an HTTP header",
+                    );
+                    self.violations.record(e);
+                    return Box::new(async { Err(HttpError::HttpRequestDenied) });
+                }
+            }
+        }
+        let authority = request
+            .uri()
+            .authority()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default();
+        if let Ok(value) = HeaderValue::from_str(&authority) {
+            request.headers_mut().insert(HOST, value);
+        }
+
+        let options = self.capped_options(options);
+        let policy = self.policy.clone();
+        let violations = self.violations.clone();
+        let body_cap = self.limits.response_body_bytes;
+        let header_cap = self.limits.response_header_bytes;
+        Box::new(async move {
+            if !origin.host_is_ip() && !policy.allow_private_addresses {
+                check_resolved_addresses(&origin, &violations).await?;
+            }
+            let (response, io) =
+                wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            let header_bytes: usize = response
+                .headers()
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len() + 4)
+                .sum();
+            if header_bytes as u64 > header_cap {
+                violations.record(HostError::sandbox(
+                    SandboxRule::ResponseHeadersTooLarge,
+                    format!("response headers from {origin} are {header_bytes} bytes, over the {header_cap}-byte cap"),
+                ).with_hint("raise the limit with --max-response-header-bytes"));
+                return Err(HttpError::HttpResponseHeaderSectionSize(Some(
+                    header_cap.min(u32::MAX as u64) as u32,
+                )));
+            }
+            if let Some(len) = response
+                .headers()
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                if len > body_cap {
+                    violations.record(too_large(&origin, body_cap));
+                    return Err(HttpError::HttpResponseBodySize(Some(len)));
+                }
+            }
+            let response = response.map(|body| {
+                CappedBody {
+                    inner: body.boxed_unsync(),
+                    seen: 0,
+                    cap: body_cap,
+                    origin,
+                    violations,
+                }
+                .boxed_unsync()
+            });
+            Ok((
+                response,
+                Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+            ))
+        })
+    }
+}
+
+fn too_large(origin: &Origin, cap: u64) -> HostError {
+    HostError::sandbox(
+        SandboxRule::ResponseTooLarge,
+        format!("a response body from {origin} exceeded the {cap}-byte cap"),
+    )
+    .with_hint("raise the limit with --max-response-bytes")
+}
+
+/// Resolves a host name and refuses it when any address is private (DNS rebinding defence).
+///
+/// The connection is then made by name again, so a resolver that answers differently a
+/// millisecond later is not caught here; pinning the address would break TLS name checks in
+/// the default sender. The window is small and documented in the README's security model.
+async fn check_resolved_addresses(
+    origin: &Origin,
+    violations: &ViolationLog,
+) -> Result<(), HttpError> {
+    let addrs = tokio::net::lookup_host((origin.host.as_str(), origin.port))
+        .await
+        .map_err(|_| HttpError::DnsError {
+            rcode: Some("lookup failed".into()),
+            info_code: None,
+        })?;
+    for addr in addrs {
+        if is_private_address(addr.ip()) {
+            violations.record(
+                HostError::sandbox(
+                    SandboxRule::PrivateAddress,
+                    format!(
+                        "request to {origin} denied: the name resolves to the private address {}",
+                        addr.ip()
+                    ),
+                )
+                .with_hint(
+                    "give the address literally in --base-url, or pass --allow-private-addresses \
+                     (CONNECTOR_ALLOW_PRIVATE_ADDRESSES=1) if the API really lives there",
+                ),
+            );
+            return Err(HttpError::DestinationIpProhibited);
+        }
+    }
+    Ok(())
+}
+
+/// A response body that fails once more than `cap` bytes have been read.
+struct CappedBody {
+    inner: WasiBody,
+    seen: u64,
+    cap: u64,
+    origin: Origin,
+    violations: ViolationLog,
+}
+
+impl Body for CappedBody {
+    type Data = Bytes;
+    type Error = HttpError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.seen += data.len() as u64;
+                    if this.seen > this.cap {
+                        this.violations.record(too_large(&this.origin, this.cap));
+                        return Poll::Ready(Some(Err(HttpError::HttpResponseBodySize(Some(
+                            this.seen,
+                        )))));
+                    }
+                }
+                Poll::Ready(Some(Ok(frame)))
+            }
+            other => other,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(base: &str) -> EgressPolicy {
+        EgressPolicy::for_base_url(&Url::parse(base).unwrap(), false)
+    }
+
+    #[test]
+    fn only_the_base_origin_passes() {
+        let p = policy("https://www.wrike.com/api/v4");
+        assert!(p
+            .check_origin(&"https://www.wrike.com/api/v4/tasks".parse().unwrap())
+            .is_ok());
+        assert!(p
+            .check_origin(&"https://WWW.wrike.com:443/x".parse().unwrap())
+            .is_ok());
+        for bad in [
+            "http://www.wrike.com/api/v4/tasks",
+            "https://www.wrike.com:8443/api/v4/tasks",
+            "https://evil.example/api/v4/tasks",
+            "https://www.wrike.com.evil.example/",
+        ] {
+            let e = p.check_origin(&bad.parse().unwrap()).unwrap_err();
+            assert_eq!(e.rule, Some(SandboxRule::EgressDenied), "{bad}");
+            assert!(e.message.contains("allow-list"));
+        }
+    }
+
+    #[test]
+    fn private_ranges() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.5.5",
+            "169.254.169.254",
+            "::1",
+            "fe80::1",
+            "fd00:ec2::254",
+            "::ffff:127.0.0.1",
+            "0.0.0.0",
+            "100.100.100.200",
+        ] {
+            assert!(is_private_address(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "2606:4700::1111", "104.18.1.1"] {
+            assert!(!is_private_address(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn timeouts_are_capped() {
+        let gate = EgressGate::new(
+            Arc::new(policy("https://x/")),
+            None,
+            Limits::default(),
+            ViolationLog::default(),
+        );
+        let o = gate.capped_options(Some(RequestOptions {
+            connect_timeout: Some(Duration::from_secs(3600)),
+            first_byte_timeout: Some(Duration::from_millis(5)),
+            between_bytes_timeout: None,
+        }));
+        assert_eq!(o.connect_timeout, Some(Duration::from_millis(10_000)));
+        assert_eq!(o.first_byte_timeout, Some(Duration::from_millis(5)));
+        assert_eq!(o.between_bytes_timeout, Some(Duration::from_millis(30_000)));
+    }
+}

@@ -1,0 +1,244 @@
+//! Loading a connector component: one [`wasmtime::Engine`] with epoch interruption, an on-disk
+//! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
+
+use crate::bindings::{wrike_connector, PluginPre};
+use crate::error::{HostError, HostResult};
+use crate::sandbox::SandboxState;
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine};
+
+/// How often the epoch ticker advances the engine's epoch. The CPU budget is counted in ticks.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Options for loading a component.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Directory for compiled artifacts (`<sha256>-<engine>.cwasm`); `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl LoadOptions {
+    /// The default cache directory: `$CONNECTOR_CACHE_DIR`, else `<user cache dir>/connector-host`.
+    pub fn default_cache_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("CONNECTOR_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        dirs::cache_dir().map(|d| d.join("connector-host"))
+    }
+}
+
+/// Advances an engine's epoch every [`EPOCH_TICK`] until dropped.
+struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    fn start(engine: Engine) -> HostResult<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("epoch-ticker".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .map_err(|e| {
+                HostError::internal(format!("cannot start the epoch ticker thread: {e}"))
+            })?;
+        Ok(EpochTicker {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A loaded, linked connector component, ready to instantiate once per call.
+pub struct Runtime {
+    engine: Engine,
+    pre: PluginPre<SandboxState>,
+    sha256: String,
+    _ticker: EpochTicker,
+}
+
+impl Runtime {
+    /// Loads the component at `path`, compiling it or reusing a cached compilation.
+    pub fn load(path: &Path, options: &LoadOptions) -> HostResult<Runtime> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            HostError::invalid_input(
+                "component",
+                format!("cannot read the component `{}`: {e}", path.display()),
+            )
+            .with_hint("build it with `make build`, or pass --component <PATH>")
+        })?;
+        Self::from_bytes(&bytes, options)
+    }
+
+    /// Loads a component from its bytes.
+    pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> HostResult<Runtime> {
+        let engine = new_engine()?;
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let component = load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
+        let linker = new_linker(&engine)?;
+        let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
+            HostError::internal(format!(
+                "the component cannot be linked: it imports something this host does not provide: {e:#}"
+            ))
+        })?;
+        let pre = PluginPre::new(instance_pre).map_err(|e| {
+            HostError::internal(format!(
+                "the component does not export the connector interface: {e:#}"
+            ))
+        })?;
+        let ticker = EpochTicker::start(engine.clone())?;
+        Ok(Runtime {
+            engine,
+            pre,
+            sha256,
+            _ticker: ticker,
+        })
+    }
+
+    /// The engine calls run on.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The pre-linked component.
+    pub fn pre(&self) -> &PluginPre<SandboxState> {
+        &self.pre
+    }
+
+    /// SHA-256 of the component's bytes, hex-encoded.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The names of the interfaces the component imports and exports.
+    pub fn component_interfaces(&self) -> (Vec<String>, Vec<String>) {
+        let ty = self.pre.instance_pre().component().component_type();
+        let imports = ty
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        let exports = ty
+            .exports(&self.engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        (imports, exports)
+    }
+}
+
+fn new_engine() -> HostResult<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    // Keep the guest's own stack modest; host calls run on the host stack.
+    config.max_wasm_stack(1 << 20);
+    Engine::new(&config)
+        .map_err(|e| HostError::internal(format!("cannot create the wasmtime engine: {e:#}")))
+}
+
+fn new_linker(engine: &Engine) -> HostResult<Linker<SandboxState>> {
+    let mut linker = Linker::<SandboxState>::new(engine);
+    let link = |r: wasmtime::Result<()>| {
+        r.map_err(|e| HostError::internal(format!("cannot link host functions: {e:#}")))
+    };
+    link(wasmtime_wasi::p2::add_to_linker_async(&mut linker))?;
+    link(wasmtime_wasi_http::p2::add_only_http_to_linker_async(
+        &mut linker,
+    ))?;
+    link(wrike_connector::connector::host::add_to_linker::<
+        _,
+        HasSelf<SandboxState>,
+    >(&mut linker, |s| s))?;
+    link(wrike_connector::connector::types::add_to_linker::<
+        _,
+        HasSelf<SandboxState>,
+    >(&mut linker, |s| s))?;
+    Ok(linker)
+}
+
+/// A short, stable digest of everything that makes a compiled artifact usable by `engine`.
+fn engine_fingerprint(engine: &Engine) -> String {
+    struct ShaHasher(Sha256);
+    impl Hasher for ShaHasher {
+        fn finish(&self) -> u64 {
+            0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.update(bytes);
+        }
+    }
+    let mut h = ShaHasher(Sha256::new());
+    engine.precompile_compatibility_hash().hash(&mut h);
+    hex::encode(&h.0.finalize()[..12])
+}
+
+fn load_component(
+    engine: &Engine,
+    bytes: &[u8],
+    sha256: &str,
+    cache_dir: Option<&Path>,
+) -> HostResult<Component> {
+    let compile = || {
+        Component::new(engine, bytes).map_err(|e| {
+            HostError::invalid_input(
+                "component",
+                format!("the file is not a valid WebAssembly component: {e:#}"),
+            )
+        })
+    };
+    let Some(dir) = cache_dir else {
+        return compile();
+    };
+    let path = dir.join(format!("{sha256}-{}.cwasm", engine_fingerprint(engine)));
+    if path.is_file() {
+        // SAFETY: the artifact was written by this host into its own cache directory, under a
+        // name that binds it to the component's hash and to this engine's configuration;
+        // wasmtime additionally checks the engine compatibility header on load.
+        match unsafe { Component::deserialize_file(engine, &path) } {
+            Ok(component) => return Ok(component),
+            Err(e) => tracing::warn!(
+                "ignoring unusable cached artifact {}: {e:#}",
+                path.display()
+            ),
+        }
+    }
+    let component = compile()?;
+    if let Err(e) = write_cache(dir, &path, &component) {
+        tracing::warn!("cannot write the compile cache {}: {e}", path.display());
+    }
+    Ok(component)
+}
+
+fn write_cache(dir: &Path, path: &Path, component: &Component) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let bytes = component
+        .serialize()
+        .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        std::process::id(),
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("c")
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

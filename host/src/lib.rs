@@ -1,0 +1,26 @@
+//! `connector-host`: loads a connector WebAssembly component, holds its credentials, enforces
+//! its sandbox and runs its actions and triggers.
+//!
+//! The guest decides *what* to ask the remote API and how to map the answer; the host decides
+//! *whether* it may ask ([`egress`]), *with which credential* ([`config::Secret`], added by the
+//! egress gate) and *for how long* ([`config::Limits`]). Start from [`engine::Runtime::load`]
+//! and [`connector::Connector`].
+#![warn(missing_docs)]
+
+pub mod bindings;
+pub mod cli;
+pub mod config;
+pub mod connector;
+pub mod descriptor;
+pub mod egress;
+pub mod engine;
+pub mod error;
+pub mod sandbox;
+pub mod schema;
+pub mod triggers;
+
+pub use config::{ConnectionConfig, Limits, Secret};
+pub use connector::{Connector, Event, PickOption, PollBatch};
+pub use descriptor::Descriptor;
+pub use engine::{LoadOptions, Runtime};
+pub use error::{ErrorKind, HostError, HostResult, SandboxRule};
