@@ -1,0 +1,520 @@
+//! A fake of the Wrike REST API v4 served over real HTTP.
+//!
+//! [`FakeWrike::start`] binds `127.0.0.1:0` and serves on a background thread with its own tokio
+//! runtime, so it works from synchronous tests, async tests and the `fake-wrike` binary alike.
+//! The fake follows `shared/wrike/API.md`: the `{"kind", "data": [...]}` envelope, Wrike's
+//! error bodies and codes, scopes per token, form/JSON/query parameters with JSON-encoded
+//! values (plus the tolerant `[a,b]` and `{'k':'v'}` forms), `pageSize`/`nextPageToken` paging,
+//! the 7-day comment window, Wrike-like IDs and UTC timestamps, and fault injection.
+//!
+//! Time is `chrono::DateTime<Utc>`: [`FakeWrike::now`] is the fake clock (real time by default,
+//! truncated to whole seconds). Every mutation stamps `updatedDate` with the fake time, but
+//! strictly after the previous stamp (+1 s when needed), so updates are always distinguishable.
+//!
+//! ```no_run
+//! let wrike = fake_wrike::FakeWrike::start().unwrap();
+//! let url = format!("{}/contacts?me=true", wrike.base_url());
+//! // GET it with `Authorization: Bearer test-token` (fake_wrike::TEST_TOKEN).
+//! # let _ = url;
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod error;
+pub mod params;
+pub mod resources;
+pub mod routes;
+pub mod seed;
+pub mod server;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use crate::api::Ctx;
+use crate::params::Params;
+use crate::seed::SeedIds;
+use crate::server::{Control, Shared};
+use crate::store::Store;
+
+/// The token registered at start with every scope.
+pub const TEST_TOKEN: &str = "test-token";
+
+/// Every scope Wrike knows (`API.md` §3).
+pub const ALL_SCOPES: &[&str] = &[
+    "Default",
+    "wsReadOnly",
+    "wsReadWrite",
+    "amReadOnlyWorkflow",
+    "amReadWriteWorkflow",
+    "amReadOnlyInvitation",
+    "amReadWriteInvitation",
+    "amReadOnlyGroup",
+    "amReadWriteGroup",
+    "amReadOnlyUser",
+    "amReadWriteUser",
+    "amReadOnlyTimelogCategory",
+    "amReadWriteTimelogCategory",
+    "dataExportFull",
+    "amReadOnlyAuditLog",
+    "amReadOnlyAccessRole",
+    "amReadOnlyWorkSchedule",
+    "amReadWriteWorkSchedule",
+];
+
+/// Wrike's documented limit: 400 requests per minute per token.
+pub const DEFAULT_RATE_LIMIT: u32 = 400;
+
+/// A fault answered instead of (or around) normal service; see [`FakeWrike::inject`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// `429 too_many_requests`, with `Retry-After: N` when given. Not processed.
+    RateLimited {
+        /// Value of the `Retry-After` header, if any.
+        retry_after_secs: Option<u64>,
+    },
+    /// `500 server_error`. Not processed.
+    ServerError,
+    /// `502` with an HTML (non-JSON) body, as a proxy would send. Not processed.
+    BadGateway,
+    /// `401 not_authorized` (as for an expired token). Not processed.
+    Unauthorized,
+    /// Sleeps this long, then serves the request normally.
+    SlowResponse(std::time::Duration),
+    /// Processes the request normally (side effects happen), then sends a `Content-Length`
+    /// larger than the body it sends, and closes the connection.
+    TruncatedBody,
+}
+
+/// One API request as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// HTTP method, e.g. `GET`.
+    pub method: String,
+    /// Full path, e.g. `/api/v4/tasks`.
+    pub path: String,
+    /// Raw query string (without `?`).
+    pub query: Option<String>,
+    /// Headers, names lower-cased, in received order.
+    pub headers: Vec<(String, String)>,
+    /// Raw body bytes.
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// First header value with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Decoded parameters from the query string and (form or JSON) body.
+    pub fn params(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        if let Some(q) = &self.query {
+            out.extend(form_urlencoded::parse(q.as_bytes()).into_owned());
+        }
+        let ct = self.header("content-type").unwrap_or("");
+        if ct.starts_with("application/json") {
+            if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&self.body) {
+                for (k, v) in m {
+                    let s = match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    out.push((k, s));
+                }
+            }
+        } else if ct.is_empty() || ct.starts_with("application/x-www-form-urlencoded") {
+            out.extend(form_urlencoded::parse(&self.body).into_owned());
+        }
+        out
+    }
+}
+
+/// The fake Wrike server. Dropping it shuts the server down.
+pub struct FakeWrike {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    seed: SeedIds,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FakeWrike {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeWrike")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeWrike {
+    /// Binds `127.0.0.1:0` and serves on its own background thread with its own tokio runtime.
+    pub fn start() -> anyhow::Result<FakeWrike> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Binds `addr` (port 0 picks a free port) and serves in the background.
+    pub fn start_on(addr: SocketAddr) -> anyhow::Result<FakeWrike> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        let local = listener.local_addr()?;
+        let origin = format!("http://{local}");
+        let mut store = Store::empty();
+        let seed = seed::seed(&mut store);
+        let mut control = Control {
+            rate_limit: Some(DEFAULT_RATE_LIMIT),
+            ..Default::default()
+        };
+        control.tokens.insert(
+            TEST_TOKEN.to_string(),
+            ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
+        );
+        let shared = Arc::new(Shared {
+            store: Mutex::new(store),
+            control: Mutex::new(control),
+            origin,
+        });
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
+        let sh = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("fake-wrike-{}", local.port()))
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("fake-wrike-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.into()));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => {
+                            let _ = ready_tx.send(Ok(()));
+                            server::serve(l, sh, rx).await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e.into()));
+                        }
+                    }
+                });
+                rt.shutdown_timeout(std::time::Duration::from_millis(200));
+            })?;
+        ready_rx
+            .recv()
+            .map_err(|_| anyhow::anyhow!("fake-wrike server thread died during start-up"))??;
+        Ok(FakeWrike {
+            shared,
+            addr: local,
+            seed,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/api/v4`.
+    pub fn base_url(&self) -> String {
+        format!("{}/api/v4", self.origin())
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        self.shared.origin.clone()
+    }
+
+    /// Registers a bearer token with the given scopes (e.g. `&["Default", "wsReadWrite"]`).
+    /// Every token acts as the seeded current user ([`FakeWrike::me_id`]).
+    pub fn add_token(&self, token: &str, scopes: &[&str]) {
+        self.shared.control.lock().tokens.insert(
+            token.to_string(),
+            scopes.iter().map(|s| s.to_string()).collect(),
+        );
+    }
+
+    /// Forgets a token: later requests with it get `401 not_authorized`.
+    pub fn revoke_token(&self, token: &str) {
+        self.shared.control.lock().tokens.remove(token);
+    }
+
+    /// Fault injection: the next `count` API requests answer with `fault`, then normal service
+    /// resumes. Faults injected one after another queue up in order.
+    pub fn inject(&self, fault: Fault, count: usize) {
+        if count > 0 {
+            self.shared.control.lock().faults.push_back((fault, count));
+        }
+    }
+
+    /// Drops all pending faults.
+    pub fn clear_faults(&self) {
+        self.shared.control.lock().faults.clear();
+    }
+
+    /// Sets the per-token limit in requests per minute (`None`: unlimited). Default 400.
+    pub fn set_rate_limit(&self, per_minute: Option<u32>) {
+        let mut c = self.shared.control.lock();
+        c.rate_limit = per_minute;
+        c.windows.clear();
+    }
+
+    /// Every API request received (under `/api/v4`), in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.control.lock().requests.clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.control.lock().requests.clear();
+    }
+
+    /// The fake clock's current time (UTC, whole seconds). Defaults to real time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.store.lock().clock.now()
+    }
+
+    /// Moves the fake clock forward.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        let d = chrono::Duration::from_std(by).expect("duration in range");
+        self.shared.store.lock().clock.advance(d);
+    }
+
+    /// Freezes the fake clock at `t` (it then moves only with [`FakeWrike::advance_clock`]).
+    /// Server stamps stay strictly increasing even if `t` lies before earlier stamps.
+    pub fn set_clock(&self, t: DateTime<Utc>) {
+        self.shared.store.lock().clock.freeze_at(t);
+    }
+
+    /// Lets a frozen clock tick with real time again, from its current value.
+    pub fn unfreeze_clock(&self) {
+        self.shared.store.lock().clock.unfreeze();
+    }
+
+    /// Makes every issued `nextPageToken` stale (the next use answers
+    /// `400 Parameter 'nextPageToken' value is invalid`). Tokens also expire after one hour of
+    /// fake time.
+    pub fn invalidate_page_tokens(&self) {
+        let mut st = self.shared.store.lock();
+        st.pages.clear();
+        st.page_order.clear();
+    }
+
+    /// The 8-char account ID.
+    pub fn account_id(&self) -> String {
+        self.shared.store.lock().account.id.clone()
+    }
+
+    /// The virtual Root folder ID (`<account>I7777777`).
+    pub fn root_folder_id(&self) -> String {
+        self.shared.store.lock().root_id()
+    }
+
+    /// The virtual Recycle Bin ID (`<account>I7777776`).
+    pub fn recycle_bin_id(&self) -> String {
+        self.shared.store.lock().recycle_bin_id()
+    }
+
+    /// The contact ID of the tokens' user (`GET /contacts?me=true`).
+    pub fn me_id(&self) -> String {
+        self.shared.store.lock().me.clone()
+    }
+
+    /// IDs of the seeded users other than `me` (the last one is a deleted user).
+    pub fn other_user_ids(&self) -> Vec<String> {
+        self.seed.users.clone()
+    }
+
+    /// The seeded "My Team" group contact.
+    pub fn group_id(&self) -> String {
+        self.seed.group.clone()
+    }
+
+    /// The seeded space "First space".
+    pub fn space_id(&self) -> String {
+        self.seed.space.clone()
+    }
+
+    /// Seeded folders: `("Marketing", id)`, `("Engineering", id)`.
+    pub fn folder_ids(&self) -> Vec<(String, String)> {
+        vec![
+            ("Marketing".into(), self.seed.marketing.clone()),
+            ("Engineering".into(), self.seed.engineering.clone()),
+        ]
+    }
+
+    /// The seeded project "Website Launch" (in Marketing).
+    pub fn project_id(&self) -> String {
+        self.seed.project.clone()
+    }
+
+    /// The seeded "Default Workflow".
+    pub fn default_workflow_id(&self) -> String {
+        self.seed.default_workflow.clone()
+    }
+
+    /// Custom status ID by workflow and status name, e.g. `("Default Workflow", "In Progress")`.
+    pub fn custom_status_id(&self, workflow: &str, status: &str) -> Option<String> {
+        let st = self.shared.store.lock();
+        st.workflows
+            .iter()
+            .find(|w| w.name == workflow)
+            .and_then(|w| w.statuses.iter().find(|s| s.name == status))
+            .map(|s| s.id.clone())
+    }
+
+    /// Seeded custom fields: `(title, id)` for "Client" (Text), "Budget" (Numeric),
+    /// "Channel" (DropDown).
+    pub fn custom_field_ids(&self) -> Vec<(String, String)> {
+        let st = self.shared.store.lock();
+        st.custom_fields
+            .iter()
+            .map(|c| (c.title.clone(), c.id.clone()))
+            .collect()
+    }
+
+    /// Creates a task without HTTP (same rules and clock stamping as `POST /folders/{id}/tasks`)
+    /// and returns it as `GET /tasks/{id}` would. Panics if the folder does not exist.
+    pub fn create_task_direct(&self, folder_id: &str, title: &str) -> Value {
+        let mut p = Params::new();
+        p.set_text("title", title);
+        let mut st = self.shared.store.lock();
+        let me = st.me.clone();
+        let id = resources::tasks::create_task(&mut st, &me, folder_id, &p)
+            .unwrap_or_else(|e| panic!("create_task_direct failed: {e}"));
+        resources::tasks::full(&st, &id, &me, &[]).expect("created")
+    }
+
+    /// Updates a task without HTTP. `patch` is an object of `PUT /tasks/{id}` parameters
+    /// (e.g. `{"status": "Completed", "addResponsibles": ["KU..."]}`); stamps `updatedDate` when
+    /// anything changed. Returns the task. Panics on an unknown task or an invalid patch.
+    pub fn update_task_direct(&self, task_id: &str, patch: Value) -> Value {
+        let Value::Object(m) = patch else {
+            panic!("update_task_direct: patch must be a JSON object");
+        };
+        let mut p = Params::new();
+        p.add_json_object(&m);
+        let mut st = self.shared.store.lock();
+        let me = st.me.clone();
+        resources::tasks::update_task(&mut st, &me, task_id, &p)
+            .unwrap_or_else(|e| panic!("update_task_direct failed: {e}"));
+        resources::tasks::full(&st, task_id, &me, &[]).expect("exists")
+    }
+
+    /// Moves a task to the Recycle Bin without HTTP; returns it. Panics on an unknown task.
+    pub fn delete_task_direct(&self, task_id: &str) -> Value {
+        let mut st = self.shared.store.lock();
+        let me = st.me.clone();
+        resources::tasks::delete_task(&mut st, task_id)
+            .unwrap_or_else(|e| panic!("delete_task_direct failed: {e}"));
+        resources::tasks::full(&st, task_id, &me, &[]).expect("exists")
+    }
+
+    /// A task as `GET /tasks/{id}` renders it (also tasks in the Recycle Bin).
+    pub fn task(&self, id: &str) -> Option<Value> {
+        let st = self.shared.store.lock();
+        let me = st.me.clone();
+        resources::tasks::full(&st, id, &me, &[])
+    }
+
+    /// IDs of all live tasks (not in the Recycle Bin).
+    pub fn task_ids(&self) -> Vec<String> {
+        let st = self.shared.store.lock();
+        let mut v: Vec<_> = st.tasks.values().filter(|t| !t.deleted).collect();
+        v.sort_by_key(|t| t.seq);
+        v.into_iter().map(|t| t.id.clone()).collect()
+    }
+
+    /// A folder as `GET /folders/{id}` renders it.
+    pub fn folder(&self, id: &str) -> Option<Value> {
+        let st = self.shared.store.lock();
+        st.folders
+            .get(id)
+            .map(|f| resources::folders::folder_json(&st, f, resources::folders::View::Full, &[]))
+    }
+
+    /// Adds a comment by the current user to a task without HTTP (HTML text); returns it.
+    /// Panics on an unknown task.
+    pub fn add_comment_direct(&self, task_id: &str, html: &str) -> Value {
+        let mut st = self.shared.store.lock();
+        assert!(
+            st.tasks.contains_key(task_id),
+            "add_comment_direct: unknown task {task_id}"
+        );
+        let me = st.me.clone();
+        let id = resources::comments::add_comment(&mut st, &me, Some(task_id), None, html.into());
+        resources::comments::comment_json(&st.comments[&id], false)
+    }
+
+    /// A comment as `GET /comments/{id}` renders it.
+    pub fn comment(&self, id: &str) -> Option<Value> {
+        let st = self.shared.store.lock();
+        st.comments
+            .get(id)
+            .map(|c| resources::comments::comment_json(c, false))
+    }
+
+    /// Runs `f` with exclusive access to the raw store (advanced setup and assertions).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.shared.store.lock())
+    }
+
+    /// Calls a handler in-process as the current user, bypassing HTTP, auth and faults
+    /// (`method` like `"GET"`, `path` relative to `/api/v4`, e.g. `"/tasks"`).
+    pub fn call_direct(
+        &self,
+        method: &str,
+        path: &str,
+        params: Value,
+    ) -> Result<Vec<Value>, error::ApiError> {
+        let segs: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string())
+            .collect();
+        let route = routes::route(method, &segs)?;
+        let mut p = Params::new();
+        if let Value::Object(m) = params {
+            p.add_json_object(&m);
+        }
+        let mut st = self.shared.store.lock();
+        let cx = Ctx {
+            params: p,
+            user: st.me.clone(),
+            body: Arc::new(vec![]),
+            headers: vec![],
+            origin: self.shared.origin.clone(),
+            path: format!("/api/v4{path}"),
+        };
+        (route.handler)(&mut st, &cx).map(|r| r.into_data())
+    }
+}
+
+impl Drop for FakeWrike {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

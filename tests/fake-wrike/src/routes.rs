@@ -1,0 +1,178 @@
+//! The method table: path + verb → accepted scopes and handler.
+
+use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
+use crate::error::{ApiError, ApiResult};
+use crate::resources::{comments, contacts, folders, misc, tasks};
+use crate::store::Store;
+
+/// A handler bound to its path arguments.
+pub type Handler = Box<dyn FnOnce(&mut Store, &Ctx) -> ApiResult<Reply> + Send>;
+
+/// A resolved API method.
+pub struct Route {
+    /// Scopes of which the token needs at least one (`None`: any valid token).
+    pub scopes: Option<&'static [&'static str]>,
+    /// The handler.
+    pub handler: Handler,
+}
+
+fn r<F>(scopes: &'static [&'static str], f: F) -> ApiResult<Route>
+where
+    F: FnOnce(&mut Store, &Ctx) -> ApiResult<Reply> + Send + 'static,
+{
+    Ok(Route {
+        scopes: Some(scopes),
+        handler: Box::new(f),
+    })
+}
+
+const USER_READ: &[&str] = &["amReadOnlyUser", "amReadWriteUser"];
+const USER_WRITE: &[&str] = &["amReadWriteUser"];
+const WORKFLOW_READ: &[&str] = &[
+    "Default",
+    "amReadOnlyWorkflow",
+    "amReadWriteWorkflow",
+    "wsReadOnly",
+    "wsReadWrite",
+];
+const TIMELOG_CATEGORY_READ: &[&str] = &[
+    "Default",
+    "amReadOnlyTimelogCategory",
+    "amReadWriteTimelogCategory",
+    "wsReadOnly",
+    "wsReadWrite",
+];
+
+/// Resolves a request. `segs` are the decoded path segments after `/api/v4`.
+/// Unknown paths or verbs → `404 method_not_found`.
+pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
+    let s: Vec<&str> = segs.iter().map(|x| x.as_str()).collect();
+    match (method, s.as_slice()) {
+        // --- contacts & users ---
+        ("GET", ["contacts"]) => r(R, contacts::list),
+        ("GET", ["contacts", ids]) => {
+            let ids = parse_ids(ids, "contactId")?;
+            r(R, move |st, cx| contacts::get(st, cx, &ids))
+        }
+        ("PUT", ["contacts", id]) => {
+            let id = parse_id(id, "contactId")?;
+            r(W, move |st, cx| contacts::update(st, cx, &id))
+        }
+        ("GET", ["users", id]) => {
+            let id = parse_id(id, "userId")?;
+            r(USER_READ, move |st, cx| contacts::get_user(st, cx, &id))
+        }
+        ("PUT", ["users", id]) => {
+            let id = parse_id(id, "userId")?;
+            r(USER_WRITE, move |st, cx| contacts::update_user(st, cx, &id))
+        }
+
+        // --- account, workflows, custom fields, misc ---
+        ("GET", ["account"]) => r(R, misc::account),
+        ("PUT", ["account"]) => r(W, misc::update_account),
+        ("GET", ["workflows"]) => r(WORKFLOW_READ, misc::workflows),
+        ("GET", ["customfields"]) => r(R, misc::custom_fields),
+        ("GET", ["customfields", ids]) => {
+            let ids = parse_ids(ids, "customFieldId")?;
+            r(R, move |st, cx| misc::custom_fields_by_id(st, cx, &ids))
+        }
+        ("GET", ["version"]) => Ok(Route {
+            scopes: None,
+            handler: Box::new(misc::version),
+        }),
+        ("GET", ["timelog_categories"]) => r(TIMELOG_CATEGORY_READ, misc::timelog_categories),
+        ("GET", ["ids"]) => r(R, misc::convert_ids),
+        ("GET", ["colors"]) => r(R, misc::colors),
+
+        // --- tasks ---
+        ("GET", ["tasks"]) => r(R, |st, cx| {
+            tasks::search(st, cx, tasks::SearchScope::Account)
+        }),
+        ("GET", ["folders", id, "tasks"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| {
+                tasks::search(st, cx, tasks::SearchScope::Folder(id))
+            })
+        }
+        ("GET", ["spaces", id, "tasks"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| {
+                tasks::search(st, cx, tasks::SearchScope::Space(id))
+            })
+        }
+        ("GET", ["tasks", ids]) => {
+            let ids = parse_ids(ids, "taskId")?;
+            r(R, move |st, cx| tasks::get(st, cx, &ids))
+        }
+        ("POST", ["folders", id, "tasks"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| tasks::create(st, cx, &id))
+        }
+        ("PUT", ["tasks", ids]) if ids.contains(',') => {
+            let ids = parse_ids(ids, "taskId")?;
+            r(W, move |st, cx| tasks::bulk_update(st, cx, &ids))
+        }
+        ("PUT", ["tasks", id]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| tasks::update(st, cx, &id))
+        }
+        ("DELETE", ["tasks", id]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| tasks::delete(st, cx, &id))
+        }
+
+        // --- comments ---
+        ("GET", ["comments"]) => r(R, comments::list),
+        ("GET", ["comments", ids]) => {
+            let ids = parse_ids(ids, "commentId")?;
+            r(R, move |st, cx| comments::get(st, cx, &ids))
+        }
+        ("GET", ["tasks", id, "comments"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(R, move |st, cx| comments::list_for_task(st, cx, &id))
+        }
+        ("GET", ["folders", id, "comments"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| comments::list_for_folder(st, cx, &id))
+        }
+        ("POST", ["tasks", id, "comments"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| comments::create_on_task(st, cx, &id))
+        }
+        ("POST", ["folders", id, "comments"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| comments::create_on_folder(st, cx, &id))
+        }
+        ("PUT", ["comments", id]) => {
+            let id = parse_id(id, "commentId")?;
+            r(W, move |st, cx| comments::update(st, cx, &id))
+        }
+        ("DELETE", ["comments", id]) => {
+            let id = parse_id(id, "commentId")?;
+            r(W, move |st, cx| comments::delete(st, cx, &id))
+        }
+
+        // --- folders ---
+        ("GET", ["folders"]) => r(R, |st, cx| {
+            folders::list(st, cx, folders::ListBase::Account)
+        }),
+        ("GET", ["folders", id, "folders"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| {
+                folders::list(st, cx, folders::ListBase::Folder(id))
+            })
+        }
+        ("GET", ["spaces", id, "folders"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| {
+                folders::list(st, cx, folders::ListBase::Space(id))
+            })
+        }
+        ("GET", ["folders", ids]) => {
+            let ids = parse_ids(ids, "folderId")?;
+            r(R, move |st, cx| folders::get(st, cx, &ids))
+        }
+
+        _ => Err(ApiError::method_not_found()),
+    }
+}

@@ -1,0 +1,363 @@
+//! The HTTP layer: recording, fault injection, auth, rate limiting, parameter parsing, dispatch.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use parking_lot::Mutex;
+use serde_json::{json, Map, Value};
+
+use crate::api::{Ctx, Reply};
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::routes;
+use crate::store::Store;
+use crate::{Fault, RecordedRequest};
+
+/// Largest request body accepted (attachments).
+const MAX_BODY: usize = 256 * 1024 * 1024;
+
+/// Test-controlled state outside the Wrike data.
+#[derive(Debug, Default)]
+pub struct Control {
+    /// Token → scopes.
+    pub tokens: HashMap<String, HashSet<String>>,
+    /// Pending faults: (fault, remaining count).
+    pub faults: VecDeque<(Fault, usize)>,
+    /// Every API request, in order.
+    pub requests: Vec<RecordedRequest>,
+    /// Requests per minute per token (`None`: unlimited).
+    pub rate_limit: Option<u32>,
+    /// Recent request instants per token.
+    pub windows: HashMap<String, VecDeque<Instant>>,
+}
+
+/// Everything the server threads share.
+#[derive(Debug)]
+pub struct Shared {
+    /// The Wrike data.
+    pub store: Mutex<Store>,
+    /// Test controls.
+    pub control: Mutex<Control>,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+}
+
+impl Shared {
+    fn take_fault(&self) -> Option<Fault> {
+        let mut c = self.control.lock();
+        let (fault, left) = c.faults.front_mut()?;
+        let f = fault.clone();
+        *left -= 1;
+        if *left == 0 {
+            c.faults.pop_front();
+        }
+        Some(f)
+    }
+
+    /// Counts a request against the token's per-minute budget; `Err(retry_after_secs)` if over.
+    fn rate_check(&self, token: &str) -> Result<(), u64> {
+        let mut c = self.control.lock();
+        let Some(limit) = c.rate_limit else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let w = c.windows.entry(token.to_string()).or_default();
+        while w
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+        {
+            w.pop_front();
+        }
+        if w.len() as u64 >= limit as u64 {
+            let oldest = *w.front().expect("non-empty when over the limit");
+            let wait = Duration::from_secs(60).saturating_sub(now.duration_since(oldest));
+            return Err(wait.as_secs().max(1));
+        }
+        w.push_back(now);
+        Ok(())
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).expect("JSON serialises");
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
+        .body(Body::from(bytes))
+        .expect("valid response")
+}
+
+fn error_response(e: &ApiError) -> Response {
+    json_response(e.status, &e.body())
+}
+
+fn header_pairs(h: &HeaderMap) -> Vec<(String, String)> {
+    h.iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The single axum handler: everything goes through here.
+pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(&ApiError::invalid_request("Request body is too large"));
+        }
+    };
+    let path = parts.uri.path().to_string();
+    if let Some(rest) = path.strip_prefix("/files/") {
+        return crate::resources::download_file(&sh, rest);
+    }
+    if path != "/api/v4" && !path.starts_with("/api/v4/") {
+        return error_response(&ApiError::method_not_found());
+    }
+    let query = parts.uri.query().map(|q| q.to_string());
+    let headers = header_pairs(&parts.headers);
+    sh.control.lock().requests.push(RecordedRequest {
+        method: parts.method.to_string(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: headers.clone(),
+        body: body.to_vec(),
+    });
+
+    let mut truncate = false;
+    if let Some(fault) = sh.take_fault() {
+        match fault {
+            Fault::RateLimited { retry_after_secs } => {
+                let mut r = error_response(&ApiError::too_many_requests());
+                if let Some(s) = retry_after_secs {
+                    r.headers_mut().insert(
+                        header::RETRY_AFTER,
+                        HeaderValue::from_str(&s.to_string()).expect("digits"),
+                    );
+                }
+                return r;
+            }
+            Fault::ServerError => return error_response(&ApiError::server_error()),
+            Fault::BadGateway => {
+                return Response::builder()
+                    .status(StatusCode::BAD_GATEWAY)
+                    .header(header::CONTENT_TYPE, "text/html")
+                    .body(Body::from(
+                        "<html><head><title>502 Bad Gateway</title></head><body><center>\
+                         <h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
+                    ))
+                    .expect("valid response");
+            }
+            Fault::Unauthorized => return error_response(&ApiError::not_authorized()),
+            Fault::SlowResponse(d) => tokio::time::sleep(d).await,
+            Fault::TruncatedBody => truncate = true,
+        }
+    }
+
+    let resp = process(&sh, &parts.method, &path, query.as_deref(), headers, body);
+    if truncate {
+        return truncated(resp).await;
+    }
+    resp
+}
+
+/// Sends the head of the response with the full `Content-Length`, then half the body, then the
+/// connection is dropped (hyper aborts when the body ends early).
+async fn truncated(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let full = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .unwrap_or_default();
+    let len = full.len().max(2);
+    let cut = full.slice(..full.len() / 2);
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from_str(&len.to_string()).expect("digits"),
+    );
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(cut) });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+fn is_upload(method: &str, segs: &[String]) -> bool {
+    let s: Vec<&str> = segs.iter().map(|x| x.as_str()).collect();
+    matches!(
+        (method, s.as_slice()),
+        ("POST", [_, _, "attachments"]) | ("PUT", ["attachments", _])
+    )
+}
+
+fn process(
+    sh: &Shared,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: Vec<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let segs: Vec<String> = path
+        .trim_start_matches("/api/v4")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let mut params = Params::new();
+    if let Some(q) = query {
+        params.add_urlencoded(q);
+    }
+    // `method=POST|PUT|DELETE` lets GET-only clients call other verbs (W-OVERVIEW).
+    let mut verb = method.as_str().to_string();
+    if verb == "GET" {
+        if let Ok(Some(m)) = params.str("method") {
+            let m = m.to_ascii_uppercase();
+            if ["POST", "PUT", "DELETE"].contains(&m.as_str()) {
+                verb = m;
+            }
+        }
+    }
+    let content_type = headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !body.is_empty() && !is_upload(&verb, &segs) {
+        if content_type.starts_with("application/json") {
+            match serde_json::from_slice::<Value>(&body) {
+                Ok(Value::Object(m)) => params.add_json_object(&m),
+                _ => {
+                    return error_response(&ApiError::invalid_request(
+                        "Request body is not a JSON object",
+                    ))
+                }
+            }
+        } else if content_type.is_empty()
+            || content_type.starts_with("application/x-www-form-urlencoded")
+            || content_type.starts_with("text/plain")
+        {
+            match std::str::from_utf8(&body) {
+                Ok(text) => params.add_urlencoded(text),
+                Err(_) => {
+                    return error_response(&ApiError::invalid_request(
+                        "Request body is not form-urlencoded",
+                    ))
+                }
+            }
+        }
+    }
+
+    // Auth: `Authorization: Bearer <token>` (any case) or `access_token`.
+    let bearer = headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .and_then(|(_, v)| {
+            let v = v.trim();
+            let (scheme, rest) = v.split_once(char::is_whitespace)?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| rest.trim().to_string())
+        });
+    let token = bearer.or_else(|| params.str("access_token").ok().flatten());
+    let scopes = token
+        .as_ref()
+        .and_then(|t| sh.control.lock().tokens.get(t).cloned());
+    let (Some(token), Some(scopes)) = (token, scopes) else {
+        return error_response(&ApiError::not_authorized());
+    };
+    if let Err(wait) = sh.rate_check(&token) {
+        // [U] whether Wrike sends Retry-After is undocumented; the fake does.
+        let mut r = error_response(&ApiError::too_many_requests());
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&wait.to_string()).expect("digits"),
+        );
+        return r;
+    }
+
+    let route = match routes::route(&verb, &segs) {
+        Ok(r) => r,
+        Err(e) => return error_response(&e),
+    };
+    if let Some(needed) = route.scopes {
+        if !needed.iter().any(|s| scopes.contains(*s)) {
+            return error_response(&ApiError::access_forbidden(format!(
+                "Access forbidden: this method requires one of the scopes {}",
+                needed.join(", ")
+            )));
+        }
+    }
+    let state = params.str("state").ok().flatten();
+    let user = sh.store.lock().me.clone();
+    let cx = Ctx {
+        params,
+        user,
+        body: Arc::new(body.to_vec()),
+        headers,
+        origin: sh.origin.clone(),
+        path: path.to_string(),
+    };
+    let result = {
+        let mut st = sh.store.lock();
+        (route.handler)(&mut st, &cx)
+    };
+    match result {
+        Err(e) => error_response(&e),
+        Ok(Reply::Data { kind, data, extra }) => {
+            let mut m = Map::new();
+            m.insert("kind".into(), json!(kind));
+            if let Some(s) = state {
+                m.insert("state".into(), json!(s));
+            }
+            for (k, v) in extra {
+                m.insert(k, v);
+            }
+            m.insert("data".into(), Value::Array(data));
+            json_response(StatusCode::OK, &Value::Object(m))
+        }
+        Ok(Reply::Bytes {
+            content_type,
+            body,
+            filename,
+        }) => {
+            let mut b = Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, content_type);
+            if let Some(f) = filename {
+                b = b.header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", f.replace('"', "")),
+                );
+            }
+            b.body(Body::from(body.as_ref().clone()))
+                .expect("valid response")
+        }
+    }
+}
+
+/// Serves until `shutdown` fires.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    shutdown: tokio::sync::oneshot::Receiver<()>,
+) {
+    let app = axum::Router::new().fallback(handle).with_state(shared);
+    tokio::select! {
+        r = axum::serve(listener, app) => {
+            if let Err(e) = r {
+                eprintln!("fake-wrike: server error: {e}");
+            }
+        }
+        _ = shutdown => {}
+    }
+}
