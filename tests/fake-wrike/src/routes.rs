@@ -2,7 +2,7 @@
 
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
-use crate::resources::{comments, contacts, folders, misc, tasks};
+use crate::resources::{comments, contacts, folders, misc, spaces, tasks};
 use crate::store::Store;
 
 /// A handler bound to its path arguments.
@@ -171,6 +171,35 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("GET", ["folders", ids]) => {
             let ids = parse_ids(ids, "folderId")?;
             r(R, move |st, cx| folders::get(st, cx, &ids))
+        }
+
+        ("POST", ["folders", id, "folders"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| folders::create(st, cx, &id))
+        }
+        ("PUT", ["folders", id]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| folders::update(st, cx, &id))
+        }
+        ("DELETE", ["folders", id]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| folders::delete(st, cx, &id))
+        }
+        ("POST", ["copy_folder", id]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| folders::copy(st, cx, &id))
+        }
+
+        // --- spaces ---
+        ("GET", ["spaces"]) => r(R, spaces::list),
+        ("POST", ["spaces"]) => r(W, spaces::create),
+        ("GET", ["spaces", id]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| spaces::get(st, cx, &id))
+        }
+        ("PUT", ["spaces", id]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(W, move |st, cx| spaces::update(st, cx, &id))
         }
 
         _ => Err(ApiError::method_not_found()),

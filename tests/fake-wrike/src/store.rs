@@ -244,7 +244,7 @@ impl FolderScope {
 }
 
 /// Project details of a folder.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Project {
     /// Creator.
     pub author_id: String,
@@ -267,7 +267,7 @@ pub struct Project {
 }
 
 /// A space member.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpaceMember {
     /// Contact ID.
     pub id: String,
@@ -278,7 +278,7 @@ pub struct SpaceMember {
 }
 
 /// Space details of a folder that is a space.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpaceInfo {
     /// Avatar.
     pub avatar_url: String,
@@ -293,7 +293,7 @@ pub struct SpaceInfo {
 }
 
 /// A folder, project, space, or one of the two virtual roots.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Folder {
     /// ID.
     pub id: String,

@@ -4,6 +4,7 @@ pub mod comments;
 pub mod contacts;
 pub mod folders;
 pub mod misc;
+pub mod spaces;
 pub mod tasks;
 
 use axum::response::Response;

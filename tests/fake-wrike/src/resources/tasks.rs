@@ -878,8 +878,13 @@ pub fn update_task(st: &mut Store, user: &str, id: &str, p: &Params) -> ApiResul
     let root = st.root_id();
     if p.bool("restore")? == Some(true) && t.deleted {
         t.deleted = false;
-        let mut parents: Vec<String> = t
-            .saved_parent_ids
+        // Tasks deleted with their folder keep their parents (saved list empty).
+        let candidates = if t.saved_parent_ids.is_empty() {
+            t.parent_ids.clone()
+        } else {
+            t.saved_parent_ids.clone()
+        };
+        let mut parents: Vec<String> = candidates
             .iter()
             .filter(|f| {
                 st.folders
