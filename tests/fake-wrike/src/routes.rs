@@ -2,7 +2,7 @@
 
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
-use crate::resources::{comments, contacts, folders, misc, spaces, tasks};
+use crate::resources::{comments, contacts, folders, misc, spaces, tasks, timelogs};
 use crate::store::Store;
 
 /// A handler bound to its path arguments.
@@ -200,6 +200,49 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("PUT", ["spaces", id]) => {
             let id = parse_id(id, "spaceId")?;
             r(W, move |st, cx| spaces::update(st, cx, &id))
+        }
+
+        // --- timelogs ---
+        ("GET", ["timelogs"]) => r(R, |st, cx| timelogs::list(st, cx, timelogs::Scope::Account)),
+        ("GET", ["contacts", id, "timelogs"]) => {
+            let id = parse_id(id, "contactId")?;
+            r(R, move |st, cx| {
+                timelogs::list(st, cx, timelogs::Scope::Contact(id))
+            })
+        }
+        ("GET", ["folders", id, "timelogs"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| {
+                timelogs::list(st, cx, timelogs::Scope::Folder(id))
+            })
+        }
+        ("GET", ["tasks", id, "timelogs"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(R, move |st, cx| {
+                timelogs::list(st, cx, timelogs::Scope::Task(id))
+            })
+        }
+        ("GET", ["timelog_categories", id, "timelogs"]) => {
+            let id = parse_id(id, "timelogCategoryId")?;
+            r(R, move |st, cx| {
+                timelogs::list(st, cx, timelogs::Scope::Category(id))
+            })
+        }
+        ("GET", ["timelogs", ids]) => {
+            let ids = parse_ids(ids, "timelogId")?;
+            r(R, move |st, cx| timelogs::get(st, cx, &ids))
+        }
+        ("POST", ["tasks", id, "timelogs"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| timelogs::create(st, cx, &id))
+        }
+        ("PUT", ["timelogs", id]) => {
+            let id = parse_id(id, "timelogId")?;
+            r(W, move |st, cx| timelogs::update(st, cx, &id))
+        }
+        ("DELETE", ["timelogs", id]) => {
+            let id = parse_id(id, "timelogId")?;
+            r(W, move |st, cx| timelogs::delete(st, cx, &id))
         }
 
         _ => Err(ApiError::method_not_found()),

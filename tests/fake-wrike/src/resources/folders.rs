@@ -879,7 +879,7 @@ pub fn copy(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
         let nf = st.folders.get_mut(&nid).expect("inserted");
         if i == 0 {
             nf.shared_ids = src.shared_ids.clone();
-            add_all(&mut nf.shared_ids, &[cx.user.clone()]);
+            add_all(&mut nf.shared_ids, std::slice::from_ref(&cx.user));
         }
         if copy_desc {
             nf.description = orig.description.clone();

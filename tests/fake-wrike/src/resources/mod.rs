@@ -6,6 +6,7 @@ pub mod folders;
 pub mod misc;
 pub mod spaces;
 pub mod tasks;
+pub mod timelogs;
 
 use axum::response::Response;
 

@@ -190,7 +190,7 @@ pub fn update(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
     if let Some(v) = p.obj_list("membersAdd")? {
         for m in parse_members(st, "membersAdd", v)? {
             if !s.members.iter().any(|x| x.id == m.id) {
-                add_all(&mut f.shared_ids, &[m.id.clone()]);
+                add_all(&mut f.shared_ids, std::slice::from_ref(&m.id));
                 s.members.push(m);
             }
         }
