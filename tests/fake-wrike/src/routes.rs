@@ -2,7 +2,7 @@
 
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
-use crate::resources::{comments, contacts, folders, misc, spaces, tasks, timelogs};
+use crate::resources::{attachments, comments, contacts, folders, misc, spaces, tasks, timelogs};
 use crate::store::Store;
 
 /// A handler bound to its path arguments.
@@ -243,6 +243,57 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("DELETE", ["timelogs", id]) => {
             let id = parse_id(id, "timelogId")?;
             r(W, move |st, cx| timelogs::delete(st, cx, &id))
+        }
+
+        // --- attachments ---
+        ("GET", ["attachments"]) => r(R, |st, cx| {
+            attachments::list(st, cx, attachments::Scope::Account)
+        }),
+        ("GET", ["tasks", id, "attachments"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(R, move |st, cx| {
+                attachments::list(st, cx, attachments::Scope::Task(id))
+            })
+        }
+        ("GET", ["folders", id, "attachments"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| {
+                attachments::list(st, cx, attachments::Scope::Folder(id))
+            })
+        }
+        ("GET", ["attachments", ids]) => {
+            let ids = parse_ids(ids, "attachmentId")?;
+            r(R, move |st, cx| attachments::get(st, cx, &ids))
+        }
+        ("GET", ["attachments", id, "download", rest @ ..]) if rest.len() <= 1 => {
+            let id = parse_id(id, "attachmentId")?;
+            let name = rest.first().map(|s| s.to_string());
+            r(R, move |st, cx| attachments::download(st, cx, &id, name))
+        }
+        ("GET", ["attachments", id, "preview", rest @ ..]) if rest.len() <= 1 => {
+            let id = parse_id(id, "attachmentId")?;
+            let name = rest.first().map(|s| s.to_string());
+            r(R, move |st, cx| attachments::preview(st, cx, &id, name))
+        }
+        ("GET", ["attachments", id, "url"]) => {
+            let id = parse_id(id, "attachmentId")?;
+            r(R, move |st, cx| attachments::url(st, cx, &id))
+        }
+        ("POST", ["tasks", id, "attachments"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| attachments::create_on_task(st, cx, &id))
+        }
+        ("POST", ["folders", id, "attachments"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| attachments::create_on_folder(st, cx, &id))
+        }
+        ("PUT", ["attachments", id]) => {
+            let id = parse_id(id, "attachmentId")?;
+            r(W, move |st, cx| attachments::update(st, cx, &id))
+        }
+        ("DELETE", ["attachments", id]) => {
+            let id = parse_id(id, "attachmentId")?;
+            r(W, move |st, cx| attachments::delete(st, cx, &id))
         }
 
         _ => Err(ApiError::method_not_found()),

@@ -1,5 +1,6 @@
 //! One module per Wrike resource.
 
+pub mod attachments;
 pub mod comments;
 pub mod contacts;
 pub mod folders;
@@ -14,6 +15,19 @@ use crate::server::Shared;
 
 /// Serves `/files/{attachmentId}/{token}/{name}` — the download links handed out by
 /// `GET /attachments/{id}/url` (no token needed, like Wrike's signed links).
-pub fn download_file(_sh: &Shared, _rest: &str) -> Response {
-    axum::response::IntoResponse::into_response((axum::http::StatusCode::NOT_FOUND, "not found"))
+pub fn download_file(sh: &Shared, rest: &str) -> Response {
+    use axum::http::{header, StatusCode};
+    let found = attachments::serve_file(&sh.store.lock(), rest);
+    match found {
+        Some((ct, bytes, name)) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, ct)
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", name.replace('"', "")),
+            )
+            .body(axum::body::Body::from(bytes.as_ref().clone()))
+            .expect("valid response"),
+        None => axum::response::IntoResponse::into_response((StatusCode::NOT_FOUND, "Not found")),
+    }
 }

@@ -254,7 +254,7 @@ pub fn create(st: &mut Store, cx: &Ctx, task_id: &str) -> ApiResult<Reply> {
         "billingType",
         "fields",
     ])?;
-    if !st.tasks.get(task_id).is_some_and(|t| !t.deleted) {
+    if st.tasks.get(task_id).is_none_or(|t| t.deleted) {
         return Err(ApiError::not_found("Task", task_id));
     }
     let comment = comment_html(p)?.ok_or_else(|| ApiError::parameter_required("comment"))?;
