@@ -464,6 +464,22 @@ impl FakeWrike {
         resources::comments::comment_json(&st.comments[&id], false)
     }
 
+    /// Records an approver's decision on an approval without HTTP (what the approver would do
+    /// in Wrike's UI): `status` is `Approved`, `Rejected` or `Pending`. Returns the approval.
+    /// Panics on an unknown approval or approver.
+    pub fn decide_approval_direct(
+        &self,
+        approval_id: &str,
+        approver_id: &str,
+        status: &str,
+        comment: &str,
+    ) -> Value {
+        let mut st = self.shared.store.lock();
+        resources::approvals::decide(&mut st, approval_id, approver_id, status, comment)
+            .unwrap_or_else(|e| panic!("decide_approval_direct failed: {e}"));
+        resources::approvals::approval_json(&st.approvals[approval_id])
+    }
+
     /// A comment as `GET /comments/{id}` renders it.
     pub fn comment(&self, id: &str) -> Option<Value> {
         let st = self.shared.store.lock();

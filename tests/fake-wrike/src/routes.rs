@@ -2,7 +2,9 @@
 
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
-use crate::resources::{attachments, comments, contacts, folders, misc, spaces, tasks, timelogs};
+use crate::resources::{
+    approvals, attachments, comments, contacts, folders, misc, spaces, tasks, timelogs,
+};
 use crate::store::Store;
 
 /// A handler bound to its path arguments.
@@ -294,6 +296,41 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("DELETE", ["attachments", id]) => {
             let id = parse_id(id, "attachmentId")?;
             r(W, move |st, cx| attachments::delete(st, cx, &id))
+        }
+
+        // --- approvals ---
+        ("GET", ["approvals"]) => r(R, approvals::list),
+        ("GET", ["approvals", ids]) => {
+            let ids = parse_ids(ids, "approvalId")?;
+            r(R, move |st, cx| approvals::get(st, cx, &ids))
+        }
+        ("GET", ["tasks", id, "approvals"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(R, move |st, cx| {
+                approvals::list_for(st, cx, Some(&id), None)
+            })
+        }
+        ("GET", ["folders", id, "approvals"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(R, move |st, cx| {
+                approvals::list_for(st, cx, None, Some(&id))
+            })
+        }
+        ("POST", ["tasks", id, "approvals"]) => {
+            let id = parse_id(id, "taskId")?;
+            r(W, move |st, cx| approvals::create(st, cx, Some(&id), None))
+        }
+        ("POST", ["folders", id, "approvals"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| approvals::create(st, cx, None, Some(&id)))
+        }
+        ("PUT", ["approvals", id]) => {
+            let id = parse_id(id, "approvalId")?;
+            r(W, move |st, cx| approvals::update(st, cx, &id))
+        }
+        ("DELETE", ["approvals", id]) => {
+            let id = parse_id(id, "approvalId")?;
+            r(W, move |st, cx| approvals::cancel(st, cx, &id))
         }
 
         _ => Err(ApiError::method_not_found()),

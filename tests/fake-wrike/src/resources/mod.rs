@@ -1,5 +1,6 @@
 //! One module per Wrike resource.
 
+pub mod approvals;
 pub mod attachments;
 pub mod comments;
 pub mod contacts;
