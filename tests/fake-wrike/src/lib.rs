@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod error;
+pub mod oauth;
 pub mod params;
 pub mod resources;
 pub mod routes;
@@ -40,7 +41,7 @@ use serde_json::Value;
 use crate::api::Ctx;
 use crate::params::Params;
 use crate::seed::SeedIds;
-use crate::server::{Control, Shared};
+use crate::server::{Control, Shared, TokenInfo};
 use crate::store::Store;
 
 /// The token registered at start with every scope.
@@ -178,7 +179,14 @@ impl FakeWrike {
         };
         control.tokens.insert(
             TEST_TOKEN.to_string(),
-            ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
+            TokenInfo {
+                scopes: ALL_SCOPES.iter().map(|s| s.to_string()).collect(),
+                expires: None,
+            },
+        );
+        control.oauth.clients.insert(
+            oauth::DEFAULT_CLIENT_ID.to_string(),
+            oauth::DEFAULT_CLIENT_SECRET.to_string(),
         );
         let shared = Arc::new(Shared {
             store: Mutex::new(store),
@@ -248,8 +256,72 @@ impl FakeWrike {
     pub fn add_token(&self, token: &str, scopes: &[&str]) {
         self.shared.control.lock().tokens.insert(
             token.to_string(),
-            scopes.iter().map(|s| s.to_string()).collect(),
+            TokenInfo {
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                expires: None,
+            },
         );
+    }
+
+    /// Registers a token that expires at `expires` (fake time); afterwards requests with it get
+    /// `401 not_authorized`, as for an expired OAuth access token.
+    pub fn add_expiring_token(&self, token: &str, scopes: &[&str], expires: DateTime<Utc>) {
+        self.shared.control.lock().tokens.insert(
+            token.to_string(),
+            TokenInfo {
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                expires: Some(expires),
+            },
+        );
+    }
+
+    /// Makes a token expire now (later requests: `401 not_authorized`); unlike
+    /// [`FakeWrike::revoke_token`] the token stays known.
+    pub fn expire_token(&self, token: &str) {
+        let now = self.now();
+        if let Some(t) = self.shared.control.lock().tokens.get_mut(token) {
+            t.expires = Some(now);
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/oauth2/authorize/v4` — approves at once and redirects to
+    /// `redirect_uri?code=…&state=…`.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth2/authorize/v4", self.origin())
+    }
+
+    /// `http://127.0.0.1:PORT/oauth2/token` — `authorization_code` and `refresh_token` grants;
+    /// access tokens live one hour of fake time; refresh tokens rotate.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/token", self.origin())
+    }
+
+    /// The OAuth client registered at start: `(client_id, client_secret)`.
+    pub fn oauth_client(&self) -> (String, String) {
+        (
+            oauth::DEFAULT_CLIENT_ID.to_string(),
+            oauth::DEFAULT_CLIENT_SECRET.to_string(),
+        )
+    }
+
+    /// Registers another OAuth client.
+    pub fn add_oauth_client(&self, client_id: &str, client_secret: &str) {
+        self.shared
+            .control
+            .lock()
+            .oauth
+            .clients
+            .insert(client_id.to_string(), client_secret.to_string());
+    }
+
+    /// Makes the next authorization answer `error=access_denied` (the user said no).
+    pub fn deny_next_authorization(&self) {
+        self.shared.control.lock().oauth.deny_next = true;
+    }
+
+    /// Forgets every refresh token (the next refresh fails with `invalid_grant`).
+    pub fn revoke_refresh_tokens(&self) {
+        self.shared.control.lock().oauth.refresh.clear();
     }
 
     /// Forgets a token: later requests with it get `401 not_authorized`.
@@ -277,7 +349,7 @@ impl FakeWrike {
         c.windows.clear();
     }
 
-    /// Every API request received (under `/api/v4`), in order.
+    /// Every API request received (under `/api/v4`, plus the `/oauth2/...` calls), in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.control.lock().requests.clone()
     }

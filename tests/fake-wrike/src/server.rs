@@ -21,11 +21,22 @@ use crate::{Fault, RecordedRequest};
 /// Largest request body accepted (attachments).
 const MAX_BODY: usize = 256 * 1024 * 1024;
 
+/// A registered access token.
+#[derive(Debug, Clone, Default)]
+pub struct TokenInfo {
+    /// Granted scopes.
+    pub scopes: HashSet<String>,
+    /// Expiry in fake time (`None`: never, like a permanent token).
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Test-controlled state outside the Wrike data.
 #[derive(Debug, Default)]
 pub struct Control {
-    /// Token → scopes.
-    pub tokens: HashMap<String, HashSet<String>>,
+    /// Token → scopes and expiry.
+    pub tokens: HashMap<String, TokenInfo>,
+    /// OAuth clients, codes and refresh tokens.
+    pub oauth: crate::oauth::OAuthState,
     /// Pending faults: (fault, remaining count).
     pub faults: VecDeque<(Fault, usize)>,
     /// Every API request, in order.
@@ -120,11 +131,12 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(rest) = path.strip_prefix("/files/") {
         return crate::resources::download_file(&sh, rest);
     }
-    if path != "/api/v4" && !path.starts_with("/api/v4/") {
-        return error_response(&ApiError::method_not_found());
-    }
     let query = parts.uri.query().map(|q| q.to_string());
     let headers = header_pairs(&parts.headers);
+    let is_oauth = path.starts_with("/oauth2/");
+    if !is_oauth && path != "/api/v4" && !path.starts_with("/api/v4/") {
+        return error_response(&ApiError::method_not_found());
+    }
     sh.control.lock().requests.push(RecordedRequest {
         method: parts.method.to_string(),
         path: path.clone(),
@@ -132,6 +144,10 @@ pub async fn handle(State(sh): State<Arc<Shared>>, req: Request) -> Response {
         headers: headers.clone(),
         body: body.to_vec(),
     });
+    if is_oauth {
+        // Faults are not applied to the OAuth endpoints.
+        return crate::oauth::handle(&sh, parts.method.as_str(), &path, query.as_deref(), &body);
+    }
 
     let mut truncate = false;
     if let Some(fault) = sh.take_fault() {
@@ -269,12 +285,18 @@ fn process(
                 .then(|| rest.trim().to_string())
         });
     let token = bearer.or_else(|| params.str("access_token").ok().flatten());
-    let scopes = token
+    let info = token
         .as_ref()
         .and_then(|t| sh.control.lock().tokens.get(t).cloned());
-    let (Some(token), Some(scopes)) = (token, scopes) else {
+    let (Some(token), Some(info)) = (token, info) else {
         return error_response(&ApiError::not_authorized());
     };
+    if let Some(exp) = info.expires {
+        if sh.store.lock().clock.now() >= exp {
+            return error_response(&ApiError::not_authorized());
+        }
+    }
+    let scopes = info.scopes;
     if let Err(wait) = sh.rate_check(&token) {
         // [U] whether Wrike sends Retry-After is undocumented; the fake does.
         let mut r = error_response(&ApiError::too_many_requests());
