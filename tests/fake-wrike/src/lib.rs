@@ -142,6 +142,30 @@ impl RecordedRequest {
     }
 }
 
+/// One webhook handshake or delivery attempt made by the fake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    /// The webhook.
+    pub webhook_id: String,
+    /// Where it went.
+    pub url: String,
+    /// The secret handshake (`{"requestType":"WebHook secret verification"}`) rather than events.
+    pub handshake: bool,
+    /// The body sent (a JSON array of events for deliveries).
+    pub body: Vec<u8>,
+    /// The receiver's HTTP status, if it answered.
+    pub status: Option<u16>,
+    /// What went wrong, if anything (no answer, non-2xx, bad handshake answer).
+    pub error: Option<String>,
+}
+
+impl WebhookDelivery {
+    /// The body as JSON (`Null` if it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
 /// The fake Wrike server. Dropping it shuts the server down.
 pub struct FakeWrike {
     shared: Arc<Shared>,
@@ -192,6 +216,7 @@ impl FakeWrike {
             store: Mutex::new(store),
             control: Mutex::new(control),
             origin,
+            jobs: std::sync::OnceLock::new(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
@@ -214,6 +239,9 @@ impl FakeWrike {
                 rt.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(l) => {
+                            let (jtx, jrx) = tokio::sync::mpsc::unbounded_channel();
+                            let _ = sh.jobs.set(jtx);
+                            tokio::spawn(server::delivery_worker(sh.clone(), jrx));
                             let _ = ready_tx.send(Ok(()));
                             server::serve(l, sh, rx).await;
                         }
@@ -472,7 +500,10 @@ impl FakeWrike {
         let me = st.me.clone();
         let id = resources::tasks::create_task(&mut st, &me, folder_id, &p)
             .unwrap_or_else(|e| panic!("create_task_direct failed: {e}"));
-        resources::tasks::full(&st, &id, &me, &[]).expect("created")
+        let out = resources::tasks::full(&st, &id, &me, &[]).expect("created");
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 
     /// Updates a task without HTTP. `patch` is an object of `PUT /tasks/{id}` parameters
@@ -488,16 +519,22 @@ impl FakeWrike {
         let me = st.me.clone();
         resources::tasks::update_task(&mut st, &me, task_id, &p)
             .unwrap_or_else(|e| panic!("update_task_direct failed: {e}"));
-        resources::tasks::full(&st, task_id, &me, &[]).expect("exists")
+        let out = resources::tasks::full(&st, task_id, &me, &[]).expect("exists");
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 
     /// Moves a task to the Recycle Bin without HTTP; returns it. Panics on an unknown task.
     pub fn delete_task_direct(&self, task_id: &str) -> Value {
         let mut st = self.shared.store.lock();
         let me = st.me.clone();
-        resources::tasks::delete_task(&mut st, task_id)
+        resources::tasks::delete_task(&mut st, &me, task_id)
             .unwrap_or_else(|e| panic!("delete_task_direct failed: {e}"));
-        resources::tasks::full(&st, task_id, &me, &[]).expect("exists")
+        let out = resources::tasks::full(&st, task_id, &me, &[]).expect("exists");
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 
     /// A task as `GET /tasks/{id}` renders it (also tasks in the Recycle Bin).
@@ -533,7 +570,10 @@ impl FakeWrike {
         );
         let me = st.me.clone();
         let id = resources::comments::add_comment(&mut st, &me, Some(task_id), None, html.into());
-        resources::comments::comment_json(&st.comments[&id], false)
+        let out = resources::comments::comment_json(&st.comments[&id], false);
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 
     /// Records an approver's decision on an approval without HTTP (what the approver would do
@@ -549,7 +589,10 @@ impl FakeWrike {
         let mut st = self.shared.store.lock();
         resources::approvals::decide(&mut st, approval_id, approver_id, status, comment)
             .unwrap_or_else(|e| panic!("decide_approval_direct failed: {e}"));
-        resources::approvals::approval_json(&st.approvals[approval_id])
+        let out = resources::approvals::approval_json(&st.approvals[approval_id]);
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 
     /// A comment as `GET /comments/{id}` renders it.
@@ -562,7 +605,36 @@ impl FakeWrike {
 
     /// Runs `f` with exclusive access to the raw store (advanced setup and assertions).
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut self.shared.store.lock())
+        let out = f(&mut self.shared.store.lock());
+        server::dispatch(&self.shared);
+        out
+    }
+
+    /// Every webhook handshake and delivery attempted so far, in order.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared.control.lock().deliveries.clone()
+    }
+
+    /// Forgets the recorded webhook deliveries.
+    pub fn clear_webhook_deliveries(&self) {
+        self.shared.control.lock().deliveries.clear();
+    }
+
+    /// Waits (polling, up to `timeout`) until at least `n` webhook attempts are recorded;
+    /// returns them all.
+    pub fn wait_for_webhook_deliveries(
+        &self,
+        n: usize,
+        timeout: std::time::Duration,
+    ) -> Vec<WebhookDelivery> {
+        let until = std::time::Instant::now() + timeout;
+        loop {
+            let d = self.webhook_deliveries();
+            if d.len() >= n || std::time::Instant::now() >= until {
+                return d;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 
     /// Calls a handler in-process as the current user, bypassing HTTP, auth and faults
@@ -592,7 +664,10 @@ impl FakeWrike {
             origin: self.shared.origin.clone(),
             path: format!("/api/v4{path}"),
         };
-        (route.handler)(&mut st, &cx).map(|r| r.into_data())
+        let out = (route.handler)(&mut st, &cx).map(|r| r.into_data());
+        drop(st);
+        server::dispatch(&self.shared);
+        out
     }
 }
 

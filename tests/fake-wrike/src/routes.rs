@@ -3,7 +3,7 @@
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
 use crate::resources::{
-    approvals, attachments, comments, contacts, folders, misc, spaces, tasks, timelogs,
+    approvals, attachments, comments, contacts, folders, misc, spaces, tasks, timelogs, webhooks,
 };
 use crate::store::Store;
 
@@ -331,6 +331,36 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("DELETE", ["approvals", id]) => {
             let id = parse_id(id, "approvalId")?;
             r(W, move |st, cx| approvals::cancel(st, cx, &id))
+        }
+
+        // --- webhooks ([U] scopes) ---
+        ("POST", ["webhooks"]) => r(W, |st, cx| {
+            webhooks::create(st, cx, webhooks::Target::Account)
+        }),
+        ("POST", ["folders", id, "webhooks"]) => {
+            let id = parse_id(id, "folderId")?;
+            r(W, move |st, cx| {
+                webhooks::create(st, cx, webhooks::Target::Folder(id))
+            })
+        }
+        ("POST", ["spaces", id, "webhooks"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(W, move |st, cx| {
+                webhooks::create(st, cx, webhooks::Target::Space(id))
+            })
+        }
+        ("GET", ["webhooks"]) => r(R, webhooks::list),
+        ("GET", ["webhooks", ids]) => {
+            let ids = parse_ids(ids, "webhookId")?;
+            r(R, move |st, cx| webhooks::get(st, cx, &ids))
+        }
+        ("PUT", ["webhooks", id]) => {
+            let id = parse_id(id, "webhookId")?;
+            r(W, move |st, cx| webhooks::update(st, cx, &id))
+        }
+        ("DELETE", ["webhooks", id]) => {
+            let id = parse_id(id, "webhookId")?;
+            r(W, move |st, cx| webhooks::delete(st, cx, &id))
         }
 
         _ => Err(ApiError::method_not_found()),

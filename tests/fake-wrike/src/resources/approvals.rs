@@ -256,7 +256,7 @@ pub fn create(
     check_attachments(st, "attachments", &attachments)?;
     let afa = p.bool("autoFinishOnApprove")?.unwrap_or(true);
     let afr = p.bool("autoFinishOnReject")?.unwrap_or(true);
-    let id = st.new_id("JA");
+    let id = st.new_id("JB");
     let seq = st.next_seq();
     let now = st.clock.stamp();
     let mut dedup = Vec::new();

@@ -323,6 +323,12 @@ pub fn add_attachment(
             url_token,
         },
     );
+    let kind = if task_id.is_some() {
+        "AttachmentAdded"
+    } else {
+        "FolderAttachmentAdded"
+    };
+    st.emit(kind, user, task_id, folder_id, json!({"attachmentId": id}));
     id
 }
 
@@ -383,9 +389,22 @@ pub fn update(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
 /// `DELETE /attachments/{id}` — no response model; answers an empty `attachments` envelope.
 pub fn delete(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
     cx.params.allow_only(&[])?;
-    st.attachments
+    let a = st
+        .attachments
         .remove(id)
         .ok_or_else(|| ApiError::not_found("Attachment", id))?;
+    let kind = if a.task_id.is_some() {
+        "AttachmentDeleted"
+    } else {
+        "FolderAttachmentDeleted"
+    };
+    st.emit(
+        kind,
+        &cx.user,
+        a.task_id.as_deref(),
+        a.folder_id.as_deref(),
+        json!({"attachmentId": id}),
+    );
     Ok(Reply::data("attachments", vec![]))
 }
 

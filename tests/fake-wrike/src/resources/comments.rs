@@ -194,6 +194,19 @@ pub fn add_comment(
             folder_id: folder_id.map(|s| s.to_string()),
         },
     );
+    let text = st.comments[&id].text.clone();
+    let kind = if task_id.is_some() {
+        "CommentAdded"
+    } else {
+        "FolderCommentAdded"
+    };
+    st.emit(
+        kind,
+        user,
+        task_id,
+        folder_id,
+        json!({"commentId": id, "comment": {"text": text}}),
+    );
     id
 }
 
@@ -265,6 +278,19 @@ pub fn delete(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
             "Only the author can delete a comment",
         ));
     }
-    st.comments.remove(id);
+    if let Some(c) = st.comments.remove(id) {
+        let kind = if c.task_id.is_some() {
+            "CommentDeleted"
+        } else {
+            "FolderCommentDeleted"
+        };
+        st.emit(
+            kind,
+            &cx.user,
+            c.task_id.as_deref(),
+            c.folder_id.as_deref(),
+            json!({"commentId": id}),
+        );
+    }
     Ok(Reply::data("comments", vec![]))
 }

@@ -9,6 +9,7 @@ pub mod misc;
 pub mod spaces;
 pub mod tasks;
 pub mod timelogs;
+pub mod webhooks;
 
 use axum::response::Response;
 

@@ -809,7 +809,124 @@ pub fn create_task(st: &mut Store, user: &str, folder_id: &str, p: &Params) -> A
         effort_allocation: effort,
     };
     st.tasks.insert(id.clone(), task);
+    st.emit("TaskCreated", user, Some(&id), None, json!({}));
     Ok(id)
+}
+
+/// Emits the webhook events for the differences between two versions of a task.
+fn emit_task_diff(st: &mut Store, user: &str, before: &Task, after: &Task) {
+    let id = Some(after.id.as_str());
+    let diff = |a: &[String], b: &[String]| -> Vec<String> {
+        b.iter().filter(|x| !a.contains(x)).cloned().collect()
+    };
+    if before.title != after.title {
+        st.emit(
+            "TaskTitleChanged",
+            user,
+            id,
+            None,
+            json!({"oldValue": before.title, "title": after.title}),
+        );
+    }
+    if before.importance != after.importance {
+        st.emit(
+            "TaskImportanceChanged",
+            user,
+            id,
+            None,
+            json!({"oldValue": before.importance, "importance": after.importance}),
+        );
+    }
+    if before.status != after.status || before.custom_status_id != after.custom_status_id {
+        st.emit(
+            "TaskStatusChanged",
+            user,
+            id,
+            None,
+            json!({"oldStatus": before.status, "status": after.status,
+                   "oldCustomStatusId": before.custom_status_id,
+                   "customStatusId": after.custom_status_id}),
+        );
+    }
+    if before.dates != after.dates {
+        st.emit(
+            "TaskDatesChanged",
+            user,
+            id,
+            None,
+            json!({"oldValue": before.dates.to_json(), "dates": after.dates.to_json()}),
+        );
+    }
+    if before.description != after.description {
+        st.emit("TaskDescriptionChanged", user, id, None, json!({}));
+    }
+    for (added_kind, removed_kind, add_key, rem_key, a, b) in [
+        (
+            "TaskParentsAdded",
+            "TaskParentsRemoved",
+            "addedParents",
+            "removedParents",
+            &before.parent_ids,
+            &after.parent_ids,
+        ),
+        (
+            "TaskResponsiblesAdded",
+            "TaskResponsiblesRemoved",
+            "addedResponsibles",
+            "removedResponsibles",
+            &before.responsible_ids,
+            &after.responsible_ids,
+        ),
+        (
+            "TaskSharedsAdded",
+            "TaskSharedsRemoved",
+            "addedShareds",
+            "removedShareds",
+            &before.shared_ids,
+            &after.shared_ids,
+        ),
+    ] {
+        if before.deleted != after.deleted && added_kind == "TaskParentsAdded" {
+            continue;
+        }
+        let added = diff(a, b);
+        let removed = diff(b, a);
+        if !added.is_empty() {
+            st.emit(added_kind, user, id, None, json!({ add_key: added }));
+        }
+        if !removed.is_empty() {
+            st.emit(removed_kind, user, id, None, json!({ rem_key: removed }));
+        }
+    }
+    let mut cf_ids: Vec<&String> = before
+        .custom_fields
+        .iter()
+        .chain(after.custom_fields.iter())
+        .map(|(k, _)| k)
+        .collect();
+    cf_ids.sort();
+    cf_ids.dedup();
+    for cf in cf_ids {
+        let old = before
+            .custom_fields
+            .iter()
+            .find(|(k, _)| k == cf)
+            .map(|(_, v)| v);
+        let new = after
+            .custom_fields
+            .iter()
+            .find(|(k, _)| k == cf)
+            .map(|(_, v)| v);
+        if old != new {
+            st.emit(
+                "TaskCustomFieldChanged",
+                user,
+                id,
+                None,
+                json!({"customFieldId": cf, "oldValue": old, "value": new}),
+            );
+        }
+    }
 }
 
 /// `POST /folders/{folderId}/tasks`.
@@ -992,6 +1109,9 @@ pub fn update_task(st: &mut Store, user: &str, id: &str, p: &Params) -> ApiResul
             t.completed = None;
         }
     }
+    if t != before {
+        emit_task_diff(st, user, &before, &t);
+    }
     st.tasks.insert(id.to_string(), t);
     Ok(())
 }
@@ -1027,7 +1147,7 @@ pub fn bulk_update(st: &mut Store, cx: &Ctx, ids: &[String]) -> ApiResult<Reply>
 }
 
 /// Moves a task to the Recycle Bin (idempotent).
-pub fn delete_task(st: &mut Store, id: &str) -> ApiResult<()> {
+pub fn delete_task(st: &mut Store, user: &str, id: &str) -> ApiResult<()> {
     let rb = st.recycle_bin_id();
     let already = st
         .tasks
@@ -1042,13 +1162,14 @@ pub fn delete_task(st: &mut Store, id: &str) -> ApiResult<()> {
     t.deleted = true;
     t.saved_parent_ids = std::mem::replace(&mut t.parent_ids, vec![rb]);
     t.updated = now;
+    st.emit("TaskDeleted", user, Some(id), None, json!({}));
     Ok(())
 }
 
 /// `DELETE /tasks/{id}` → the task with `scope: RbTask` and `parentIds: [recycleBinId]`.
 pub fn delete(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
     cx.params.allow_only(&[])?;
-    delete_task(st, id)?;
+    delete_task(st, &cx.user, id)?;
     Ok(Reply::data(
         "tasks",
         vec![full(st, id, &cx.user, &[]).expect("exists")],

@@ -283,6 +283,13 @@ pub fn create(st: &mut Store, cx: &Ctx, task_id: &str) -> ApiResult<Reply> {
         comment,
     };
     let out = timelog_json(&t, plain, &fields);
+    st.emit(
+        "TimelogChanged",
+        &cx.user,
+        Some(task_id),
+        None,
+        json!({"timeTrackerId": id, "type": "Added", "hours": hours}),
+    );
     st.timelogs.insert(id, t);
     Ok(Reply::data("timelogs", vec![out]))
 }
@@ -329,6 +336,13 @@ pub fn update(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
         || t.billing_type != before.billing_type;
     if changed {
         t.updated = st.clock.stamp();
+        st.emit(
+            "TimelogChanged",
+            &cx.user,
+            Some(&t.task_id),
+            None,
+            json!({"timeTrackerId": id, "type": "Updated", "hours": t.hours}),
+        );
     }
     let out = timelog_json(&t, plain, &fields);
     st.timelogs.insert(id.to_string(), t);
@@ -338,8 +352,16 @@ pub fn update(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
 /// `DELETE /timelogs/{id}` — no response model; answers an empty `timelogs` envelope.
 pub fn delete(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
     cx.params.allow_only(&[])?;
-    st.timelogs
+    let t = st
+        .timelogs
         .remove(id)
         .ok_or_else(|| ApiError::not_found("Timelog", id))?;
+    st.emit(
+        "TimelogChanged",
+        &cx.user,
+        Some(&t.task_id),
+        None,
+        json!({"timeTrackerId": id, "type": "Deleted", "hours": t.hours}),
+    );
     Ok(Reply::data("timelogs", vec![]))
 }
