@@ -453,11 +453,11 @@ impl FakeWrike {
         self.seed.space.clone()
     }
 
-    /// Seeded folders: `("Marketing", id)`, `("Engineering", id)`.
+    /// Seeded folders as `(id, title)`: Marketing first, then Engineering (both in the space).
     pub fn folder_ids(&self) -> Vec<(String, String)> {
         vec![
-            ("Marketing".into(), self.seed.marketing.clone()),
-            ("Engineering".into(), self.seed.engineering.clone()),
+            (self.seed.marketing.clone(), "Marketing".into()),
+            (self.seed.engineering.clone(), "Engineering".into()),
         ]
     }
 
@@ -481,13 +481,13 @@ impl FakeWrike {
             .map(|s| s.id.clone())
     }
 
-    /// Seeded custom fields: `(title, id)` for "Client" (Text), "Budget" (Numeric),
+    /// Seeded custom fields as `(id, title)`: "Client" (Text), "Budget" (Numeric),
     /// "Channel" (DropDown).
     pub fn custom_field_ids(&self) -> Vec<(String, String)> {
         let st = self.shared.store.lock();
         st.custom_fields
             .iter()
-            .map(|c| (c.title.clone(), c.id.clone()))
+            .map(|c| (c.id.clone(), c.title.clone()))
             .collect()
     }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 fn upload_list_download_version_delete() {
     let w = FakeWrike::start().unwrap();
     let api = Api::new(&w);
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let task = w.create_task_direct(&folder, "With files")["id"]
         .as_str()
         .unwrap()

@@ -15,7 +15,7 @@ fn start() -> (FakeWrike, Api) {
 #[test]
 fn create_update_project_and_filters() {
     let (w, api) = start();
-    let parent = w.folder_ids()[1].1.clone();
+    let parent = w.folder_ids()[1].0.clone();
     let f = api
         .post(
             &format!("/folders/{parent}/folders"),
@@ -138,7 +138,7 @@ fn create_update_project_and_filters() {
 #[test]
 fn delete_folder_to_recycle_bin_and_restore() {
     let (w, api) = start();
-    let parent = w.folder_ids()[0].1.clone();
+    let parent = w.folder_ids()[0].0.clone();
     let a = api
         .post(&format!("/folders/{parent}/folders"), &[("title", "A")])
         .ok()
@@ -207,7 +207,7 @@ fn copy_folder_subtree() {
     let (w, api) = start();
     let src = api
         .post(
-            &format!("/folders/{}/folders", w.folder_ids()[0].1),
+            &format!("/folders/{}/folders", w.folder_ids()[0].0),
             &[("title", "Template"), ("description", "tmpl")],
         )
         .ok()
@@ -228,7 +228,7 @@ fn copy_folder_subtree() {
         ],
     )
     .ok();
-    let dest = w.folder_ids()[1].1.clone();
+    let dest = w.folder_ids()[1].0.clone();
     let c = api
         .post(
             &format!("/copy_folder/{src}"),

@@ -12,7 +12,7 @@ use serde_json::json;
 fn comment_edit_window_and_delete() {
     let w = FakeWrike::start().unwrap();
     let api = Api::new(&w);
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let task = w.create_task_direct(&folder, "c")["id"]
         .as_str()
         .unwrap()
@@ -103,7 +103,7 @@ fn users_get_and_update() {
 fn ids_conversion_and_permalinks() {
     let w = FakeWrike::start().unwrap();
     let api = Api::new(&w);
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let t1 = w.create_task_direct(&folder, "one");
     let t2 = w.create_task_direct(&folder, "two");
     let legacy = |t: &serde_json::Value| -> String {

@@ -73,7 +73,7 @@ fn authorize_exchange_refresh_and_expiry() {
     api.get("/contacts", &[("me", "true")]).ok();
     // Read-only scope: writes are forbidden.
     api.post(
-        &format!("/folders/{}/tasks", w.folder_ids()[0].1),
+        &format!("/folders/{}/tasks", w.folder_ids()[0].0),
         &[("title", "x")],
     )
     .err(403, "access_forbidden");

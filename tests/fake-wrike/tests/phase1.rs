@@ -131,7 +131,7 @@ fn scopes_403() {
     w.add_token("ro", &["wsReadOnly"]);
     let ro = Api::with_token(&w, Some("ro"));
     ro.get("/tasks", &[]).ok();
-    let folder = &w.folder_ids()[0].1;
+    let folder = &w.folder_ids()[0].0;
     ro.post(&format!("/folders/{folder}/tasks"), &[("title", "x")])
         .err(403, "access_forbidden");
     ro.get(&format!("/users/{}", w.me_id()), &[])
@@ -150,9 +150,9 @@ fn scopes_403() {
 #[test]
 fn create_task_form_json_and_query_params() {
     let (w, api) = start();
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let users = w.other_user_ids();
-    let cf = w.custom_field_ids()[0].1.clone();
+    let cf = w.custom_field_ids()[0].0.clone();
     let responsibles = json!([users[0]]).to_string();
     let metadata = json!([{"key": "src", "value": "test"}]).to_string();
     let cfs = json!([{"id": cf, "value": "ACME"}]).to_string();
@@ -290,7 +290,7 @@ fn create_task_form_json_and_query_params() {
 #[test]
 fn list_fields_and_lenient_forms() {
     let (w, api) = start();
-    let folder = w.folder_ids()[1].1.clone();
+    let folder = w.folder_ids()[1].0.clone();
     let t = w.create_task_direct(&folder, "Lenient");
     let id = t["id"].as_str().unwrap();
     // List results carry only base fields.
@@ -355,7 +355,7 @@ fn list_fields_and_lenient_forms() {
 #[test]
 fn paging_three_pages_and_bad_token() {
     let (w, api) = start();
-    let folder = w.folder_ids()[1].1.clone();
+    let folder = w.folder_ids()[1].0.clone();
     let before: Vec<String> = api.get(&format!("/folders/{folder}/tasks"), &[]).ok().ids();
     for i in 0..25 {
         w.create_task_direct(&folder, &format!("Paged {i}"));
@@ -435,7 +435,7 @@ fn paging_three_pages_and_bad_token() {
 #[test]
 fn updated_date_filter_sort_and_clock_rule() {
     let (w, api) = start();
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let t0 = w.now();
     let a = w.create_task_direct(&folder, "A");
     let b = w.create_task_direct(&folder, "B");
@@ -503,7 +503,7 @@ fn not_found_and_bad_ids() {
     api.get(&format!("/tasks/{}", many.join(",")), &[])
         .err(400, "invalid_parameter");
     // Multi-ID get.
-    let f = w.folder_ids()[0].1.clone();
+    let f = w.folder_ids()[0].0.clone();
     let t1 = w.create_task_direct(&f, "one");
     let t2 = w.create_task_direct(&f, "two");
     let both = api
@@ -604,7 +604,7 @@ fn real_rate_limit() {
 #[test]
 fn comments_and_seven_day_window() {
     let (w, api) = start();
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let t = w.create_task_direct(&folder, "Commented");
     let tid = t["id"].as_str().unwrap();
     let c = api
@@ -685,7 +685,7 @@ fn comments_and_seven_day_window() {
 #[test]
 fn delete_moves_to_recycle_bin() {
     let (w, api) = start();
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let t = w.create_task_direct(&folder, "Doomed");
     let tid = t["id"].as_str().unwrap().to_string();
     let d = api.delete(&format!("/tasks/{tid}")).ok();

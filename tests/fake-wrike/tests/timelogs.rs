@@ -15,7 +15,7 @@ fn timelog_lifecycle_and_filters() {
     let cat = cats.data()[0]["id"].as_str().unwrap().to_string();
     assert!(cats.data()[0]["name"].is_string());
 
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let task = w.create_task_direct(&folder, "Timed")["id"]
         .as_str()
         .unwrap()

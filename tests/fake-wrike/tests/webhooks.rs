@@ -82,7 +82,7 @@ fn account_hook_receives_task_and_comment_events() {
     let hid = h.ids()[0].clone();
     assert_eq!(api.get("/webhooks", &[]).ok().ids(), vec![hid.clone()]);
 
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let t = api
         .post(&format!("/folders/{folder}/tasks"), &[("title", "Hooked")])
         .ok();
@@ -124,7 +124,7 @@ fn folder_hook_with_secret_and_event_filter() {
     let w = FakeWrike::start().unwrap();
     let api = Api::new(&w);
     let (url, seen) = receiver(Some("s3cret"));
-    let folder = w.folder_ids()[0].1.clone();
+    let folder = w.folder_ids()[0].0.clone();
     let h = api
         .post(
             &format!("/folders/{folder}/webhooks"),
@@ -147,7 +147,7 @@ fn folder_hook_with_secret_and_event_filter() {
     let t = w.create_task_direct(&folder, "in folder");
     let tid = t["id"].as_str().unwrap();
     w.update_task_direct(tid, json!({"title": "renamed", "importance": "High"}));
-    w.create_task_direct(&w.folder_ids()[1].1, "elsewhere");
+    w.create_task_direct(&w.folder_ids()[1].0, "elsewhere");
     let all = w.wait_for_webhook_deliveries(3, Duration::from_secs(5));
     std::thread::sleep(Duration::from_millis(200));
     let all2 = w.webhook_deliveries();
