@@ -1,0 +1,407 @@
+//! The connector's descriptor — identity, authentication, scopes — and the registry of actions,
+//! triggers and pick lists, plus the dispatch of `execute`, `poll`, `pick-list` and
+//! `test-connection` onto them. Each action is declared next to its code in `resources/`, each
+//! trigger in `triggers/`; this file only lists them.
+
+use serde_json::{Map, Value};
+
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::wrike::Client;
+use crate::{picklists, resources, schema, triggers};
+
+/// Machine name of the connector.
+pub const NAME: &str = "wrike";
+/// Human title.
+pub const TITLE: &str = "Wrike";
+/// The connector's own version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The Wrike API version spoken.
+pub const API_VERSION: &str = "v4";
+/// Default API base URL (a connection may name another data centre's host).
+pub const DEFAULT_BASE_URL: &str = "https://www.wrike.com/api/v4";
+/// OAuth2 authorization endpoint.
+pub const AUTHORIZE_URL: &str = "https://login.wrike.com/oauth2/authorize/v4";
+/// OAuth2 token endpoint.
+pub const TOKEN_URL: &str = "https://login.wrike.com/oauth2/token";
+/// Scopes requested when none are picked; always added to a selection.
+pub const DEFAULT_SCOPES: &[&str] = &["Default"];
+/// How scopes are joined in the `scope` parameter.
+pub const SCOPE_SEPARATOR: &str = ",";
+/// Help text for permanent API tokens.
+pub const API_TOKEN_INSTRUCTIONS: &str = "Use a Wrike permanent access token: in Wrike open \
+Apps & Integrations → API, create (or open) an app in the App Console and choose \"Obtain token\". \
+The token acts with the permissions of the user who created it, is sent like an OAuth access \
+token and is never refreshed; revoke it in the App Console. Tokens issued for API v3 must be \
+reissued for v4.";
+
+/// Every Wrike OAuth2 scope with a one-line description (API.md §3).
+pub const SCOPES: &[(&str, &str)] = &[
+    ("Default", "Basic access; accepted together with the ws* scopes by almost every workspace method"),
+    ("wsReadOnly", "Read workspace data: tasks, folders, projects, comments, timelogs, attachments, approvals, custom fields, spaces, contacts"),
+    ("wsReadWrite", "Read and modify workspace data"),
+    ("amReadOnlyWorkflow", "Read workflows and their custom statuses"),
+    ("amReadWriteWorkflow", "Create and modify workflows and custom statuses"),
+    ("amReadOnlyInvitation", "Read invitations"),
+    ("amReadWriteInvitation", "Create, update and delete invitations"),
+    ("amReadOnlyGroup", "Read user groups"),
+    ("amReadWriteGroup", "Create, modify and delete user groups"),
+    ("amReadOnlyUser", "Read users' account profiles"),
+    ("amReadWriteUser", "Modify users' account profiles (admins only)"),
+    ("amReadOnlyAuditLog", "Read the audit log (Enterprise admins)"),
+    ("amReadOnlyTimelogCategory", "Read timelog categories"),
+    ("amReadWriteTimelogCategory", "Read and modify timelog categories"),
+    ("amReadOnlyAccessRole", "Read access roles"),
+    ("amReadOnlyWorkSchedule", "Read work schedules and schedule exceptions"),
+    ("amReadWriteWorkSchedule", "Create, modify and delete work schedules and schedule exceptions"),
+    ("dataExportFull", "Use the Data Export API (Enterprise owners and admins)"),
+];
+
+/// Scopes accepted by workspace read methods (API.md §3 "R").
+pub const R: &[&str] = &["Default", "wsReadOnly", "wsReadWrite"];
+/// Scopes accepted by workspace write methods (API.md §3 "W").
+pub const W: &[&str] = &["Default", "wsReadWrite"];
+/// Scopes accepted by `GET /workflows`.
+pub const WORKFLOWS_READ: &[&str] = &[
+    "Default",
+    "amReadOnlyWorkflow",
+    "amReadWriteWorkflow",
+    "wsReadOnly",
+    "wsReadWrite",
+];
+/// Scopes accepted by `GET /timelog_categories`.
+pub const TIMELOG_CATEGORIES_READ: &[&str] = &[
+    "Default",
+    "amReadOnlyTimelogCategory",
+    "amReadWriteTimelogCategory",
+    "wsReadOnly",
+    "wsReadWrite",
+];
+
+/// Runs an action on validated input.
+pub type ActionFn = fn(&mut Client<'_>, &Map<String, Value>) -> Result<Value>;
+/// Runs one poll of a trigger on validated input and an optional cursor.
+pub type PollFn = fn(&mut Client<'_>, &Map<String, Value>, Option<&str>) -> Result<PollResult>;
+/// Fetches a pick list on validated parameters.
+pub type PickFn = fn(&mut Client<'_>, &Map<String, Value>) -> Result<Vec<PickOption>>;
+
+/// One action: its descriptor and its implementation.
+pub struct Action {
+    /// Machine name (Workato's).
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Scopes, any one of which suffices.
+    pub scopes: &'static [&'static str],
+    /// JSON Schema of the input.
+    pub input_schema: &'static str,
+    /// JSON Schema of the output.
+    pub output_schema: &'static str,
+    /// The implementation.
+    pub run: ActionFn,
+}
+
+/// One polling trigger: its descriptor and its implementation.
+pub struct Trigger {
+    /// Machine name.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What it emits and when.
+    pub description: &'static str,
+    /// Scopes, any one of which suffices.
+    pub scopes: &'static [&'static str],
+    /// JSON Schema of the input.
+    pub input_schema: &'static str,
+    /// JSON Schema of one event payload.
+    pub event_schema: &'static str,
+    /// The implementation.
+    pub poll: PollFn,
+}
+
+/// One pick list: its descriptor and its implementation.
+pub struct PickList {
+    /// Machine name.
+    pub name: &'static str,
+    /// What the list holds.
+    pub description: &'static str,
+    /// JSON Schema of its parameters.
+    pub params_schema: &'static str,
+    /// The implementation.
+    pub fetch: PickFn,
+}
+
+/// One emitted event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Deduplication key, e.g. `IEAAAAAQKQAB5BG5@2024-01-01T00:00:00Z`.
+    pub key: String,
+    /// The payload as JSON text.
+    pub payload: String,
+}
+
+/// The outcome of one poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollResult {
+    /// New events, oldest first.
+    pub events: Vec<Event>,
+    /// The cursor for the next poll.
+    pub cursor: String,
+    /// True when more events are ready now.
+    pub more: bool,
+}
+
+/// One pick-list choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickOption {
+    /// What a person sees.
+    pub label: String,
+    /// What goes into an input.
+    pub value: String,
+}
+
+const ACTION_GROUPS: &[&[Action]] = &[
+    resources::tasks::ACTIONS,
+    resources::comments::ACTIONS,
+    resources::contacts::ACTIONS,
+];
+
+const TRIGGER_GROUPS: &[&[Trigger]] = &[triggers::tasks::TRIGGERS];
+
+/// All actions.
+pub fn actions() -> impl Iterator<Item = &'static Action> {
+    ACTION_GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// All triggers.
+pub fn triggers() -> impl Iterator<Item = &'static Trigger> {
+    TRIGGER_GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// All pick lists.
+pub fn pick_lists() -> impl Iterator<Item = &'static PickList> {
+    picklists::PICK_LISTS.iter()
+}
+
+/// Parse `text` as a JSON object and validate it against `schema_text`. Empty text counts as
+/// `{}`.
+pub fn parse_input(text: &str, schema_text: &str) -> Result<Map<String, Value>> {
+    let value: Value = if text.trim().is_empty() {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_str(text)
+            .map_err(|e| Error::invalid("", format!("the input is not valid JSON: {e}")))?
+    };
+    let schema: Value = serde_json::from_str(schema_text)
+        .map_err(|e| Error::internal(format!("a built-in schema does not parse: {e}")))?;
+    schema::validate(&schema, &value)?;
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(Error::invalid("", "the input must be a JSON object")),
+    }
+}
+
+fn to_text(v: &Value) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::internal(format!("serialising output: {e}")))
+}
+
+/// `test-connection`: `GET /contacts?me=true`, returning the user.
+pub fn test_connection(env: &mut dyn Env, base_url: &str) -> Result<String> {
+    let mut client = Client::new(base_url, env)?;
+    to_text(&resources::contacts::me(&mut client)?)
+}
+
+/// `execute`: run action `name` with `input` (JSON text).
+pub fn execute(env: &mut dyn Env, base_url: &str, name: &str, input: &str) -> Result<String> {
+    let action = actions()
+        .find(|a| a.name == name)
+        .ok_or_else(|| Error::invalid("action", format!("unknown action `{name}`")))?;
+    let input = parse_input(input, action.input_schema)?;
+    let mut client = Client::new(base_url, env)?;
+    to_text(&(action.run)(&mut client, &input)?)
+}
+
+/// `poll`: one poll of trigger `name`.
+pub fn poll(
+    env: &mut dyn Env,
+    base_url: &str,
+    name: &str,
+    input: &str,
+    cursor: Option<&str>,
+) -> Result<PollResult> {
+    let trigger = triggers()
+        .find(|t| t.name == name)
+        .ok_or_else(|| Error::invalid("trigger", format!("unknown trigger `{name}`")))?;
+    let input = parse_input(input, trigger.input_schema)?;
+    let mut client = Client::new(base_url, env)?;
+    (trigger.poll)(&mut client, &input, cursor)
+}
+
+/// `pick-list`: fetch pick list `name`.
+pub fn pick_list(
+    env: &mut dyn Env,
+    base_url: &str,
+    name: &str,
+    params: &str,
+) -> Result<Vec<PickOption>> {
+    let list = pick_lists()
+        .find(|p| p.name == name)
+        .ok_or_else(|| Error::invalid("name", format!("unknown pick list `{name}`")))?;
+    let params = parse_input(params, list.params_schema)?;
+    let mut client = Client::new(base_url, env)?;
+    (list.fetch)(&mut client, &params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn parse(name: &str, text: &str) -> Value {
+        serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("{name}: schema does not parse: {e}\n{text}"))
+    }
+
+    const ALL_SCOPES: [&str; 18] = [
+        "Default",
+        "wsReadOnly",
+        "wsReadWrite",
+        "amReadOnlyWorkflow",
+        "amReadWriteWorkflow",
+        "amReadOnlyInvitation",
+        "amReadWriteInvitation",
+        "amReadOnlyGroup",
+        "amReadWriteGroup",
+        "amReadOnlyUser",
+        "amReadWriteUser",
+        "amReadOnlyAuditLog",
+        "amReadOnlyTimelogCategory",
+        "amReadWriteTimelogCategory",
+        "amReadOnlyAccessRole",
+        "amReadOnlyWorkSchedule",
+        "amReadWriteWorkSchedule",
+        "dataExportFull",
+    ];
+
+    #[test]
+    fn every_scope_is_declared_once_with_a_description() {
+        let ids: Vec<&str> = SCOPES.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids.len(), 18);
+        assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 18);
+        for s in ALL_SCOPES {
+            assert!(ids.contains(&s), "{s} missing");
+        }
+        assert!(SCOPES
+            .iter()
+            .all(|(_, d)| !d.is_empty() && !d.contains('\n')));
+        assert_eq!(DEFAULT_SCOPES, ["Default"]);
+    }
+
+    fn check_input_schema(name: &str, text: &str) {
+        let s = parse(name, text);
+        assert_eq!(
+            s["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        assert_eq!(s["type"], "object", "{name}");
+        assert_eq!(s["additionalProperties"], false, "{name}");
+        let props = s["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{name}: no properties"));
+        for r in s["required"].as_array().into_iter().flatten() {
+            assert!(
+                props.contains_key(r.as_str().unwrap()),
+                "{name}: required {r} not a property"
+            );
+        }
+        // An empty object is accepted exactly when nothing is required.
+        let empty_ok = schema::validate(&s, &Value::Object(Map::new())).is_ok();
+        assert_eq!(
+            empty_ok,
+            s["required"].as_array().is_none_or(|r| r.is_empty()),
+            "{name}"
+        );
+    }
+
+    #[test]
+    fn actions_are_well_formed() {
+        let mut names = BTreeSet::new();
+        for a in actions() {
+            assert!(names.insert(a.name), "duplicate action {}", a.name);
+            assert!(
+                !a.title.is_empty() && !a.description.is_empty(),
+                "{}",
+                a.name
+            );
+            assert!(!a.scopes.is_empty(), "{} has no scopes", a.name);
+            for s in a.scopes {
+                assert!(ALL_SCOPES.contains(s), "{}: unknown scope {s}", a.name);
+            }
+            check_input_schema(a.name, a.input_schema);
+            let out = parse(a.name, a.output_schema);
+            assert_eq!(
+                out["$schema"], "https://json-schema.org/draft/2020-12/schema",
+                "{}",
+                a.name
+            );
+        }
+        for n in [
+            "create_task",
+            "get_task_by_id",
+            "update_task",
+            "search_task",
+            "create_comment_in_task",
+            "list_users",
+        ] {
+            assert!(names.contains(n), "{n} missing");
+        }
+    }
+
+    #[test]
+    fn triggers_and_pick_lists_are_well_formed() {
+        let mut names = BTreeSet::new();
+        for t in triggers() {
+            assert!(names.insert(t.name), "duplicate trigger {}", t.name);
+            assert!(!t.scopes.is_empty(), "{}", t.name);
+            check_input_schema(t.name, t.input_schema);
+            parse(t.name, t.event_schema);
+        }
+        assert!(names.contains("new_or_updated_task"));
+        let mut lists = BTreeSet::new();
+        for p in pick_lists() {
+            assert!(lists.insert(p.name), "duplicate pick list {}", p.name);
+            check_input_schema(p.name, p.params_schema);
+        }
+        for n in [
+            "folders",
+            "users",
+            "workflows",
+            "custom_statuses",
+            "custom_fields",
+            "spaces",
+            "timelog_categories",
+        ] {
+            assert!(lists.contains(n), "{n} missing");
+        }
+    }
+
+    #[test]
+    fn write_actions_need_write_scopes() {
+        for a in actions() {
+            let writes = [
+                "create_", "update_", "delete_", "modify_", "copy_", "upload_", "cancel_",
+            ]
+            .iter()
+            .any(|p| a.name.starts_with(p));
+            if writes {
+                assert!(
+                    !a.scopes.contains(&"wsReadOnly"),
+                    "{} accepts a read-only scope",
+                    a.name
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Pick lists: choices for form fields, fetched live from Wrike.
+
+use serde_json::{Map, Value};
+
+use crate::catalog::{PickList, PickOption};
+use crate::error::Result;
+use crate::wrike::{Client, Params};
+
+const NO_PARAMS: &str = concat!(
+    "{",
+    crate::s_draft!(),
+    r#","type":"object","additionalProperties":false,"properties":{}}"#
+);
+
+const FOLDER_PARAMS: &str = concat!(
+    "{",
+    crate::s_draft!(),
+    r#","type":"object","additionalProperties":false,"properties":{"project":{"type":"boolean","description":"Only projects (true) or only plain folders (false)"}}}"#
+);
+
+/// All pick lists.
+pub const PICK_LISTS: &[PickList] = &[
+    PickList {
+        name: "folders",
+        description: "Folders and projects (GET /folders), including Root (the account's root folder, usable as folderId to create at the top level); Recycle Bin entries left out.",
+        params_schema: FOLDER_PARAMS,
+        fetch: folders,
+    },
+    PickList {
+        name: "users",
+        description: "Active people of the account (GET /contacts, type Person), labelled with name and e-mail.",
+        params_schema: NO_PARAMS,
+        fetch: users,
+    },
+    PickList {
+        name: "workflows",
+        description: "Visible workflows (GET /workflows).",
+        params_schema: NO_PARAMS,
+        fetch: workflows,
+    },
+    PickList {
+        name: "custom_statuses",
+        description: "Visible custom statuses of visible workflows (GET /workflows), labelled \"Workflow|Status\".",
+        params_schema: NO_PARAMS,
+        fetch: custom_statuses,
+    },
+    PickList {
+        name: "custom_fields",
+        description: "Custom fields (GET /customfields), labelled \"Title (Type)\".",
+        params_schema: NO_PARAMS,
+        fetch: custom_fields,
+    },
+    PickList {
+        name: "spaces",
+        description: "Spaces (GET /spaces).",
+        params_schema: NO_PARAMS,
+        fetch: spaces,
+    },
+    PickList {
+        name: "timelog_categories",
+        description: "Visible timelog categories (GET /timelog_categories).",
+        params_schema: NO_PARAMS,
+        fetch: timelog_categories,
+    },
+    PickList {
+        name: "task_status",
+        description: "The standard task statuses (static).",
+        params_schema: NO_PARAMS,
+        fetch: task_status,
+    },
+];
+
+fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn flag(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn opt(label: impl Into<String>, value: &str) -> PickOption {
+    PickOption {
+        label: label.into(),
+        value: value.to_string(),
+    }
+}
+
+fn simple(
+    client: &mut Client<'_>,
+    path: &str,
+    label: &str,
+    hidden_key: Option<&str>,
+) -> Result<Vec<PickOption>> {
+    let data = client.get(path, &Params::new())?.data;
+    Ok(data
+        .iter()
+        .filter(|v| !hidden_key.is_some_and(|k| flag(v, k)))
+        .filter(|v| !s(v, "id").is_empty())
+        .map(|v| opt(s(v, label), s(v, "id")))
+        .collect())
+}
+
+fn folders(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    let q = Params::from_input(params, &[]);
+    let data = client.get("/folders", &q)?.data;
+    Ok(data
+        .iter()
+        .filter(|f| !s(f, "scope").starts_with("Rb") && !s(f, "id").is_empty())
+        .map(|f| opt(s(f, "title"), s(f, "id")))
+        .collect())
+}
+
+fn users(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    let data = client.get("/contacts", &Params::new())?.data;
+    Ok(data
+        .iter()
+        .filter(|c| s(c, "type") == "Person" && !flag(c, "deleted"))
+        .map(|c| {
+            let name = format!("{} {}", s(c, "firstName"), s(c, "lastName"));
+            let email = c
+                .get("primaryEmail")
+                .and_then(Value::as_str)
+                .or_else(|| c.pointer("/profiles/0/email").and_then(Value::as_str));
+            let label = match email {
+                Some(e) => format!("{} ({e})", name.trim()),
+                None => name.trim().to_string(),
+            };
+            opt(label, s(c, "id"))
+        })
+        .collect())
+}
+
+fn workflows(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    simple(client, "/workflows", "name", Some("hidden"))
+}
+
+fn custom_statuses(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    let data = client.get("/workflows", &Params::new())?.data;
+    let mut out = Vec::new();
+    for wf in data.iter().filter(|w| !flag(w, "hidden")) {
+        let statuses = wf.get("customStatuses").and_then(Value::as_array);
+        for st in statuses
+            .into_iter()
+            .flatten()
+            .filter(|s| !flag(s, "hidden"))
+        {
+            out.push(opt(
+                format!("{}|{}", s(wf, "name"), s(st, "name")),
+                s(st, "id"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn custom_fields(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    let data = client.get("/customfields", &Params::new())?.data;
+    Ok(data
+        .iter()
+        .map(|f| opt(format!("{} ({})", s(f, "title"), s(f, "type")), s(f, "id")))
+        .collect())
+}
+
+fn spaces(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    simple(client, "/spaces", "title", None)
+}
+
+fn timelog_categories(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    simple(client, "/timelog_categories", "name", Some("hidden"))
+}
+
+fn task_status(_: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    Ok(["Active", "Completed", "Deferred", "Cancelled"]
+        .iter()
+        .map(|s| opt(*s, s))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{pick_list, PickOption};
+    use crate::error::Error;
+    use crate::testing::{ok, MockEnv, BASE};
+
+    fn labels(v: &[PickOption]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|o| (o.label.clone(), o.value.clone()))
+            .collect()
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn folders_skip_the_recycle_bin() {
+        let mut env = MockEnv::new(vec![ok(
+            r#"{"kind":"folderTree","data":[{"id":"IEAAAAAQI7777777","title":"Root","scope":"WsRoot"},{"id":"IEAAAAAQI7777776","title":"Recycle Bin","scope":"RbRoot"},{"id":"F1","title":"Marketing","scope":"WsFolder"},{"id":"F2","title":"Old","scope":"RbFolder"}]}"#,
+        )]);
+        let out = pick_list(&mut env, BASE, "folders", "{}").unwrap();
+        assert_eq!(
+            labels(&out),
+            pairs(&[("Root", "IEAAAAAQI7777777"), ("Marketing", "F1")])
+        );
+        assert_eq!(env.requests[0].path_with_query, "/api/v4/folders");
+    }
+
+    #[test]
+    fn users_are_people_only() {
+        let mut env = MockEnv::new(vec![ok(
+            r#"{"kind":"contacts","data":[{"id":"U1","firstName":"Ann","lastName":"Lee","type":"Person","profiles":[{"email":"ann@example.com"}]},{"id":"G1","firstName":"My Team","lastName":"","type":"Group"},{"id":"U2","firstName":"Bob","lastName":"","type":"Person","deleted":true}]}"#,
+        )]);
+        let out = pick_list(&mut env, BASE, "users", "").unwrap();
+        assert_eq!(labels(&out), pairs(&[("Ann Lee (ann@example.com)", "U1")]));
+    }
+
+    #[test]
+    fn workflows_and_statuses() {
+        let wf = r#"{"kind":"workflows","data":[{"id":"W1","name":"Default Workflow","hidden":false,"customStatuses":[{"id":"S1","name":"New","hidden":false},{"id":"S2","name":"Secret","hidden":true}]},{"id":"W2","name":"Hidden","hidden":true,"customStatuses":[{"id":"S3","name":"X"}]}]}"#;
+        let mut env = MockEnv::new(vec![ok(wf), ok(wf)]);
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "custom_statuses", "{}").unwrap()),
+            pairs(&[("Default Workflow|New", "S1")])
+        );
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "workflows", "{}").unwrap()),
+            pairs(&[("Default Workflow", "W1")])
+        );
+    }
+
+    #[test]
+    fn other_lists() {
+        let mut env = MockEnv::new(vec![
+            ok(
+                r#"{"kind":"customfields","data":[{"id":"C1","title":"Budget","type":"Currency"}]}"#,
+            ),
+            ok(r#"{"kind":"spaces","data":[{"id":"SP","title":"Personal"}]}"#),
+            ok(
+                r#"{"kind":"timelog_categories","data":[{"id":"TC","name":"Dev","hidden":false},{"id":"TH","name":"Old","hidden":true}]}"#,
+            ),
+        ]);
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "custom_fields", "{}").unwrap()),
+            pairs(&[("Budget (Currency)", "C1")])
+        );
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "spaces", "{}").unwrap()),
+            pairs(&[("Personal", "SP")])
+        );
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "timelog_categories", "{}").unwrap()),
+            pairs(&[("Dev", "TC")])
+        );
+        assert_eq!(env.path(2), "/api/v4/timelog_categories");
+        assert_eq!(
+            pick_list(&mut env, BASE, "task_status", "{}")
+                .unwrap()
+                .len(),
+            4
+        );
+        match pick_list(&mut env, BASE, "colours", "{}") {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "name"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

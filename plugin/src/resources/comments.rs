@@ -1,0 +1,245 @@
+//! Comments (API.md §11.3): `create_comment_in_task`, `create_comment_in_folder`,
+//! `search_comments`.
+
+use serde_json::{Map, Value};
+
+use super::{normalize_ts_range, req_str};
+use crate::catalog::{Action, R, W};
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use crate::wrike::{path, Client, Params};
+
+/// Members of a Wrike comment object schema (API.md §12).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! s_comment_body {
+    () => {
+        r#""type":"object","required":["id","authorId","text","createdDate"],"properties":{"id":{"type":"string"},"authorId":{"type":"string"},"text":{"type":"string","description":"HTML unless plainText was requested"},"createdDate":{"type":"string","format":"date-time"},"updatedDate":{"type":"string","format":"date-time"},"taskId":{"type":"string"},"folderId":{"type":"string"}}"#
+    };
+}
+
+/// A Wrike comment object schema.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! s_comment {
+    () => {
+        concat!("{", $crate::s_comment_body!(), "}")
+    };
+}
+
+macro_rules! text_props {
+    () => {
+        r#""text":{"type":"string","minLength":1,"description":"Comment text; HTML unless plainText is true"},"plainText":{"type":"boolean","default":false,"description":"Treat text as plain text"}"#
+    };
+}
+
+const IN_TASK_INPUT: &str = crate::s_input!(
+    [r#""taskId","text""#],
+    r#""taskId":"#,
+    crate::s_id!(),
+    ",",
+    text_props!()
+);
+
+const IN_FOLDER_INPUT: &str = crate::s_input!(
+    [r#""folderId","text""#],
+    r#""folderId":"#,
+    crate::s_id!(),
+    r#","#,
+    text_props!()
+);
+
+const SEARCH_INPUT: &str = concat!(
+    "{",
+    crate::s_draft!(),
+    r#","type":"object","additionalProperties":false,"not":{"required":["taskId","folderId"]},"properties":{"taskId":"#,
+    crate::s_id!(),
+    r#","folderId":"#,
+    crate::s_id!(),
+    r#","updatedDate":"#,
+    crate::s_ts_range!(),
+    r#","plainText":{"type":"boolean","default":false},"limit":{"type":"integer","minimum":1,"maximum":1000}},"description":"Comments of one task or folder, or of the whole account updated in a range of less than 7 days (default: the last 7 days). updatedDate and limit apply to the account-wide search only."}"#
+);
+
+/// The comment actions.
+pub const ACTIONS: &[Action] = &[
+    Action {
+        name: "create_comment_in_task",
+        title: "Create comment in task",
+        description: "Add a comment to a task (POST /tasks/{taskId}/comments).",
+        scopes: W,
+        input_schema: IN_TASK_INPUT,
+        output_schema: crate::s_output!(crate::s_comment_body!()),
+        run: create_in_task,
+    },
+    Action {
+        name: "create_comment_in_folder",
+        title: "Create comment in folder",
+        description: "Add a comment to a folder or project (POST /folders/{folderId}/comments). Root and Recycle Bin cannot hold comments.",
+        scopes: W,
+        input_schema: IN_FOLDER_INPUT,
+        output_schema: crate::s_output!(crate::s_comment_body!()),
+        run: create_in_folder,
+    },
+    Action {
+        name: "search_comments",
+        title: "Search comments",
+        description: "List the comments of a task or folder, or of the account within an updatedDate range shorter than 7 days (GET /comments).",
+        scopes: R,
+        input_schema: SEARCH_INPUT,
+        output_schema: crate::s_list!(crate::s_comment!()),
+        run: search,
+    },
+];
+
+fn text_form(input: &Map<String, Value>, skip: &str) -> Result<Params> {
+    let text = req_str(input, "text")?;
+    if text.trim().is_empty() {
+        return Err(Error::invalid("text", "must not be empty"));
+    }
+    Ok(Params::from_input(input, &[skip]))
+}
+
+fn create_in_task(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let id = req_str(input, "taskId")?;
+    let form = text_form(input, "taskId")?;
+    client
+        .post(&path(&["tasks", id, "comments"]), form)?
+        .first()
+}
+
+fn create_in_folder(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let id = req_str(input, "folderId")?;
+    let form = text_form(input, "folderId")?;
+    client
+        .post(&path(&["folders", id, "comments"]), form)?
+        .first()
+}
+
+/// Longest `updatedDate` range `GET /comments` accepts: strictly less than 7 days.
+pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
+
+fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let owner = [("taskId", "tasks"), ("folderId", "folders")]
+        .into_iter()
+        .find_map(|(field, seg)| input.get(field).and_then(Value::as_str).map(|id| (seg, id)));
+    if let Some((_, _)) = owner {
+        for f in ["updatedDate", "limit"] {
+            if input.contains_key(f) {
+                return Err(Error::invalid(
+                    f,
+                    "applies only to the account-wide search (without taskId or folderId)",
+                ));
+            }
+        }
+    }
+    if let Some(Value::Object(range)) = input.get("updatedDate") {
+        let get = |k: &str| {
+            range
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(Timestamp::parse)
+        };
+        if let (Some(start), Some(end)) = (get("start"), get("end")) {
+            if end.secs - start.secs >= MAX_WINDOW_SECS || end < start {
+                return Err(Error::invalid(
+                    "updatedDate",
+                    "the range must run forwards and be shorter than 7 days",
+                ));
+            }
+        }
+    }
+    let mut query = Params::from_input(input, &["taskId", "folderId"]);
+    normalize_ts_range(&mut query, input, "updatedDate")?;
+    let p = match owner {
+        Some((seg, id)) => path(&[seg, id, "comments"]),
+        None => "/comments".to_string(),
+    };
+    Ok(client.get(&p, &query)?.into_list())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::execute;
+    use crate::env::Method;
+    use crate::error::Error;
+    use crate::testing::{ok, MockEnv, BASE};
+    use serde_json::{json, Value};
+
+    const COMMENT: &str = r#"{"kind":"comments","data":[{"id":"IEAGT6KAIMGALS45","authorId":"KUAAAAAQ","text":"Hello","createdDate":"2024-01-01T00:00:00Z","updatedDate":"2024-01-01T00:00:00Z","taskId":"T"}]}"#;
+
+    fn run(env: &mut MockEnv, action: &str, input: Value) -> Result<Value, Error> {
+        execute(env, BASE, action, &input.to_string()).map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    #[test]
+    fn creates_comments() {
+        let mut env = MockEnv::new(vec![ok(COMMENT), ok(COMMENT)]);
+        let out = run(
+            &mut env,
+            "create_comment_in_task",
+            json!({"taskId": "T", "text": "Hello", "plainText": true}),
+        )
+        .unwrap();
+        assert_eq!(out["id"], "IEAGT6KAIMGALS45");
+        assert_eq!(env.requests[0].method, Method::Post);
+        assert_eq!(env.path(0), "/api/v4/tasks/T/comments");
+        assert_eq!(
+            env.form(0),
+            vec![
+                ("plainText".into(), "true".into()),
+                ("text".into(), "Hello".into())
+            ]
+        );
+        run(
+            &mut env,
+            "create_comment_in_folder",
+            json!({"folderId": "F", "text": "<b>x</b>"}),
+        )
+        .unwrap();
+        assert_eq!(env.path(1), "/api/v4/folders/F/comments");
+    }
+
+    #[test]
+    fn rejects_empty_text() {
+        let mut env = MockEnv::new(vec![]);
+        for input in [
+            json!({"taskId": "T", "text": ""}),
+            json!({"taskId": "T", "text": "  \n"}),
+            json!({"taskId": "T"}),
+        ] {
+            match run(&mut env, "create_comment_in_task", input) {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "text"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(env.requests.is_empty());
+    }
+
+    #[test]
+    fn searches_comments() {
+        let mut env = MockEnv::new(vec![ok(COMMENT), ok(COMMENT)]);
+        let out = run(&mut env, "search_comments", json!({"updatedDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-07T23:59:59Z"}, "plainText": true})).unwrap();
+        assert_eq!(out["items"][0]["id"], "IEAGT6KAIMGALS45");
+        assert_eq!(env.path(0), "/api/v4/comments");
+        assert_eq!(
+            env.query_param(0, "updatedDate").as_deref(),
+            Some(r#"{"end":"2024-01-07T23:59:59Z","start":"2024-01-01T00:00:00Z"}"#)
+        );
+        run(&mut env, "search_comments", json!({"taskId": "T"})).unwrap();
+        assert_eq!(env.path(1), "/api/v4/tasks/T/comments");
+        for (input, field) in [
+            (
+                json!({"updatedDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-08T00:00:00Z"}}),
+                "updatedDate",
+            ),
+            (json!({"taskId": "T", "limit": 5}), "limit"),
+            (json!({"taskId": "T", "folderId": "F"}), "folderId"),
+        ] {
+            match run(&mut env, "search_comments", input) {
+                Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}
