@@ -166,6 +166,7 @@ const ACTION_GROUPS: &[&[Action]] = &[
     resources::tasks::ACTIONS,
     resources::comments::ACTIONS,
     resources::contacts::ACTIONS,
+    resources::folders::ACTIONS,
 ];
 
 const TRIGGER_GROUPS: &[&[Trigger]] = &[triggers::tasks::TRIGGERS];

@@ -336,6 +336,21 @@ fn check_any(
         }
     }
     if ok == 0 {
+        // Alternatives that only require one field each: "one of a, b is required".
+        let names: Vec<&str> = options
+            .iter()
+            .filter_map(|o| match o.as_object() {
+                Some(m) if m.len() == 1 => match m.get("required").and_then(Value::as_array) {
+                    Some(r) if r.len() == 1 => r[0].as_str(),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if names.len() == options.len() && v.is_object() {
+            let list = names.join(", ");
+            return fail(&child(path, names[0]), format!("one of {list} is required"));
+        }
         // Report the error of the one alternative whose type fits, when there is exactly one.
         let fitting: Vec<&Failure> = errors
             .iter()
@@ -348,6 +363,18 @@ fn check_any(
         return fail(path, "does not match any of the allowed forms");
     }
     if exactly_one && ok > 1 {
+        let names: Vec<&str> = options
+            .iter()
+            .filter_map(|o| o.get("required").and_then(Value::as_array))
+            .filter_map(|r| r.first().and_then(Value::as_str))
+            .filter(|n| v.get(*n).is_some())
+            .collect();
+        if names.len() > 1 {
+            return fail(
+                &child(path, names[names.len() - 1]),
+                format!("only one of {} may be given", names.join(", ")),
+            );
+        }
         return fail(path, "matches more than one of the allowed forms");
     }
     Ok(())
@@ -588,6 +615,21 @@ mod tests {
             "customFields"
         );
         assert_eq!(err(S, json!([1])).0, "");
+    }
+
+    #[test]
+    fn one_of_required_fields() {
+        let s = r#"{"type":"object","oneOf":[{"required":["taskId"]},{"required":["folderId"]}]}"#;
+        assert_eq!(
+            err(s, json!({})),
+            (
+                "taskId".into(),
+                "one of taskId, folderId is required".into()
+            )
+        );
+        assert_eq!(err(s, json!({"taskId":"a","folderId":"b"})).0, "folderId");
+        let v: Value = serde_json::from_str(s).unwrap();
+        validate(&v, &json!({"folderId":"b"})).unwrap();
     }
 
     #[test]

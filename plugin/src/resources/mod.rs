@@ -3,6 +3,7 @@
 
 pub mod comments;
 pub mod contacts;
+pub mod folders;
 pub mod tasks;
 
 use serde_json::{Map, Value};
@@ -10,6 +11,28 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::wrike::{Client, Params};
+
+/// The first of `owners` (`(field, path segment)`) present in `input`, as `(segment, id)`:
+/// e.g. `taskId` → `("tasks", id)`.
+pub fn owner<'a>(
+    input: &'a Map<String, Value>,
+    owners: &[(&str, &'static str)],
+) -> Option<(&'static str, &'a str)> {
+    owners.iter().find_map(|(field, seg)| {
+        input
+            .get(*field)
+            .and_then(Value::as_str)
+            .map(|id| (*seg, id))
+    })
+}
+
+/// The first entity of an answer, or `{}` when Wrike returns none (some deletions).
+pub fn first_or_empty(env: crate::wrike::Envelope) -> Value {
+    env.data
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Value::Object(Map::new()))
+}
 
 /// A required string field of validated input.
 pub fn req_str<'a>(input: &'a Map<String, Value>, name: &str) -> Result<&'a str> {

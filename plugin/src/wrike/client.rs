@@ -105,6 +105,18 @@ fn percent_encode_into(s: &str, out: &mut String) {
     }
 }
 
+/// Percent-encode one path segment.
+pub fn segment(s: &str) -> String {
+    let mut out = String::new();
+    percent_encode_into(s, &mut out);
+    out
+}
+
+/// A comma-separated multi-ID path segment (`id1,id2`), each ID percent-encoded.
+pub fn ids_segment(ids: &[&str]) -> String {
+    ids.iter().map(|i| segment(i)).collect::<Vec<_>>().join(",")
+}
+
 /// Build an API path from segments, percent-encoding each one, so an ID can never add a path
 /// segment or a query: `path(&["tasks", id, "comments"])` → `/tasks/IEAAAAAQKQAB5BG5/comments`.
 pub fn path(segments: &[&str]) -> String {

@@ -5,4 +5,4 @@
 pub mod client;
 pub mod transport;
 
-pub use client::{path, Client, Envelope, Params};
+pub use client::{ids_segment, items, path, segment, Body, Client, Envelope, Params};
