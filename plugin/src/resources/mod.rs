@@ -1,10 +1,12 @@
 //! Request building and response mapping per Wrike resource. Every function here is pure apart
 //! from the [`Client`] it is handed, so it is unit-tested natively with a mock environment.
 
+pub mod approvals;
 pub mod comments;
 pub mod contacts;
 pub mod folders;
 pub mod tasks;
+pub mod timelogs;
 
 use serde_json::{Map, Value};
 
@@ -32,6 +34,22 @@ pub fn first_or_empty(env: crate::wrike::Envelope) -> Value {
         .into_iter()
         .next()
         .unwrap_or_else(|| Value::Object(Map::new()))
+}
+
+/// At most one of `fields` may be present; names the second one otherwise.
+pub fn at_most_one(input: &Map<String, Value>, fields: &[&str]) -> Result<()> {
+    let present: Vec<&str> = fields
+        .iter()
+        .copied()
+        .filter(|f| input.contains_key(*f))
+        .collect();
+    if present.len() > 1 {
+        return Err(Error::invalid(
+            present[1],
+            format!("cannot be combined with {}", present[0]),
+        ));
+    }
+    Ok(())
 }
 
 /// A required string field of validated input.
