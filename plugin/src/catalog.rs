@@ -169,6 +169,7 @@ const ACTION_GROUPS: &[&[Action]] = &[
     resources::folders::ACTIONS,
     resources::timelogs::ACTIONS,
     resources::approvals::ACTIONS,
+    resources::attachments::ACTIONS,
 ];
 
 const TRIGGER_GROUPS: &[&[Trigger]] = &[triggers::tasks::TRIGGERS];

@@ -5,6 +5,7 @@
 //! [`catalog`]. The connector reaches the network only through `wasi:http/outgoing-handler`
 //! ([`wrike::transport`]); the host adds the credential to every request.
 
+pub mod base64;
 pub mod catalog;
 pub mod env;
 pub mod error;

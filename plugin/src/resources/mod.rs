@@ -2,6 +2,7 @@
 //! from the [`Client`] it is handed, so it is unit-tested natively with a mock environment.
 
 pub mod approvals;
+pub mod attachments;
 pub mod comments;
 pub mod contacts;
 pub mod folders;
