@@ -170,6 +170,8 @@ const ACTION_GROUPS: &[&[Action]] = &[
     resources::timelogs::ACTIONS,
     resources::approvals::ACTIONS,
     resources::attachments::ACTIONS,
+    resources::reference::ACTIONS,
+    resources::custom_http::ACTIONS,
 ];
 
 const TRIGGER_GROUPS: &[&[Trigger]] = &[triggers::tasks::TRIGGERS];

@@ -5,7 +5,9 @@ pub mod approvals;
 pub mod attachments;
 pub mod comments;
 pub mod contacts;
+pub mod custom_http;
 pub mod folders;
+pub mod reference;
 pub mod tasks;
 pub mod timelogs;
 

@@ -1,0 +1,211 @@
+//! Reference data (API.md §11.8, §11.9, §11.12): `list_custom_fields`, `list_workflows`,
+//! `get_id`.
+
+use serde_json::{Map, Value};
+
+use crate::catalog::{Action, R, WORKFLOWS_READ};
+use crate::error::{Error, Result};
+use crate::wrike::{ids_segment, Client, Params};
+
+/// A Wrike custom field object schema (API.md §12).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! s_custom_field {
+    () => {
+        r#"{"type":"object","required":["id","title","type"],"properties":{"id":{"type":"string"},"accountId":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["Text","DropDown","Numeric","Currency","Percentage","Date","Duration","Checkbox","Contacts","Multiple"]},"sharedIds":{"type":"array","items":{"type":"string"}},"spaceId":{"type":"string"},"settings":{"type":"object"}}}"#
+    };
+}
+
+/// A Wrike workflow object schema (API.md §12).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! s_workflow {
+    () => {
+        r#"{"type":"object","required":["id","name","customStatuses"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"standard":{"type":"boolean"},"hidden":{"type":"boolean"},"customStatuses":{"type":"array","items":{"type":"object","required":["id","name","group"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"standardName":{"type":"boolean"},"color":{"type":"string"},"standard":{"type":"boolean"},"group":{"type":"string","enum":["Active","Completed","Deferred","Cancelled"]},"hidden":{"type":"boolean"}}}}}}"#
+    };
+}
+
+const CUSTOM_FIELDS_INPUT: &str = crate::s_input!(
+    [""],
+    r#""customFieldIds":{"type":"array","minItems":1,"maxItems":100,"uniqueItems":true,"description":"Only these custom fields (default: all)","items":"#,
+    crate::s_id!(),
+    "}"
+);
+
+const NO_INPUT: &str = crate::s_input!([""], "");
+
+const GET_ID_INPUT: &str = crate::s_input!(
+    [r#""type","ids""#],
+    r#""type":{"type":"string","enum":["ApiV2Account","ApiV2User","ApiV2Folder","ApiV2Task","ApiV2Comment","ApiV2Attachment","ApiV2Timelog"],"description":"Kind of the legacy IDs"},"ids":{"type":"array","minItems":1,"maxItems":100,"description":"Legacy numeric IDs, as numbers, digit strings or permalinks (https://www.wrike.com/open.htm?id=2000093)","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","minLength":1}]}}"#
+);
+
+const GET_ID_OUTPUT: &str = crate::s_list!(
+    r#"{"type":"object","required":["id","apiV2Id"],"properties":{"id":{"type":"string"},"apiV2Id":{"type":["string","integer"]}}}"#
+);
+
+/// The reference-data actions.
+pub const ACTIONS: &[Action] = &[
+    Action {
+        name: "list_custom_fields",
+        title: "List custom fields",
+        description:
+            "List the account's custom fields, or some of them by ID (GET /customfields[/{ids}]).",
+        scopes: R,
+        input_schema: CUSTOM_FIELDS_INPUT,
+        output_schema: crate::s_list!(crate::s_custom_field!()),
+        run: list_custom_fields,
+    },
+    Action {
+        name: "list_workflows",
+        title: "List workflows and statuses",
+        description: "List the account's workflows with their custom statuses (GET /workflows).",
+        scopes: WORKFLOWS_READ,
+        input_schema: NO_INPUT,
+        output_schema: crate::s_list!(crate::s_workflow!()),
+        run: list_workflows,
+    },
+    Action {
+        name: "get_id",
+        title: "Get record ID",
+        description:
+            "Convert legacy numeric IDs (e.g. from permalinks) into API v4 IDs (GET /ids).",
+        scopes: R,
+        input_schema: GET_ID_INPUT,
+        output_schema: GET_ID_OUTPUT,
+        run: get_id,
+    },
+];
+
+fn list_custom_fields(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let ids: Vec<&str> = input
+        .get("customFieldIds")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let p = if ids.is_empty() {
+        "/customfields".to_string()
+    } else {
+        format!("/customfields/{}", ids_segment(&ids))
+    };
+    Ok(client.get(&p, &Params::new())?.into_list())
+}
+
+fn list_workflows(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Value> {
+    Ok(client.get("/workflows", &Params::new())?.into_list())
+}
+
+/// A legacy ID from a number, a digit string or a permalink (`…open.htm?id=2000093`).
+pub fn legacy_id(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => {
+            let s = s.trim();
+            let digits = match s.find("id=") {
+                Some(i) if !s.bytes().all(|b| b.is_ascii_digit()) => {
+                    let rest = &s[i + 3..];
+                    &rest[..rest
+                        .find(|c: char| !c.is_ascii_digit())
+                        .unwrap_or(rest.len())]
+                }
+                _ => s,
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+fn get_id(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let mut ids = Vec::new();
+    for (i, v) in input
+        .get("ids")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let id = legacy_id(v).ok_or_else(|| {
+            Error::invalid(
+                format!("ids[{i}]"),
+                "must be a legacy numeric ID or a permalink containing id=<number>",
+            )
+        })?;
+        ids.push(Value::from(id));
+    }
+    let mut q = Params::new();
+    q.value("type", input.get("type").unwrap_or(&Value::Null));
+    q.value("ids", &Value::Array(ids));
+    Ok(client.get("/ids", &q)?.into_list())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::legacy_id;
+    use crate::catalog::execute;
+    use crate::error::Error;
+    use crate::testing::{ok, MockEnv, BASE};
+    use serde_json::{json, Value};
+
+    fn run(env: &mut MockEnv, action: &str, input: Value) -> Result<Value, Error> {
+        execute(env, BASE, action, &input.to_string()).map(|s| serde_json::from_str(&s).unwrap())
+    }
+
+    #[test]
+    fn lists_reference_data() {
+        let mut env = MockEnv::new(vec![
+            ok(r#"{"kind":"customfields","data":[{"id":"C","title":"Budget","type":"Currency"}]}"#),
+            ok(r#"{"kind":"customfields","data":[]}"#),
+            ok(
+                r#"{"kind":"workflows","data":[{"id":"W","name":"Default Workflow","customStatuses":[]}]}"#,
+            ),
+        ]);
+        assert_eq!(
+            run(&mut env, "list_custom_fields", json!({})).unwrap()["items"][0]["id"],
+            "C"
+        );
+        assert_eq!(env.path(0), "/api/v4/customfields");
+        run(
+            &mut env,
+            "list_custom_fields",
+            json!({"customFieldIds": ["C1", "C2"]}),
+        )
+        .unwrap();
+        assert_eq!(env.path(1), "/api/v4/customfields/C1,C2");
+        assert_eq!(
+            run(&mut env, "list_workflows", json!({})).unwrap()["items"][0]["id"],
+            "W"
+        );
+        assert_eq!(env.path(2), "/api/v4/workflows");
+    }
+
+    #[test]
+    fn converts_legacy_ids() {
+        let mut env = MockEnv::new(vec![ok(
+            r#"{"kind":"ids","data":[{"id":"IEAAAAAQKQAB5BG5","apiV2Id":"2000093"}]}"#,
+        )]);
+        let out = run(&mut env, "get_id", json!({"type": "ApiV2Task", "ids": [2000093, "17", "https://www.wrike.com/open.htm?id=42"]})).unwrap();
+        assert_eq!(out["items"][0]["id"], "IEAAAAAQKQAB5BG5");
+        assert_eq!(env.query_param(0, "type").as_deref(), Some("ApiV2Task"));
+        assert_eq!(
+            env.query_param(0, "ids").as_deref(),
+            Some("[2000093,17,42]")
+        );
+        match run(
+            &mut env,
+            "get_id",
+            json!({"type": "ApiV2Task", "ids": [1, "abc"]}),
+        ) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "ids[1]"),
+            other => panic!("{other:?}"),
+        }
+        match run(&mut env, "get_id", json!({"type": "Task", "ids": [1]})) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "type"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(legacy_id(&json!("open.htm?id=5&x=1")), Some(5));
+        assert_eq!(legacy_id(&json!(-1)), None);
+    }
+}
