@@ -174,7 +174,12 @@ const ACTION_GROUPS: &[&[Action]] = &[
     resources::custom_http::ACTIONS,
 ];
 
-const TRIGGER_GROUPS: &[&[Trigger]] = &[triggers::tasks::TRIGGERS];
+const TRIGGER_GROUPS: &[&[Trigger]] = &[
+    triggers::tasks::TRIGGERS,
+    triggers::folders::TRIGGERS,
+    triggers::timelogs::TRIGGERS,
+    triggers::comments::TRIGGERS,
+];
 
 /// All actions.
 pub fn actions() -> impl Iterator<Item = &'static Action> {

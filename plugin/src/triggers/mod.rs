@@ -16,15 +16,19 @@
 //! `page` is present only while a paged result is being walked: `start` is the query start of
 //! that paging sequence and `token` Wrike's `nextPageToken` for the next page.
 
+pub mod comments;
+pub mod folders;
 pub mod tasks;
+pub mod timelogs;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::Event;
+use crate::catalog::{Event, PollResult};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
+use crate::wrike::Client;
 
 /// Current cursor format version.
 pub const CURSOR_VERSION: u64 = 1;
@@ -233,6 +237,39 @@ pub fn emit_new(mark: &mut Watermark, items: Vec<Value>) -> Result<Vec<Event>> {
         }
     }
     Ok(events)
+}
+
+/// One poll of an unpaged `new_or_updated_*` trigger: `fetch` returns every item updated at or
+/// after the given start; they are sorted client-side and filtered by the high-water mark.
+pub fn poll_unpaged<F>(
+    client: &mut Client<'_>,
+    input: &Map<String, Value>,
+    cursor: Option<&str>,
+    fetch: F,
+) -> Result<PollResult>
+where
+    F: FnOnce(&mut Client<'_>, Timestamp) -> Result<Vec<Value>>,
+{
+    let mut cur = match cursor {
+        Some(text) => Cursor::parse(text)?,
+        None => Cursor::fresh(start_point(input, client.now())?),
+    };
+    // These lists are not paged; a page left by another trigger's cursor means nothing here.
+    cur.page = None;
+    let items = fetch(client, cur.mark.hw)?;
+    let events = emit_new(&mut cur.mark, items)?;
+    Ok(PollResult {
+        events,
+        cursor: cur.to_text(),
+        more: false,
+    })
+}
+
+/// `{"start": "<start>"}` as the JSON value of an `updatedDate` filter.
+pub fn since_filter(start: Timestamp) -> Value {
+    let mut range = Map::new();
+    range.insert("start".into(), Value::String(start.to_wrike()));
+    Value::Object(range)
 }
 
 /// True when `e` is Wrike's answer to a stale or unknown `nextPageToken`.

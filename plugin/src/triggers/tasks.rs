@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{emit_new, is_stale_token, start_point, Cursor, Page};
+use super::{emit_new, is_stale_token, since_filter, start_point, Cursor, Page};
 use crate::catalog::{PollResult, Trigger, R};
 use crate::env::LogLevel;
 use crate::error::Result;
@@ -43,9 +43,7 @@ fn fetch(
     token: Option<&str>,
 ) -> Result<Envelope> {
     let mut q = Params::new();
-    let mut range = Map::new();
-    range.insert("start".into(), Value::String(start.to_wrike()));
-    q.value("updatedDate", &Value::Object(range));
+    q.value("updatedDate", &since_filter(start));
     q.text("sortField", "UpdatedDate");
     q.text("sortOrder", "Asc");
     let size = input
