@@ -1,0 +1,40 @@
+# The two commands that matter: `make demo` and `make test`.
+CARGO       ?= cargo
+WASM_TARGET := wasm32-wasip2
+WASM_DIR    := target/$(WASM_TARGET)/release
+COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
+
+.PHONY: build wasm-target component host test demo lint fmt clean
+
+## build: the Wrike component, the hostile guest test component, connector-host and fake-wrike
+build: component host
+
+wasm-target:
+	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+
+component: wasm-target
+	$(CARGO) build --release --target $(WASM_TARGET) -p wrike-connector -p hostile-guests
+	@ls -l $(COMPONENT) | awk '{print "component: " $$NF " (" $$5 " bytes)"}'
+
+host:
+	$(CARGO) build -p connector-host -p fake-wrike --bins
+
+## test: every test (unit, fake Wrike, end to end through connector-host), offline
+test: build
+	$(CARGO) test --workspace --exclude hostile-guests
+
+## demo: start the embedded fake Wrike and drive a short scenario through connector-host
+demo: build
+	@bash scripts/demo.sh
+
+## lint: rustfmt and clippy (native and wasm32-wasip2), warnings are errors
+lint: wasm-target
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --exclude hostile-guests -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) -p wrike-connector -p hostile-guests -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,141 @@
+//! The component honours the contract: what it imports and exports, and what it describes.
+
+use e2e_tests::{cli, runtime, wrike_component, CliRun};
+use fake_wrike::FakeWrike;
+
+#[test]
+fn component_imports_only_wasi_and_host_and_exports_connector() {
+    let rt = runtime(&wrike_component());
+    let (imports, exports) = rt.component_interfaces();
+    assert!(!imports.is_empty());
+    for name in &imports {
+        assert!(
+            name.starts_with("wasi:")
+                || name.starts_with("wrike-connector:connector/host@")
+                || name.starts_with("wrike-connector:connector/types@"),
+            "unexpected import {name}"
+        );
+    }
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("wasi:http/outgoing-handler@")),
+        "{imports:?}"
+    );
+    assert!(
+        imports
+            .iter()
+            .any(|i| i.starts_with("wrike-connector:connector/host@")),
+        "{imports:?}"
+    );
+    assert!(
+        exports
+            .iter()
+            .any(|e| e == "wrike-connector:connector/connector@0.1.0"),
+        "{exports:?}"
+    );
+}
+
+#[test]
+fn describe_prints_the_descriptor() {
+    let fake = FakeWrike::start().unwrap();
+    let run = CliRun::of(cli(&fake).env_remove("CONNECTOR_TOKEN").arg("describe"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let d = run.json();
+    assert_eq!(d["name"], "wrike");
+    assert_eq!(d["api_version"], "v4");
+    let oauth = d["auth"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["type"] == "oauth2")
+        .expect("oauth2 auth config");
+    assert_eq!(
+        oauth["authorize_url"],
+        "https://login.wrike.com/oauth2/authorize/v4"
+    );
+    assert_eq!(oauth["token_url"], "https://login.wrike.com/oauth2/token");
+    assert_eq!(oauth["default_scopes"], serde_json::json!(["Default"]));
+    let scopes: Vec<&str> = oauth["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    for s in [
+        "Default",
+        "wsReadOnly",
+        "wsReadWrite",
+        "amReadOnlyWorkflow",
+        "amReadWriteWorkflow",
+        "amReadOnlyInvitation",
+        "amReadWriteInvitation",
+        "amReadOnlyGroup",
+        "amReadWriteGroup",
+        "amReadOnlyUser",
+        "amReadWriteUser",
+        "amReadOnlyAuditLog",
+        "amReadOnlyTimelogCategory",
+        "amReadWriteTimelogCategory",
+        "amReadOnlyAccessRole",
+        "amReadOnlyWorkSchedule",
+        "amReadWriteWorkSchedule",
+        "dataExportFull",
+    ] {
+        assert!(scopes.contains(&s), "scope {s} missing");
+    }
+    for s in oauth["scopes"].as_array().unwrap() {
+        assert!(!s["description"].as_str().unwrap().is_empty());
+    }
+    let actions: Vec<&str> = d["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    for a in [
+        "create_task",
+        "get_task_by_id",
+        "update_task",
+        "search_task",
+        "create_comment_in_task",
+        "list_users",
+    ] {
+        assert!(actions.contains(&a), "action {a} missing");
+    }
+    for a in d["actions"].as_array().unwrap() {
+        assert!(a["input_schema"].is_object(), "{}", a["name"]);
+        assert!(a["output_schema"].is_object(), "{}", a["name"]);
+        assert!(
+            !a["required_scopes"].as_array().unwrap().is_empty(),
+            "{}",
+            a["name"]
+        );
+        assert!(!a["title"].as_str().unwrap().is_empty());
+    }
+    let trigger = d["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "new_or_updated_task")
+        .unwrap();
+    assert_eq!(trigger["kind"], "polling");
+}
+
+#[test]
+fn test_command_returns_the_user() {
+    let fake = FakeWrike::start().unwrap();
+    let run = CliRun::of(cli(&fake).arg("test"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["id"], fake.me_id());
+    let reqs = fake.requests();
+    let me = reqs
+        .iter()
+        .find(|r| r.path.ends_with("/contacts"))
+        .expect("GET /contacts");
+    assert!(
+        me.query.as_deref().unwrap_or("").contains("me=true"),
+        "{:?}",
+        me.query
+    );
+}

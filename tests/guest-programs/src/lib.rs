@@ -1,0 +1,86 @@
+//! A connector component that misbehaves on purpose, for the host's sandbox tests.
+//!
+//! It exports the same `connector` interface as the Wrike component. Each action is one
+//! scenario (one file under `scenarios/`): the test calls `execute` with the scenario's name
+//! and checks that the host ends it in a typed error and keeps serving.
+
+mod scenarios;
+
+wit_bindgen::generate!({
+    world: "plugin",
+    path: "../../wit",
+    with: {
+        "wasi:http/types@0.2.12": wasi::http::types,
+        "wasi:http/outgoing-handler@0.2.12": wasi::http::outgoing_handler,
+        "wasi:io/poll@0.2.12": wasi::io::poll,
+        "wasi:io/error@0.2.12": wasi::io::error,
+        "wasi:io/streams@0.2.12": wasi::io::streams,
+        "wasi:clocks/monotonic-clock@0.2.12": wasi::clocks::monotonic_clock,
+        "wasi:clocks/wall-clock@0.2.12": wasi::clocks::wall_clock,
+    },
+});
+
+use exports::wrike_connector::connector::connector::Guest;
+use wrike_connector::connector::types as wit;
+
+struct Hostile;
+
+impl Guest for Hostile {
+    fn describe() -> wit::Descriptor {
+        let actions = scenarios::NAMES
+            .iter()
+            .map(|name| wit::Action {
+                name: name.to_string(),
+                title: name.to_string(),
+                description: format!("hostile scenario `{name}`"),
+                required_scopes: vec![],
+                input_schema: r#"{"type":"object"}"#.into(),
+                output_schema: r#"{}"#.into(),
+            })
+            .collect();
+        wit::Descriptor {
+            name: "hostile".into(),
+            title: "Hostile guest".into(),
+            version: "0.0.0".into(),
+            api_version: "none".into(),
+            default_base_url: "http://127.0.0.1/".into(),
+            auth: vec![],
+            actions,
+            triggers: vec![],
+            pick_lists: vec![],
+        }
+    }
+
+    fn test_connection(conn: wit::Connection) -> Result<String, wit::Error> {
+        Ok(serde_json::json!({"base": conn.api_base_url}).to_string())
+    }
+
+    fn execute(conn: wit::Connection, action: String, input: String) -> Result<String, wit::Error> {
+        let input: serde_json::Value = serde_json::from_str(&input).map_err(|e| {
+            wit::Error::InvalidInput(wit::InvalidInput {
+                field: String::new(),
+                message: e.to_string(),
+            })
+        })?;
+        scenarios::run(&action, &conn, &input).map(|v| v.to_string())
+    }
+
+    fn poll(
+        _: wit::Connection,
+        _: String,
+        _: String,
+        _: Option<String>,
+    ) -> Result<wit::PollResult, wit::Error> {
+        Err(wit::Error::Internal("no triggers".into()))
+    }
+
+    fn pick_list(
+        _: wit::Connection,
+        _: String,
+        _: String,
+    ) -> Result<Vec<wit::PickOption>, wit::Error> {
+        Err(wit::Error::Internal("no pick lists".into()))
+    }
+}
+
+export!(Hostile);
