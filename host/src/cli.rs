@@ -3,8 +3,10 @@
 //! Output is JSON on stdout; every failure is exactly one JSON object
 //! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
 
+use crate::config::Secret;
 use crate::config::{ConnectionConfig, Limits, DEFAULT_BASE_URL};
 use crate::connector::Connector;
+use crate::credentials::StaticToken;
 use crate::engine::{LoadOptions, Runtime};
 use crate::error::{HostError, HostResult};
 use crate::triggers::{run_poll, StateFile};
@@ -261,7 +263,10 @@ fn build_connector(cli: &Cli) -> HostResult<Connector> {
     });
     if let Ok(token) = std::env::var("CONNECTOR_TOKEN") {
         if !token.trim().is_empty() {
-            connection = connection.with_token(token.trim());
+            connection = connection.with_credentials(Arc::new(StaticToken::new(
+                Secret::new(token.trim()),
+                "the token in CONNECTOR_TOKEN",
+            )));
         }
     }
     let component = match &cli.component {

@@ -1,8 +1,10 @@
 //! What the host is told: sandbox limits and the connection a call runs against.
 
+use crate::credentials::{StaticToken, TokenSource};
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -112,12 +114,12 @@ impl fmt::Debug for Secret {
 }
 
 /// One connection to the remote API: where it is and the credential for it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ConnectionConfig {
     /// The API base URL, e.g. `https://www.wrike.com/api/v4` (no trailing slash).
     pub base_url: Url,
-    /// The bearer token, added to each allowed request by the egress gate.
-    pub token: Option<Secret>,
+    /// Where the bearer token comes from; the egress gate adds it to each allowed request.
+    pub credentials: Option<Arc<dyn TokenSource>>,
     /// The scopes the credential was granted, where known; used to refuse actions early.
     pub granted_scopes: Option<Vec<String>>,
     /// The remote account id, where known.
@@ -132,22 +134,46 @@ impl ConnectionConfig {
     pub fn new(base_url: &str) -> HostResult<Self> {
         Ok(ConnectionConfig {
             base_url: parse_base_url(base_url)?,
-            token: None,
+            credentials: None,
             granted_scopes: None,
             account_id: None,
             allow_private_addresses: false,
         })
     }
 
-    /// Sets the bearer token.
+    /// Uses a fixed bearer token (never refreshed).
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret::new(token));
+        self.credentials = Some(Arc::new(StaticToken::new(
+            Secret::new(token),
+            "the given access token",
+        )));
+        self
+    }
+
+    /// Uses `source` for the bearer token.
+    pub fn with_credentials(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.credentials = Some(source);
         self
     }
 
     /// The base URL as the guest sees it: no trailing slash.
     pub fn base_url_string(&self) -> String {
         self.base_url.as_str().trim_end_matches('/').to_string()
+    }
+}
+
+impl fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|c| c.describe()),
+            )
+            .field("granted_scopes", &self.granted_scopes)
+            .field("account_id", &self.account_id)
+            .field("allow_private_addresses", &self.allow_private_addresses)
+            .finish()
     }
 }
 

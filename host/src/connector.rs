@@ -44,6 +44,7 @@ pub struct PickOption {
     pub value: String,
 }
 
+#[derive(Clone)]
 enum Call {
     Describe,
     Test,
@@ -67,6 +68,16 @@ enum Reply {
     Json(Result<String, wit::Error>),
     Poll(Result<wit::PollResult, wit::Error>),
     Pick(Result<Vec<wit::PickOption>, wit::Error>),
+}
+
+impl Reply {
+    fn is_unauthorized(&self) -> bool {
+        let err = match self {
+            Reply::Json(Err(e)) | Reply::Poll(Err(e)) | Reply::Pick(Err(e)) => e,
+            _ => return false,
+        };
+        matches!(err, wit::Error::Unauthorized(_))
+    }
 }
 
 /// A connector component bound to one connection.
@@ -127,7 +138,7 @@ impl Connector {
     pub async fn describe(&self) -> HostResult<Arc<Descriptor>> {
         self.descriptor
             .get_or_try_init(|| async {
-                match self.invoke(Call::Describe).await? {
+                match self.invoke(Call::Describe, None).await? {
                     Reply::Descriptor(d) => Ok(Arc::new(Descriptor::from_wit(d)?)),
                     _ => Err(HostError::internal("unexpected reply to describe")),
                 }
@@ -138,8 +149,7 @@ impl Connector {
 
     /// Runs the connection test; returns the authenticated user.
     pub async fn test_connection(&self) -> HostResult<Value> {
-        self.require_token()?;
-        match self.invoke(Call::Test).await? {
+        match self.invoke_authorized(Call::Test).await? {
             Reply::Json(r) => parse_output("test-connection", r),
             _ => Err(HostError::internal("unexpected reply to test-connection")),
         }
@@ -161,9 +171,8 @@ impl Connector {
         self.check_scopes(action, &decl.required_scopes)?;
         self.schema_for(&format!("action:{action}"), &decl.input_schema)?
             .validate(input)?;
-        self.require_token()?;
         match self
-            .invoke(Call::Execute {
+            .invoke_authorized(Call::Execute {
                 action: action.to_string(),
                 input: input.to_string(),
             })
@@ -199,13 +208,12 @@ impl Connector {
         self.check_scopes(trigger, &decl.required_scopes)?;
         self.schema_for(&format!("trigger:{trigger}"), &decl.input_schema)?
             .validate(input)?;
-        self.require_token()?;
         let call = Call::Poll {
             trigger: trigger.to_string(),
             input: input.to_string(),
             cursor: cursor.map(str::to_string),
         };
-        let result = match self.invoke(call).await? {
+        let result = match self.invoke_authorized(call).await? {
             Reply::Poll(r) => r.map_err(from_wit_error)?,
             _ => return Err(HostError::internal("unexpected reply to poll")),
         };
@@ -250,9 +258,8 @@ impl Connector {
         };
         self.schema_for(&format!("pick:{name}"), &decl.params_schema)?
             .validate(params)?;
-        self.require_token()?;
         match self
-            .invoke(Call::Pick {
+            .invoke_authorized(Call::Pick {
                 name: name.to_string(),
                 params: params.to_string(),
             })
@@ -270,15 +277,28 @@ impl Connector {
         }
     }
 
-    fn require_token(&self) -> HostResult<()> {
-        if self.connection.token.is_none() {
+    /// Runs `call` with the connection's token; when the API rejects the token (401) and the
+    /// source can refresh, refreshes once and runs the call once more.
+    async fn invoke_authorized(&self, call: Call) -> HostResult<Reply> {
+        let Some(source) = self.connection.credentials.clone() else {
             return Err(HostError::new(
                 ErrorKind::Unauthorized,
                 "no credential: the connection has no access token",
             )
             .with_hint("set CONNECTOR_TOKEN, or run `connector-host connect`"));
+        };
+        let token = source.token().await?;
+        let reply = self.invoke(call.clone(), Some(&token)).await?;
+        if !reply.is_unauthorized() {
+            return Ok(reply);
         }
-        Ok(())
+        match source.refresh_rejected(&token).await? {
+            Some(fresh) => {
+                tracing::info!("the API rejected the token; retrying once with a refreshed one");
+                self.invoke(call, Some(&fresh)).await
+            }
+            None => Ok(reply),
+        }
     }
 
     fn check_scopes(&self, what: &str, required: &[String]) -> HostResult<()> {
@@ -320,12 +340,12 @@ impl Connector {
         }
     }
 
-    async fn invoke(&self, call: Call) -> HostResult<Reply> {
+    async fn invoke(&self, call: Call, token: Option<&Secret>) -> HostResult<Reply> {
         let cpu_ticks =
             (self.limits.cpu_budget().as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
         let state = SandboxState::new(
             self.policy.clone(),
-            self.connection.token.clone(),
+            token.cloned(),
             &self.limits,
             self.secrets.clone(),
             cpu_ticks,
@@ -400,7 +420,7 @@ impl Connector {
                 None => Ok(reply),
             },
         };
-        match (&self.connection.token, result) {
+        match (token, result) {
             (Some(token), Err(e)) => Err(e.redact(token.expose())),
             (_, r) => r,
         }

@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod cli;
 pub mod config;
 pub mod connector;
+pub mod credentials;
 pub mod descriptor;
 pub mod egress;
 pub mod engine;
