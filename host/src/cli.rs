@@ -4,7 +4,7 @@
 //! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
 
 use crate::config::Secret;
-use crate::config::{ConnectionConfig, Limits, DEFAULT_BASE_URL};
+use crate::config::{ConfigFile, ConnectionConfig, Limits, DEFAULT_BASE_URL};
 use crate::connector::Connector;
 use crate::credentials::StaticToken;
 use crate::engine::{LoadOptions, Runtime};
@@ -43,6 +43,10 @@ pub struct Cli {
     /// An address given literally in --base-url is always allowed.
     #[arg(long, global = true, env = "CONNECTOR_ALLOW_PRIVATE_ADDRESSES")]
     pub allow_private_addresses: bool,
+
+    /// A TOML configuration file with `[limits]` and `[egress]` sections; flags override it.
+    #[arg(long, global = true, env = "CONNECTOR_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Sandbox limits.
     #[command(flatten)]
@@ -252,9 +256,15 @@ pub async fn run(cli: Cli) -> HostResult<()> {
 }
 
 fn build_connector(cli: &Cli) -> HostResult<Connector> {
-    let limits = cli.limits.apply(Limits::default());
+    let file = match &cli.config {
+        Some(path) => ConfigFile::load(path)?,
+        None => ConfigFile::default(),
+    };
+    let limits = cli.limits.apply(file.limits);
+    limits.validate()?;
     let mut connection = ConnectionConfig::new(&cli.base_url)?;
-    connection.allow_private_addresses = cli.allow_private_addresses;
+    connection.allow_private_addresses =
+        cli.allow_private_addresses || file.egress.allow_private_addresses;
     connection.granted_scopes = cli.granted_scopes.clone().map(|s| {
         s.into_iter()
             .map(|x| x.trim().to_string())

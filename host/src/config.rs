@@ -91,6 +91,63 @@ impl Limits {
     }
 }
 
+/// The optional configuration file (`--config FILE`, TOML). Flags override it.
+///
+/// ```toml
+/// [limits]
+/// cpu_budget_ms = 10000
+/// wall_timeout_ms = 60000
+/// memory_bytes = 268435456
+/// response_body_bytes = 67108864
+/// response_header_bytes = 131072
+/// connect_timeout_ms = 10000
+/// first_byte_timeout_ms = 30000
+/// between_bytes_timeout_ms = 30000
+///
+/// [egress]
+/// allow_private_addresses = false
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Sandbox limits; missing keys keep their defaults.
+    pub limits: Limits,
+    /// Egress settings.
+    pub egress: EgressSettings,
+}
+
+/// The `[egress]` section of the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EgressSettings {
+    /// Let host names resolve to loopback/private/link-local addresses.
+    pub allow_private_addresses: bool,
+}
+
+impl ConfigFile {
+    /// Reads and checks a configuration file; errors name the file and the offending key.
+    pub fn load(path: &std::path::Path) -> HostResult<ConfigFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            HostError::invalid_input(
+                "config",
+                format!("cannot read the config file `{}`: {e}", path.display()),
+            )
+        })?;
+        Self::parse(&text).map_err(|mut e| {
+            e.message = format!("config file `{}`: {}", path.display(), e.message);
+            e
+        })
+    }
+
+    /// Parses configuration TOML text.
+    pub fn parse(text: &str) -> HostResult<ConfigFile> {
+        let file: ConfigFile = toml::from_str(text)
+            .map_err(|e| HostError::invalid_input("config", e.message().to_string()))?;
+        file.limits.validate()?;
+        Ok(file)
+    }
+}
+
 /// A credential the host holds and the guest never sees. Its `Debug` output is redacted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -223,6 +280,22 @@ mod tests {
         assert!(parse_base_url("https://user:pw@x/api").is_err());
         assert!(parse_base_url("not a url").is_err());
         assert!(parse_base_url("https://x/api?token=1").is_err());
+    }
+
+    #[test]
+    fn config_file_overrides_some_limits_and_rejects_unknown_keys() {
+        let c = ConfigFile::parse(
+            "[limits]\ncpu_budget_ms = 500\n[egress]\nallow_private_addresses = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.limits.cpu_budget_ms, 500);
+        assert_eq!(c.limits.memory_bytes, Limits::default().memory_bytes);
+        assert!(c.egress.allow_private_addresses);
+        let e = ConfigFile::parse("[limits]\ncpu_budget = 5\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("config"));
+        assert!(e.message.contains("cpu_budget"), "{}", e.message);
+        let e = ConfigFile::parse("[limits]\nwall_timeout_ms = 0\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("wall_timeout_ms"));
     }
 
     #[test]
