@@ -396,6 +396,73 @@ mod tests {
         }
     }
 
+    fn host_validator(schema: &Value) -> jsonschema::Validator {
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(schema)
+            .expect("schema compiles")
+    }
+
+    fn candidates() -> Vec<Value> {
+        serde_json::from_str(
+            r#"[null, true, false, 0, 1, 1.5, -1, 5000, "", "x", "IEAAAAAQKQAB5BG5", "Active", "GET",
+            "/tasks", "2024-01-01", "2024-01-01T00:00:00Z", "aGk=", [], ["x"], ["Active"], [1],
+            [{"id":"x","value":"y"}], [{"key":"k","value":"v"}], {}, {"id":"x","value":"y"},
+            {"start":"2024-01-01T00:00:00Z"}, {"key":"k"}, {"type":"Planned"}, {"x":"y"},
+            {"accountId":"IEAAAAAQ","role":"User"}]"#,
+        )
+        .unwrap()
+    }
+
+    /// The guest must never reject what the host's validator (with formats on) accepts.
+    #[test]
+    fn guest_validation_is_never_stricter_than_the_host() {
+        let schemas = actions()
+            .map(|a| (a.name, a.input_schema))
+            .chain(triggers().map(|t| (t.name, t.input_schema)))
+            .chain(pick_lists().map(|p| (p.name, p.params_schema)));
+        let mut checked = 0;
+        for (name, text) in schemas {
+            let schema: Value = serde_json::from_str(text).unwrap();
+            let host = host_validator(&schema);
+            let props = schema["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            // A base filling every required field with the first candidate its schema accepts.
+            let mut base = Map::new();
+            for r in schema["required"].as_array().into_iter().flatten() {
+                let r = r.as_str().unwrap();
+                let sub = host_validator(&props[r]);
+                if let Some(v) = candidates().into_iter().find(|v| sub.is_valid(v)) {
+                    base.insert(r.to_string(), v);
+                }
+            }
+            let mut instances = vec![Value::Object(base.clone()), Value::Object(Map::new())];
+            for p in props.keys() {
+                for v in candidates() {
+                    let mut m = base.clone();
+                    m.insert(p.clone(), v);
+                    instances.push(Value::Object(m));
+                }
+            }
+            for inst in instances {
+                let guest = schema::validate(&schema, &inst);
+                if host.is_valid(&inst) {
+                    assert!(
+                        guest.is_ok(),
+                        "{name}: host accepts {inst} but the guest says {guest:?}"
+                    );
+                } else if guest.is_ok() && std::env::var("SHOW_LAX").is_ok() {
+                    let why: Vec<String> = host.iter_errors(&inst).map(|e| e.to_string()).collect();
+                    eprintln!("LAX {name}: {inst} -- {why:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
     #[test]
     fn write_actions_need_write_scopes() {
         for a in actions() {

@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    apply_custom_fields, first_or_empty, normalize_ts_range, opt_bool, owner, req_str,
-    resolve_custom_status, strip_html,
+    apply_custom_fields, first_or_empty, normalize_ts_range, opt_bool, owner, parent_folder,
+    req_str, resolve_custom_status, strip_html,
 };
 use crate::catalog::{Action, R, W};
 use crate::error::Result;
@@ -319,7 +319,7 @@ fn write_form(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Par
 }
 
 fn create(client: &mut Client<'_>, input: &Map<String, Value>, project: bool) -> Result<Value> {
-    let parent = req_str(input, "folderId")?;
+    let parent = parent_folder(input)?;
     let mut form = write_form(client, input)?;
     if project && form.get("project").is_none() {
         form.set("project", &Value::Object(Map::new()));

@@ -55,6 +55,19 @@ pub fn at_most_one(input: &Map<String, Value>, fields: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// The ID of the folder to create in; the word `Root` is refused with a hint, since Wrike wants
+/// the account's root folder ID there.
+pub fn parent_folder<'a>(input: &'a Map<String, Value>) -> Result<&'a str> {
+    let id = req_str(input, "folderId")?;
+    if id.eq_ignore_ascii_case("root") {
+        return Err(Error::invalid(
+            "folderId",
+            "pass the account's root folder ID (the Root entry of the `folders` pick list), not the word Root",
+        ));
+    }
+    Ok(id)
+}
+
 /// A required string field of validated input.
 pub fn req_str<'a>(input: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
     input

@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    apply_custom_fields, normalize_ts_range, opt_bool, req_str, resolve_custom_status, strip_html,
+    apply_custom_fields, normalize_ts_range, opt_bool, parent_folder, req_str,
+    resolve_custom_status, strip_html,
 };
 use crate::catalog::{Action, R, W};
 use crate::error::Result;
@@ -309,7 +310,7 @@ fn write_form(
 }
 
 fn create_task(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let folder = req_str(input, "folderId")?;
+    let folder = parent_folder(input)?;
     let form = write_form(client, input, "folderId")?;
     client
         .post(&path(&["folders", folder, "tasks"]), form)?
