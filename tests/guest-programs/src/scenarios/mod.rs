@@ -16,7 +16,7 @@ pub const NAMES: &[&str] = &["spy", "fetch", "spin", "alloc", "panic", "sleep"];
 /// Runs scenario `name`.
 pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, wit::Error> {
     match name {
-        "spy" => Ok(spy::run(conn)),
+        "spy" => Ok(spy::run(conn, input)),
         "fetch" => fetch::run(input),
         "spin" => spin::run(),
         "alloc" => alloc::run(input),

