@@ -417,25 +417,20 @@ fn check_number(
     path: &str,
 ) -> core::result::Result<(), Failure> {
     let x = v.as_f64().unwrap_or(0.0);
-    let bound = |k: &str| s.get(k).and_then(Value::as_f64);
-    if let Some(min) = bound("minimum") {
-        if x < min {
-            return fail(path, format!("must be at least {min}"));
-        }
-    }
-    if let Some(max) = bound("maximum") {
-        if x > max {
-            return fail(path, format!("must be at most {max}"));
-        }
-    }
-    if let Some(min) = bound("exclusiveMinimum") {
-        if x <= min {
-            return fail(path, format!("must be greater than {min}"));
-        }
-    }
-    if let Some(max) = bound("exclusiveMaximum") {
-        if x >= max {
-            return fail(path, format!("must be less than {max}"));
+    // Bounds are quoted from the schema's own JSON text (keeps float formatting out of the guest).
+    let rules: [(&str, fn(f64, f64) -> bool, &str); 4] = [
+        ("minimum", |x, b| x >= b, "must be at least"),
+        ("maximum", |x, b| x <= b, "must be at most"),
+        ("exclusiveMinimum", |x, b| x > b, "must be greater than"),
+        ("exclusiveMaximum", |x, b| x < b, "must be less than"),
+    ];
+    for (key, holds, text) in rules {
+        if let Some(bound) = s.get(key) {
+            if let Some(b) = bound.as_f64() {
+                if !holds(x, b) {
+                    return fail(path, format!("{text} {bound}"));
+                }
+            }
         }
     }
     Ok(())
