@@ -411,6 +411,9 @@ fn check_string(s: &Map<String, Value>, st: &str, path: &str) -> core::result::R
     }
 }
 
+/// A numeric bound: keyword, whether a value satisfies it, message prefix.
+type BoundRule = (&'static str, fn(f64, f64) -> bool, &'static str);
+
 fn check_number(
     s: &Map<String, Value>,
     v: &Value,
@@ -418,7 +421,7 @@ fn check_number(
 ) -> core::result::Result<(), Failure> {
     let x = v.as_f64().unwrap_or(0.0);
     // Bounds are quoted from the schema's own JSON text (keeps float formatting out of the guest).
-    let rules: [(&str, fn(f64, f64) -> bool, &str); 4] = [
+    let rules: [BoundRule; 4] = [
         ("minimum", |x, b| x >= b, "must be at least"),
         ("maximum", |x, b| x <= b, "must be at most"),
         ("exclusiveMinimum", |x, b| x > b, "must be greater than"),
