@@ -139,3 +139,11 @@ fn test_command_returns_the_user() {
         me.query
     );
 }
+
+#[test]
+fn the_built_component_is_found_without_a_flag() {
+    let fake = FakeWrike::start().unwrap();
+    let run = CliRun::of(cli(&fake).env_remove("CONNECTOR_COMPONENT").arg("describe"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["name"], "wrike");
+}

@@ -103,4 +103,10 @@ async fn the_guest_cannot_see_or_replace_the_token() {
             .count(),
         1
     );
+    let authority = fake.origin().trim_start_matches("http://").to_string();
+    assert_eq!(
+        req.header("host"),
+        Some(authority.as_str()),
+        "the gate sets Host"
+    );
 }
