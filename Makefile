@@ -19,8 +19,10 @@ component: wasm-target
 host:
 	$(CARGO) build -p connector-host -p fake-wrike --bins
 
-## test: every test (unit, fake Wrike, end to end through connector-host), offline
-test: build
+## test: every test (unit, fake Wrike, end to end through connector-host), offline.
+## `cargo test` builds connector-host itself (with the test profile's features), so the host is
+## not built twice with two feature sets.
+test: component
 	$(CARGO) test --workspace --exclude hostile-guests
 
 ## demo: start the embedded fake Wrike and drive a short scenario through connector-host

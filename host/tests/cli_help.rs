@@ -1,0 +1,34 @@
+//! The CLI's help and version output. (Also makes `cargo test` build the `connector-host`
+//! binary with the test profile's features, which the end-to-end tests run.)
+
+use std::process::Command;
+
+fn host() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_connector-host"))
+}
+
+#[test]
+fn help_lists_every_command_and_exits_0() {
+    let out = host().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["describe", "call", "poll", "test", "pick"] {
+        assert!(text.contains(cmd), "`{cmd}` missing from --help:\n{text}");
+    }
+    assert!(text.contains("--base-url"), "{text}");
+}
+
+#[test]
+fn version_names_the_crate_version() {
+    let out = host().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn an_unknown_command_is_one_json_error_with_exit_2() {
+    let out = host().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is one JSON object");
+    assert_eq!(err["error"]["kind"], "invalid_input");
+}
