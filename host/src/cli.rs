@@ -5,8 +5,12 @@
 
 use crate::config::Secret;
 use crate::config::{ConfigFile, ConnectionConfig, Limits, DEFAULT_BASE_URL};
+use crate::connect::{
+    connect_oauth, connect_token, run_connections, ConnectArgs, ConnectionsCommand,
+};
 use crate::connector::Connector;
-use crate::credentials::StaticToken;
+use crate::credentials::store::{validate_connection_name, DEFAULT_CONNECTION};
+use crate::credentials::{resolve_stored, CredentialStore, ResolvedConnection, StaticToken};
 use crate::engine::{LoadOptions, Runtime};
 use crate::error::{HostError, HostResult};
 use crate::triggers::{run_poll, StateFile};
@@ -24,9 +28,15 @@ pub struct Cli {
     #[arg(long, global = true, env = "CONNECTOR_COMPONENT", value_name = "PATH")]
     pub component: Option<PathBuf>,
 
-    /// The API base URL the plugin may reach (and nothing else).
-    #[arg(long, global = true, env = "CONNECTOR_BASE_URL", default_value = DEFAULT_BASE_URL, value_name = "URL")]
-    pub base_url: String,
+    /// The API base URL the plugin may reach (and nothing else). Default: from the stored
+    /// connection's API host (`https://{host}/api/v4`), else https://www.wrike.com/api/v4.
+    #[arg(long, global = true, env = "CONNECTOR_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// The stored connection to use (and, for `connect`, to create) when CONNECTOR_TOKEN is not
+    /// set [default: `default`].
+    #[arg(long, global = true, env = "CONNECTOR_CONNECTION", value_name = "NAME")]
+    pub connection: Option<String>,
 
     /// Scopes the token was granted, comma-separated; when given, actions needing other scopes
     /// are refused before any request is sent.
@@ -132,6 +142,15 @@ pub enum Command {
     },
     /// Test the connection: print the authenticated user.
     Test,
+    /// Connect to Wrike: run the OAuth2 flow (or store a permanent token with --token-stdin)
+    /// and save the connection under --connection NAME.
+    Connect(ConnectArgs),
+    /// List or remove stored connections.
+    Connections {
+        /// What to do with them.
+        #[command(subcommand)]
+        command: ConnectionsCommand,
+    },
     /// Print the choices of a pick list as JSON.
     Pick {
         /// The pick list's name, e.g. `folders`.
@@ -215,6 +234,27 @@ fn report(error: &HostError) -> i32 {
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> HostResult<()> {
+    match &cli.command {
+        Command::Connections { command } => {
+            return print_json(&run_connections(
+                command,
+                &CredentialStore::default_location()?,
+            )?);
+        }
+        Command::Connect(args) => {
+            let name = connection_name(&cli)?;
+            let store = CredentialStore::default_location()?;
+            let summary = if args.is_token() {
+                connect_token(args, &name, &store, &mut std::io::stdin().lock())?
+            } else {
+                let connector = connector_for(&cli, ConnectionConfig::new(DEFAULT_BASE_URL)?)?;
+                let descriptor = connector.describe().await?;
+                connect_oauth(args, &name, &store, &descriptor, |line| eprintln!("{line}")).await?
+            };
+            return print_json(&summary);
+        }
+        _ => {}
+    }
     let connector = build_connector(&cli)?;
     let stdout = std::io::stdout();
     match &cli.command {
@@ -231,6 +271,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             let options = connector.pick_list(name, &params).await?;
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
+        Command::Connect(_) | Command::Connections { .. } => Ok(()),
         Command::Poll {
             trigger,
             input,
@@ -255,29 +296,80 @@ pub async fn run(cli: Cli) -> HostResult<()> {
     }
 }
 
+/// The connection name: --connection / CONNECTOR_CONNECTION, else `default`; checked.
+fn connection_name(cli: &Cli) -> HostResult<String> {
+    let name = cli.connection.as_deref().unwrap_or(DEFAULT_CONNECTION);
+    validate_connection_name(name)?;
+    Ok(name.to_string())
+}
+
+/// The connection a command runs against. The credential: CONNECTOR_TOKEN when set (a static
+/// token), else the stored connection (--connection NAME, default `default`; a missing
+/// `default` just means no credential). The API base URL: --base-url / CONNECTOR_BASE_URL when
+/// given, else `https://{host}/api/v4` from the stored connection's API host (`http://` for a
+/// loopback IP such as the fake Wrike's `127.0.0.1:PORT`), else the default. The granted
+/// scopes: --granted-scopes when given, else those of the stored OAuth2 connection.
+fn resolve_connection(cli: &Cli) -> HostResult<ConnectionConfig> {
+    let env_token = std::env::var("CONNECTOR_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let stored = match env_token {
+        Some(_) => None,
+        None => {
+            let name = connection_name(cli)?;
+            resolve_stored(
+                &CredentialStore::default_location()?,
+                &name,
+                cli.connection.is_some(),
+            )?
+        }
+    };
+    let base_url = match (&cli.base_url, &stored) {
+        (Some(url), _) => url.clone(),
+        (
+            None,
+            Some(ResolvedConnection {
+                api_base_url: Some(url),
+                ..
+            }),
+        ) => url.clone(),
+        _ => DEFAULT_BASE_URL.to_string(),
+    };
+    let mut connection = ConnectionConfig::new(&base_url)?;
+    if let Some(token) = env_token {
+        connection = connection.with_credentials(Arc::new(StaticToken::new(
+            Secret::new(token),
+            "the token in CONNECTOR_TOKEN",
+        )));
+    } else if let Some(stored) = stored {
+        connection.granted_scopes = stored.scopes;
+        connection = connection.with_credentials(stored.source);
+    }
+    Ok(connection)
+}
+
 fn build_connector(cli: &Cli) -> HostResult<Connector> {
+    connector_for(cli, resolve_connection(cli)?)
+}
+
+fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Connector> {
     let file = match &cli.config {
         Some(path) => ConfigFile::load(path)?,
         None => ConfigFile::default(),
     };
     let limits = cli.limits.apply(file.limits);
     limits.validate()?;
-    let mut connection = ConnectionConfig::new(&cli.base_url)?;
     connection.allow_private_addresses =
         cli.allow_private_addresses || file.egress.allow_private_addresses;
-    connection.granted_scopes = cli.granted_scopes.clone().map(|s| {
-        s.into_iter()
-            .map(|x| x.trim().to_string())
-            .filter(|x| !x.is_empty())
-            .collect()
-    });
-    if let Ok(token) = std::env::var("CONNECTOR_TOKEN") {
-        if !token.trim().is_empty() {
-            connection = connection.with_credentials(Arc::new(StaticToken::new(
-                Secret::new(token.trim()),
-                "the token in CONNECTOR_TOKEN",
-            )));
-        }
+    if let Some(granted) = &cli.granted_scopes {
+        connection.granted_scopes = Some(
+            granted
+                .iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        );
     }
     let component = match &cli.component {
         Some(path) => path.clone(),

@@ -10,6 +10,7 @@
 pub mod bindings;
 pub mod cli;
 pub mod config;
+pub mod connect;
 pub mod connector;
 pub mod credentials;
 pub mod descriptor;

@@ -1,0 +1,357 @@
+//! The OAuth2 protocol parts, on the [`oauth2`] crate: the authorization URL, the code exchange
+//! and the refresh, all against the token endpoint the host reaches directly (the guest never
+//! talks to the OAuth endpoints).
+//!
+//! Wrike specifics handled here: the client id and secret travel in the form body (not HTTP
+//! Basic auth), scopes are joined with the component's separator (`,`), and the token response
+//! carries the account's API `host` next to the standard fields.
+
+use crate::config::Secret;
+use crate::error::{ErrorKind, HostError, HostResult};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
+    EndpointNotSet, EndpointSet, ExtraTokenFields, HttpClientError, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use url::Url;
+
+/// How long one request to the token endpoint may take.
+pub const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The extra field of Wrike's token response: the account's API host.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrikeTokenFields {
+    /// `www.wrike.com`, `app-eu.wrike.com`, …; absent from some refresh responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+impl ExtraTokenFields for WrikeTokenFields {}
+
+type WrikeTokenResponse = StandardTokenResponse<WrikeTokenFields, BasicTokenType>;
+
+type WrikeClient<HasAuthUrl> = Client<
+    BasicErrorResponse,
+    WrikeTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    HasAuthUrl,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// An OAuth2 app: its credentials and the token endpoint.
+#[derive(Debug, Clone)]
+pub struct OAuthApp {
+    /// The app's client id.
+    pub client_id: String,
+    /// The app's client secret.
+    pub client_secret: Secret,
+    /// The token endpoint.
+    pub token_url: String,
+}
+
+/// What a token endpoint granted.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    /// The new access token.
+    pub access_token: Secret,
+    /// The new refresh token, when the endpoint sent one.
+    pub refresh_token: Option<Secret>,
+    /// The access token's lifetime, when the endpoint said.
+    pub expires_in: Option<Duration>,
+    /// The API host, when the endpoint said (Wrike's `host`).
+    pub host: Option<String>,
+}
+
+/// Replaces the origin (scheme, host, port) of `url` with that of `base`, keeping the path and
+/// query: `--oauth-base-url` for Wrike's other login hosts and for the fake Wrike.
+pub fn replace_origin(url: &str, base: &str) -> HostResult<String> {
+    let base_url = Url::parse(base.trim()).map_err(|e| {
+        HostError::invalid_input(
+            "oauth_base_url",
+            format!("`{base}` is not a valid URL: {e}"),
+        )
+    })?;
+    if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+        return Err(HostError::invalid_input(
+            "oauth_base_url",
+            format!("`{base}` must be an http or https origin, e.g. https://login.wrike.com"),
+        ));
+    }
+    if base_url.path() != "/"
+        || base_url.query().is_some()
+        || base_url.fragment().is_some()
+        || !base_url.username().is_empty()
+        || base_url.password().is_some()
+    {
+        return Err(HostError::invalid_input(
+            "oauth_base_url",
+            format!("`{base}` must be an origin only (scheme, host and port), with no path"),
+        ));
+    }
+    let mut target = Url::parse(url).map_err(|e| {
+        HostError::internal(format!(
+            "the component's OAuth URL `{url}` is not valid: {e}"
+        ))
+    })?;
+    let parse = |raw: &str| {
+        Url::parse(raw).map_err(|e| {
+            HostError::invalid_input("oauth_base_url", format!("cannot use `{base}`: {e}"))
+        })
+    };
+    let mut rebuilt = parse(&format!(
+        "{}{}",
+        base_url.origin().ascii_serialization(),
+        target.path()
+    ))?;
+    rebuilt.set_query(target.query());
+    target = rebuilt;
+    Ok(target.into())
+}
+
+fn client_for(app: &OAuthApp) -> HostResult<WrikeClient<EndpointNotSet>> {
+    let token_url = TokenUrl::new(app.token_url.clone()).map_err(|e| {
+        HostError::invalid_input(
+            "token_url",
+            format!("token URL `{}` is not valid: {e}", app.token_url),
+        )
+    })?;
+    Ok(Client::new(ClientId::new(app.client_id.clone()))
+        .set_client_secret(ClientSecret::new(app.client_secret.expose().to_string()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(token_url))
+}
+
+/// The authorization URL for `app` at `authorize_url`, asking for `scope` (already joined) and
+/// redirecting to `redirect_uri`, with `state`.
+pub fn authorization_url(
+    app: &OAuthApp,
+    authorize_url: &str,
+    redirect_uri: &str,
+    scope: &str,
+    state: &str,
+) -> HostResult<String> {
+    let auth_url = AuthUrl::new(authorize_url.to_string()).map_err(|e| {
+        HostError::invalid_input(
+            "authorize_url",
+            format!("authorize URL `{authorize_url}` is not valid: {e}"),
+        )
+    })?;
+    let redirect = RedirectUrl::new(redirect_uri.to_string())
+        .map_err(|e| HostError::internal(format!("bad redirect URI `{redirect_uri}`: {e}")))?;
+    let client = client_for(app)?
+        .set_auth_uri(auth_url)
+        .set_redirect_uri(redirect);
+    let state = state.to_string();
+    let mut request = client.authorize_url(move || CsrfToken::new(state));
+    if !scope.is_empty() {
+        // One "scope" holding the whole joined list: Wrike separates scopes with commas, and
+        // the crate would join several with spaces.
+        request = request.add_scope(Scope::new(scope.to_string()));
+    }
+    Ok(request.url().0.into())
+}
+
+/// A fresh, unpredictable `state` value (16 random bytes, base64url).
+pub fn new_state() -> String {
+    CsrfToken::new_random().secret().clone()
+}
+
+/// The HTTP client for the token endpoint: no redirects (as the OAuth2 crate advises), TLS by
+/// rustls, a 30 s timeout.
+pub fn http_client() -> HostResult<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TOKEN_REQUEST_TIMEOUT)
+        .build()
+        .map_err(|e| HostError::internal(format!("cannot build the OAuth HTTP client: {e}")))
+}
+
+fn grant_from(resp: WrikeTokenResponse) -> HostResult<TokenGrant> {
+    let access = resp.access_token().secret().trim().to_string();
+    if access.is_empty() {
+        return Err(HostError::new(
+            ErrorKind::Upstream,
+            "the token endpoint answered an empty access token",
+        ));
+    }
+    Ok(TokenGrant {
+        access_token: Secret::new(access),
+        refresh_token: resp
+            .refresh_token()
+            .map(|r| r.secret().trim().to_string())
+            .filter(|r| !r.is_empty())
+            .map(Secret::new),
+        expires_in: resp.expires_in(),
+        host: resp
+            .extra_fields()
+            .host
+            .as_ref()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty()),
+    })
+}
+
+/// Exchanges an authorization `code` (with the `redirect_uri` it was issued for).
+pub async fn exchange_code(
+    http: &reqwest::Client,
+    app: &OAuthApp,
+    code: &str,
+    redirect_uri: &str,
+) -> HostResult<TokenGrant> {
+    let redirect = RedirectUrl::new(redirect_uri.to_string())
+        .map_err(|e| HostError::internal(format!("bad redirect URI `{redirect_uri}`: {e}")))?;
+    let client = client_for(app)?.set_redirect_uri(redirect);
+    let resp = client
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .request_async(http)
+        .await
+        .map_err(|e| token_error(e, "exchanging the authorization code", &app.token_url))?;
+    grant_from(resp)
+}
+
+/// Refreshes with `refresh_token` (grant_type=refresh_token, with the client id and secret in
+/// the form).
+pub async fn refresh(
+    http: &reqwest::Client,
+    app: &OAuthApp,
+    refresh_token: &Secret,
+) -> HostResult<TokenGrant> {
+    let client = client_for(app)?;
+    let token = RefreshToken::new(refresh_token.expose().to_string());
+    let resp = client
+        .exchange_refresh_token(&token)
+        .request_async(http)
+        .await
+        .map_err(|e| token_error(e, "refreshing the access token", &app.token_url))?;
+    grant_from(resp)
+}
+
+fn token_error(
+    e: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
+    doing: &str,
+    token_url: &str,
+) -> HostError {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let code = r.error().to_string();
+            let desc = r
+                .error_description()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            let kind = match code.as_str() {
+                "invalid_grant" | "invalid_client" | "unauthorized_client" | "invalid_scope" => {
+                    ErrorKind::Unauthorized
+                }
+                _ => ErrorKind::Upstream,
+            };
+            let mut err = HostError::new(
+                kind,
+                format!("the token endpoint refused {doing}: {code}{desc}"),
+            );
+            err.code = Some(code);
+            err
+        }
+        RequestTokenError::Request(e) => HostError::new(
+            ErrorKind::Transport,
+            format!(
+                "cannot reach the token endpoint {token_url} while {doing}: {}",
+                error_chain(&e)
+            ),
+        ),
+        RequestTokenError::Parse(e, _body) => HostError::new(
+            ErrorKind::Upstream,
+            // The body may hold tokens: never echo it.
+            format!(
+                "the token endpoint's answer while {doing} is not a valid token response: {}",
+                e.path()
+            ),
+        ),
+        RequestTokenError::Other(m) => HostError::new(
+            ErrorKind::Upstream,
+            format!("unexpected answer from the token endpoint while {doing}: {m}"),
+        ),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> OAuthApp {
+        OAuthApp {
+            client_id: "cid".into(),
+            client_secret: Secret::new("sec"),
+            token_url: "https://login.wrike.com/oauth2/token".into(),
+        }
+    }
+
+    #[test]
+    fn origin_replacement() {
+        assert_eq!(
+            replace_origin(
+                "https://login.wrike.com/oauth2/authorize/v4",
+                "http://127.0.0.1:8080"
+            )
+            .unwrap(),
+            "http://127.0.0.1:8080/oauth2/authorize/v4"
+        );
+        assert_eq!(
+            replace_origin(
+                "https://login.wrike.com/oauth2/token?x=1",
+                "https://www.wrike.com/"
+            )
+            .unwrap(),
+            "https://www.wrike.com/oauth2/token?x=1"
+        );
+        for bad in ["ftp://x", "not a url", "https://x/path", "https://u:p@x"] {
+            let e = replace_origin("https://login.wrike.com/oauth2/token", bad).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("oauth_base_url"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn authorization_url_has_wrike_parameters() {
+        let url = authorization_url(
+            &app(),
+            "https://login.wrike.com/oauth2/authorize/v4",
+            "http://127.0.0.1:5000/callback",
+            "wsReadWrite,Default",
+            "st4te",
+        )
+        .unwrap();
+        let parsed = Url::parse(&url).unwrap();
+        let q: std::collections::HashMap<String, String> =
+            parsed.query_pairs().into_owned().collect();
+        assert_eq!(q["client_id"], "cid");
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["scope"], "wsReadWrite,Default");
+        assert_eq!(q["state"], "st4te");
+        assert_eq!(q["redirect_uri"], "http://127.0.0.1:5000/callback");
+        assert!(!url.contains("sec"), "the secret never goes in the URL");
+        assert_ne!(new_state(), new_state());
+        assert!(new_state().len() >= 16);
+    }
+}
