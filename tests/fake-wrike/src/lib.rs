@@ -312,8 +312,8 @@ impl FakeWrike {
         }
     }
 
-    /// `http://127.0.0.1:PORT/oauth2/authorize/v4` — approves at once and redirects to
-    /// `redirect_uri?code=…&state=…`.
+    /// `http://127.0.0.1:PORT/oauth2/authorize/v4` — `GET` shows a login form; `POST`ing it with
+    /// [`FakeWrike::login`] redirects (302) to `redirect_uri?code=…&state=…`.
     pub fn authorize_url(&self) -> String {
         format!("{}/oauth2/authorize/v4", self.origin())
     }
@@ -340,6 +340,44 @@ impl FakeWrike {
             .oauth
             .clients
             .insert(client_id.to_string(), client_secret.to_string());
+    }
+
+    /// The credentials the login form accepts: `(email, password)` — the seeded current user's
+    /// email and [`oauth::LOGIN_PASSWORD`].
+    pub fn login(&self) -> (String, String) {
+        (
+            oauth::login_email(&self.shared).unwrap_or_default(),
+            oauth::LOGIN_PASSWORD.to_string(),
+        )
+    }
+
+    /// Sets the lifetime of access tokens issued from now on (`expires_in`, in fake time);
+    /// `None` restores the default of one hour.
+    pub fn set_access_token_lifetime(&self, lifetime: Option<std::time::Duration>) {
+        self.shared.control.lock().oauth.access_token_secs =
+            lifetime.map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    }
+
+    /// Whether a refresh returns a new refresh token and invalidates the old one (the default)
+    /// or keeps answering with the same refresh token.
+    pub fn set_rotate_refresh_tokens(&self, rotate: bool) {
+        self.shared.control.lock().oauth.keep_refresh_tokens = !rotate;
+    }
+
+    /// The requests received at `POST /oauth2/token`, in order (both grants).
+    pub fn token_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path == "/oauth2/token")
+            .collect()
+    }
+
+    /// The requests received at `/oauth2/authorize/v4` (form shown and form submitted), in order.
+    pub fn authorize_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with("/oauth2/authorize"))
+            .collect()
     }
 
     /// Makes the next authorization answer `error=access_denied` (the user said no).
