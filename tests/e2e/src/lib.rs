@@ -112,7 +112,15 @@ pub fn cli(fake: &FakeWrike) -> Command {
             cmd.env_remove(key);
         }
     }
-    cmd.env("CONNECTOR_BASE_URL", fake.base_url())
+    // A fresh, empty credential store per command, so no test reads a developer's real
+    // connections (tests of the store set CONNECTOR_CONFIG_DIR again, which wins).
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let config_dir = target_dir()
+        .join("e2e-config")
+        .join(format!("{}-{n}", std::process::id()));
+    cmd.env("CONNECTOR_CONFIG_DIR", config_dir)
+        .env("CONNECTOR_BASE_URL", fake.base_url())
         .env("CONNECTOR_TOKEN", fake_wrike::TEST_TOKEN)
         .env("CONNECTOR_CACHE_DIR", cache_dir())
         .env("CONNECTOR_COMPONENT", wrike_component())
