@@ -19,12 +19,18 @@ use std::sync::Arc;
 fn load(c: &mut Criterion) {
     let bytes = std::fs::read(wrike_component()).unwrap();
     let cache = tempfile::tempdir().unwrap();
-    let cached = LoadOptions { cache_dir: Some(cache.path().to_path_buf()) };
+    let cached = LoadOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+    };
     Runtime::from_bytes(&bytes, &cached).unwrap(); // fill the cache
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
-    group.bench_function("compile", |b| b.iter(|| Runtime::from_bytes(&bytes, &LoadOptions::default()).unwrap()));
-    group.bench_function("cached", |b| b.iter(|| Runtime::from_bytes(&bytes, &cached).unwrap()));
+    group.bench_function("compile", |b| {
+        b.iter(|| Runtime::from_bytes(&bytes, &LoadOptions::default()).unwrap())
+    });
+    group.bench_function("cached", |b| {
+        b.iter(|| Runtime::from_bytes(&bytes, &cached).unwrap())
+    });
     group.finish();
 }
 
@@ -37,7 +43,11 @@ fn raw_get(addr: std::net::SocketAddr, path: &str) -> usize {
     .unwrap();
     let mut out = Vec::new();
     s.read_to_end(&mut out).unwrap();
-    assert!(out.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&out[..out.len().min(200)]));
+    assert!(
+        out.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&out[..out.len().min(200)])
+    );
     out.len()
 }
 
@@ -46,9 +56,17 @@ fn calls(c: &mut Criterion) {
     fake.set_rate_limit(None);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let runtime = Arc::new(
-        Runtime::load(&wrike_component(), &LoadOptions { cache_dir: Some(e2e_tests::cache_dir()) }).unwrap(),
+        Runtime::load(
+            &wrike_component(),
+            &LoadOptions {
+                cache_dir: Some(e2e_tests::cache_dir()),
+            },
+        )
+        .unwrap(),
     );
-    let conn = ConnectionConfig::new(&fake.base_url()).unwrap().with_token(FAKE_TOKEN);
+    let conn = ConnectionConfig::new(&fake.base_url())
+        .unwrap()
+        .with_token(FAKE_TOKEN);
     let connector = Connector::new(runtime.clone(), conn.clone(), Limits::default()).unwrap();
     let input = serde_json::json!({});
     rt.block_on(connector.describe()).unwrap();
@@ -65,7 +83,8 @@ fn calls(c: &mut Criterion) {
     group.bench_function("list_users", |b| {
         b.iter(|| {
             fake.clear_requests();
-            rt.block_on(connector.execute("list_users", &input)).unwrap()
+            rt.block_on(connector.execute("list_users", &input))
+                .unwrap()
         })
     });
     group.bench_function("describe", |b| {
