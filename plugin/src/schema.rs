@@ -4,7 +4,8 @@
 //! never sends a malformed request and can name the offending field.
 //!
 //! Supported keywords: `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`,
-//! `propertyNames` (`maxLength` only), `minProperties`, `maxProperties`, `items`, `minItems`,
+//! `propertyNames` (`maxLength` only; an empty key is always refused, and every open map's
+//! schema says so with `minLength: 1`), `minProperties`, `maxProperties`, `items`, `minItems`,
 //! `maxItems`, `uniqueItems`, `minLength`, `maxLength`, `minimum`, `maximum`, `exclusiveMinimum`,
 //! `exclusiveMaximum`, `format` (`date-time`, `date`), `allOf`, `anyOf`, `oneOf`, `not`.
 //! `pattern` is left to the host's validator (and to Wrike): the guest has no regex engine.
@@ -145,7 +146,7 @@ macro_rules! s_custom_fields {
         concat!(
             r#"{"anyOf":[{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","value"],"properties":{"id":"#,
             $crate::s_id!(),
-            r#","value":{"type":["string","null"],"maxLength":2000}}}},{"type":"object","propertyNames":{"maxLength":256},"additionalProperties":{"type":["string","null"],"maxLength":2000}}]}"#
+            r#","value":{"type":["string","null"],"maxLength":2000}}}},{"type":"object","propertyNames":{"minLength":1,"maxLength":256},"additionalProperties":{"type":["string","null"],"maxLength":2000}}]}"#
         )
     };
 }
