@@ -988,6 +988,43 @@ proptest! {
     }
 }
 
+/// Schema-shaped values with a few mutations: near misses of valid input.
+fn near_miss(schema: &Value) -> BoxedStrategy<Value> {
+    (valid_for(schema, 0), vec(mutation(), 0..3))
+        .prop_map(|(mut v, ms)| {
+            for m in &ms {
+                apply(&mut v, m);
+            }
+            v
+        })
+        .boxed()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The guest never refuses what the host's validator (formats checked) accepts, so a call
+    /// the host lets through is never turned away by the guest for its shape.
+    #[test]
+    fn the_guest_is_never_stricter_than_the_host(
+        (targets, values) in Just(per_target(near_miss)).prop_flat_map(|(t, s)| (Just(t), s)),
+    ) {
+        for ((target, value), schema) in targets.iter().zip(&values).zip(targets_schemas()) {
+            let host = jsonschema::draft202012::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .expect("schema compiles");
+            if host.is_valid(value) {
+                let guest = schema::validate(&schema, value);
+                prop_assert!(
+                    guest.is_ok(),
+                    "{:?}: the host accepts {} but the guest says {:?}", target, value, guest
+                );
+            }
+        }
+    }
+}
+
 fn targets_schemas() -> Vec<Value> {
     targets().into_iter().map(|(_, s)| s).collect()
 }
