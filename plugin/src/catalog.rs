@@ -408,7 +408,7 @@ mod tests {
             r#"[null, true, false, 0, 1, 1.5, -1, 5000, "", "x", "IEAAAAAQKQAB5BG5", "Active", "GET",
             "/tasks", "2024-01-01", "2024-01-01T00:00:00Z", "aGk=", [], ["x"], ["Active"], [1],
             [{"id":"x","value":"y"}], [{"key":"k","value":"v"}], {}, {"id":"x","value":"y"},
-            {"start":"2024-01-01T00:00:00Z"}, {"key":"k"}, {"type":"Planned"}, {"x":"y"},
+            {"start":"2024-01-01T00:00:00Z"}, {"key":"k"}, {"type":"Planned"}, {"x":"y"}, {"":"y"},
             {"accountId":"IEAAAAAQ","role":"User"}]"#,
         )
         .unwrap()

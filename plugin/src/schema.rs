@@ -4,7 +4,8 @@
 //! never sends a malformed request and can name the offending field.
 //!
 //! Supported keywords: `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`,
-//! `propertyNames` (`maxLength` only), `minProperties`, `maxProperties`, `items`, `minItems`,
+//! `propertyNames` (`maxLength` only; an empty key is always refused, and every open map's
+//! schema says so with `minLength: 1`), `minProperties`, `maxProperties`, `items`, `minItems`,
 //! `maxItems`, `uniqueItems`, `minLength`, `maxLength`, `minimum`, `maximum`, `exclusiveMinimum`,
 //! `exclusiveMaximum`, `format` (`date-time`, `date`), `allOf`, `anyOf`, `oneOf`, `not`.
 //! `pattern` is left to the host's validator (and to Wrike): the guest has no regex engine.
@@ -23,12 +24,13 @@ macro_rules! s_draft {
     };
 }
 
-/// A Wrike ID (opaque, ≤ 256 chars of `[A-Za-z0-9-_:.=]`, API.md §10).
+/// A Wrike ID (opaque, ≤ 256 chars of `[A-Za-z0-9-_:.=]`, API.md §10). `.` and `..` are
+/// refused: an ID becomes a path segment, and those would address another resource.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! s_id {
     () => {
-        r#"{"type":"string","minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_:.=-]+$"}"#
+        r#"{"type":"string","minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_:.=-]+$","not":{"enum":[".",".."]}}"#
     };
 }
 
@@ -144,7 +146,7 @@ macro_rules! s_custom_fields {
         concat!(
             r#"{"anyOf":[{"type":"array","items":{"type":"object","additionalProperties":false,"required":["id","value"],"properties":{"id":"#,
             $crate::s_id!(),
-            r#","value":{"type":["string","null"],"maxLength":2000}}}},{"type":"object","propertyNames":{"maxLength":256},"additionalProperties":{"type":["string","null"],"maxLength":2000}}]}"#
+            r#","value":{"type":["string","null"],"maxLength":2000}}}},{"type":"object","propertyNames":{"minLength":1,"maxLength":256},"additionalProperties":{"type":["string","null"],"maxLength":2000}}]}"#
         )
     };
 }
@@ -314,6 +316,10 @@ fn check(schema: &Value, v: &Value, path: &str) -> core::result::Result<(), Fail
                     &field,
                     format!("cannot be combined with {}", names.join(" and ")),
                 );
+            }
+            if let Some(Value::Array(refused)) = not.get("enum") {
+                let list: Vec<String> = refused.iter().map(|o| o.to_string()).collect();
+                return fail(path, format!("must not be {}", list.join(" or ")));
             }
             return fail(path, "matches a form that is not allowed");
         }
@@ -628,6 +634,25 @@ mod tests {
         assert_eq!(err(s, json!({"taskId":"a","folderId":"b"})).0, "folderId");
         let v: Value = serde_json::from_str(s).unwrap();
         validate(&v, &json!({"folderId":"b"})).unwrap();
+    }
+
+    #[test]
+    fn dot_segments_are_not_ids() {
+        // Regression (property tests): `taskId: ".."` built `/tasks/..`, i.e. another resource.
+        let s: Value = serde_json::from_str(S).unwrap();
+        for bad in [".", ".."] {
+            assert_eq!(
+                err(S, json!({"title":"t","folderId":bad})),
+                ("folderId".into(), r#"must not be "." or "..""#.into())
+            );
+            assert_eq!(
+                err(S, json!({"title":"t","folderId":"F","ids":["a",bad]})).0,
+                "ids[1]"
+            );
+        }
+        for good in ["...", "a.b", ".a", "IEAAAAAQKQAB5BG5"] {
+            validate(&s, &json!({"title":"t","folderId":good})).unwrap();
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::wrike::{Body, Client, Params};
 
 const INPUT: &str = crate::s_input!(
     [r#""method","path""#],
-    r#""method":{"type":"string","enum":["GET","POST","PUT","DELETE"]},"path":{"type":"string","minLength":2,"maxLength":2000,"pattern":"^/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]+$","description":"Path relative to the API base, e.g. /tasks/IEAAAAAQKQAB5BG5/dependencies (no scheme, host, query or dot segments)"},"query":{"type":"object","description":"Query parameters; arrays and objects are sent JSON-encoded","additionalProperties":{"type":["string","number","boolean","array","object"]}},"body":{"type":"object","description":"Form parameters for POST and PUT; arrays and objects are sent JSON-encoded","additionalProperties":{"type":["string","number","boolean","array","object","null"]}}"#
+    r#""method":{"type":"string","enum":["GET","POST","PUT","DELETE"]},"path":{"type":"string","minLength":2,"maxLength":2000,"pattern":"^/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]+$","description":"Path relative to the API base, e.g. /tasks/IEAAAAAQKQAB5BG5/dependencies (no scheme, host, query or dot segments)"},"query":{"type":"object","description":"Query parameters; arrays and objects are sent JSON-encoded","propertyNames":{"minLength":1},"additionalProperties":{"type":["string","number","boolean","array","object"]}},"body":{"type":"object","description":"Form parameters for POST and PUT; arrays and objects are sent JSON-encoded","propertyNames":{"minLength":1},"additionalProperties":{"type":["string","number","boolean","array","object","null"]}}"#
 );
 
 const OUTPUT: &str = concat!(

@@ -339,15 +339,20 @@ pub fn retry_after_ms(value: Option<&str>, now: Timestamp) -> Option<u64> {
     Some(delta.saturating_mul(1000))
 }
 
+/// A string member that says something (blank counts as absent).
+fn non_blank(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+}
+
 /// Map a non-2xx answer onto the connector's error (API.md §6).
 pub fn map_error(resp: &HttpResponse, now: Timestamp) -> Error {
     let parsed: Option<Value> = serde_json::from_slice(&resp.body).ok();
     let (description, code) = match &parsed {
         Some(Value::Object(m)) => (
-            m.get("errorDescription")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            m.get("error").and_then(Value::as_str).map(str::to_string),
+            non_blank(m.get("errorDescription")),
+            non_blank(m.get("error")),
         ),
         _ => (None, None),
     };
@@ -486,6 +491,14 @@ impl<'a> Client<'a> {
         query: &Params,
         body: Body,
     ) -> Result<HttpResponse> {
+        // IDs are refused as `.` or `..` by their schema; this keeps any other source of a
+        // segment (a response, a future action) from addressing another resource.
+        if let Some(seg) = path.split('/').find(|s| matches!(*s, "." | "..")) {
+            return Err(Error::invalid(
+                "",
+                format!("`{seg}` cannot be an ID: it would address another resource"),
+            ));
+        }
         let req = self.build(method, path, query, body);
         self.env.log(
             LogLevel::Debug,
@@ -719,6 +732,32 @@ mod tests {
     }
 
     #[test]
+    fn blank_error_fields_never_make_an_empty_message() {
+        // Regression (property tests): `{"errorDescription":""}` gave an empty message.
+        for body in [
+            r#"{"errorDescription":""}"#,
+            r#"{"errorDescription":" ","error":""}"#,
+            r#"{"error":"","errorDescription":null}"#,
+        ] {
+            for code in [400, 401, 403, 404, 429, 500] {
+                let e = map_error(&resp(code, body), NOW);
+                let message = match &e {
+                    Error::InvalidInput { message, .. }
+                    | Error::RateLimited { message, .. }
+                    | Error::Upstream { message, .. } => message,
+                    Error::Unauthorized(m) | Error::Forbidden(m) | Error::NotFound(m) => m,
+                    other => panic!("{other:?}"),
+                };
+                assert!(!message.trim().is_empty(), "{code} {body}: {e:?}");
+            }
+        }
+        assert!(matches!(
+            map_error(&resp(400, r#"{"errorDescription":""}"#), NOW),
+            Error::Upstream { status: 400, .. }
+        ));
+    }
+
+    #[test]
     fn non_json_error_bodies_become_clear_upstream_errors() {
         let r = HttpResponse {
             status: 502,
@@ -781,6 +820,34 @@ mod tests {
         fn now(&self) -> Timestamp {
             NOW
         }
+    }
+
+    #[test]
+    fn dot_segments_are_never_sent() {
+        struct Counting(usize);
+        impl Env for Counting {
+            fn send(&mut self, _: HttpRequest) -> Result<HttpResponse> {
+                self.0 += 1;
+                Err(Error::Transport("offline".into()))
+            }
+            fn log(&mut self, _: LogLevel, _: &str) {}
+            fn now(&self) -> Timestamp {
+                NOW
+            }
+        }
+        let mut env = Counting(0);
+        let mut c = Client::new("https://www.wrike.com/api/v4", &mut env).unwrap();
+        for p in [path(&["tasks", ".."]), path(&["tasks", ".", "comments"])] {
+            assert!(
+                matches!(c.get(&p, &Params::new()), Err(Error::InvalidInput { .. })),
+                "{p}"
+            );
+        }
+        assert!(matches!(
+            c.get(&path(&["tasks", "..."]), &Params::new()),
+            Err(Error::Transport(_))
+        ));
+        assert_eq!(env.0, 1);
     }
 
     #[test]
