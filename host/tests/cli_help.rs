@@ -29,6 +29,7 @@ fn version_names_the_crate_version() {
 fn an_unknown_command_is_one_json_error_with_exit_2() {
     let out = host().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let err: serde_json::Value = serde_json::from_slice(&out.stderr).expect("stderr is one JSON object");
+    let err: serde_json::Value =
+        serde_json::from_slice(&out.stderr).expect("stderr is one JSON object");
     assert_eq!(err["error"]["kind"], "invalid_input");
 }
