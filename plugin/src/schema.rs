@@ -4,8 +4,8 @@
 //! never sends a malformed request and can name the offending field.
 //!
 //! Supported keywords: `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`,
-//! `propertyNames` (`maxLength` only; an empty key is always refused, and every open map's
-//! schema says so with `minLength: 1`), `minProperties`, `maxProperties`, `items`, `minItems`,
+//! `propertyNames` (`minLength` and `maxLength` only, and only where the schema declares them:
+//! a key is refused exactly when the host's validator refuses it), `minProperties`, `maxProperties`, `items`, `minItems`,
 //! `maxItems`, `uniqueItems`, `minLength`, `maxLength`, `minimum`, `maximum`, `exclusiveMinimum`,
 //! `exclusiveMaximum`, `format` (`date-time`, `date`), `allOf`, `anyOf`, `oneOf`, `not`.
 //! `pattern` is left to the host's validator (and to Wrike): the guest has no regex engine.
@@ -504,13 +504,15 @@ fn check_object(
             return fail(path, format!("must have at most {max} fields"));
         }
     }
-    let name_max = s
-        .get("propertyNames")
-        .and_then(|p| p.get("maxLength"))
-        .and_then(Value::as_u64);
+    let names = s.get("propertyNames");
+    let name_min = names.and_then(|p| p.get("minLength")).and_then(Value::as_u64);
+    let name_max = names.and_then(|p| p.get("maxLength")).and_then(Value::as_u64);
     for (key, value) in obj {
         let p = child(path, key);
-        if name_max.is_some_and(|m| key.chars().count() as u64 > m) || key.is_empty() {
+        let len = key.chars().count() as u64;
+        // Only the declared bounds: an empty key inside an object nested in an open map (a
+        // `custom_http` query value, say) is JSON-encoded as it is, and the host accepts it.
+        if name_max.is_some_and(|m| len > m) || name_min.is_some_and(|m| len < m) {
             return fail(&p, "is not an acceptable key");
         }
         if let Some(sub) = props.get(key) {
@@ -634,6 +636,23 @@ mod tests {
         assert_eq!(err(s, json!({"taskId":"a","folderId":"b"})).0, "folderId");
         let v: Value = serde_json::from_str(s).unwrap();
         validate(&v, &json!({"folderId":"b"})).unwrap();
+    }
+
+    #[test]
+    fn map_keys_are_refused_only_by_declared_bounds() {
+        // Regression (issue #14, seed 016625ed…): an empty key inside an object that is a
+        // `custom_http` query value passed the host and was refused by the guest.
+        let s = json!({"type":"object","properties":{"query":{"type":"object",
+            "propertyNames":{"minLength":1,"maxLength":3},
+            "additionalProperties":{"type":["string","object"]}}}});
+        validate(&s, &json!({"query":{"k":{"":"nested keys are free"}}})).unwrap();
+        validate(&s, &json!({"query":{"\u{202e}p":"x"}})).unwrap();
+        for bad in [json!({"query":{"":"x"}}), json!({"query":{"long":"x"}})] {
+            let Err(Error::InvalidInput { message, .. }) = validate(&s, &bad) else {
+                panic!("{bad} should be refused");
+            };
+            assert_eq!(message, "is not an acceptable key");
+        }
     }
 
     #[test]
