@@ -249,7 +249,11 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             } else {
                 let connector = connector_for(&cli, ConnectionConfig::new(DEFAULT_BASE_URL)?)?;
                 let descriptor = connector.describe().await?;
-                connect_oauth(args, &name, &store, &descriptor, |line| eprintln!("{line}")).await?
+                let file = config_file(&cli)?;
+                connect_oauth(args, &name, &store, &descriptor, &file.oauth, |line| {
+                    eprintln!("{line}")
+                })
+                .await?
             };
             return print_json(&summary);
         }
@@ -353,11 +357,15 @@ fn build_connector(cli: &Cli) -> HostResult<Connector> {
     connector_for(cli, resolve_connection(cli)?)
 }
 
+fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
+    match &cli.config {
+        Some(path) => ConfigFile::load(path),
+        None => Ok(ConfigFile::default()),
+    }
+}
+
 fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Connector> {
-    let file = match &cli.config {
-        Some(path) => ConfigFile::load(path)?,
-        None => ConfigFile::default(),
-    };
+    let file = config_file(cli)?;
     let limits = cli.limits.apply(file.limits);
     limits.validate()?;
     connection.allow_private_addresses =

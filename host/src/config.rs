@@ -1,5 +1,6 @@
 //! What the host is told: sandbox limits and the connection a call runs against.
 
+use crate::credentials::trust::OAuthSettingsFile;
 use crate::credentials::{StaticToken, TokenSource};
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,21 @@ pub struct Limits {
     /// Wall-clock timeout around a whole call, in milliseconds, including time blocked in
     /// host calls (HTTP). Default 60 000.
     pub wall_timeout_ms: u64,
-    /// Linear-memory cap per instance, in bytes. Default 256 MiB.
+    /// Memory cap per call, in bytes: every linear memory and table of the call's store plus
+    /// the host-side bytes its resources hold (header maps, body buffers). Default 256 MiB.
     pub memory_bytes: u64,
+    /// Most core instances one call may create. Default 32.
+    pub max_instances: u64,
+    /// Most linear memories one call may create. Default 4.
+    pub max_memories: u64,
+    /// Most tables one call may create. Default 32.
+    pub max_tables: u64,
+    /// Most host resources (`wasi:http` fields, requests, responses, bodies, streams,
+    /// pollables) the guest may hold at once. Default 1024.
+    pub max_host_resources: u64,
+    /// Cap on one header map the guest builds (its request headers), in bytes of the host's
+    /// in-memory representation. Default 16 KiB.
+    pub request_header_bytes: u64,
     /// Cap on one HTTP response body, in bytes. Default 64 MiB.
     pub response_body_bytes: u64,
     /// Cap on one HTTP response's headers, in bytes. Default 128 KiB.
@@ -42,6 +56,11 @@ impl Default for Limits {
             cpu_budget_ms: 10_000,
             wall_timeout_ms: 60_000,
             memory_bytes: 256 * 1024 * 1024,
+            max_instances: 32,
+            max_memories: 4,
+            max_tables: 32,
+            max_host_resources: 1024,
+            request_header_bytes: 16 * 1024,
             response_body_bytes: 64 * 1024 * 1024,
             response_header_bytes: 128 * 1024,
             connect_timeout_ms: 10_000,
@@ -72,6 +91,11 @@ impl Limits {
             ("connect_timeout_ms", self.connect_timeout_ms),
             ("first_byte_timeout_ms", self.first_byte_timeout_ms),
             ("between_bytes_timeout_ms", self.between_bytes_timeout_ms),
+            ("max_instances", self.max_instances),
+            ("max_memories", self.max_memories),
+            ("max_tables", self.max_tables),
+            ("max_host_resources", self.max_host_resources),
+            ("request_header_bytes", self.request_header_bytes),
         ];
         for (name, value) in checks {
             if value == 0 {
@@ -98,6 +122,11 @@ impl Limits {
 /// cpu_budget_ms = 10000
 /// wall_timeout_ms = 60000
 /// memory_bytes = 268435456
+/// max_instances = 32
+/// max_memories = 4
+/// max_tables = 32
+/// max_host_resources = 1024
+/// request_header_bytes = 16384
 /// response_body_bytes = 67108864
 /// response_header_bytes = 131072
 /// connect_timeout_ms = 10000
@@ -106,6 +135,11 @@ impl Limits {
 ///
 /// [egress]
 /// allow_private_addresses = false
+///
+/// [oauth]
+/// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
+/// # token_url = "https://login.wrike.com/oauth2/token"
+/// trusted_origins = []
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -114,6 +148,8 @@ pub struct ConfigFile {
     pub limits: Limits,
     /// Egress settings.
     pub egress: EgressSettings,
+    /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
+    pub oauth: OAuthSettingsFile,
 }
 
 /// The `[egress]` section of the configuration file.

@@ -6,11 +6,12 @@
 
 use crate::config::Secret;
 use crate::credentials::flow::{self, AuthorizeOptions};
-use crate::credentials::oauth::{replace_origin, OAuthApp};
+use crate::credentials::oauth::OAuthApp;
 use crate::credentials::scopes::{select_scopes, OAuthSettings, ScopeChoice};
 use crate::credentials::store::{
     unix_now, validate_api_host, ConnectionKind, CredentialStore, OAuthClientInfo, StoredConnection,
 };
+use crate::credentials::trust::{OAuthSettingsFile, OAuthTrust, TrustedEndpoints};
 use crate::descriptor::Descriptor;
 use crate::error::{ErrorKind, HostError, HostResult};
 use clap::{Args, Subcommand};
@@ -64,6 +65,12 @@ pub struct ConnectArgs {
     /// `https://www.wrike.com` (another Wrike login host) or the fake Wrike's origin.
     #[arg(long, env = "CONNECTOR_OAUTH_BASE_URL", value_name = "URL")]
     pub oauth_base_url: Option<String>,
+
+    /// Send the client secret to whatever OAuth endpoints the component declares, even on an
+    /// origin the host does not trust (by default only Wrike's login service, --oauth-base-url
+    /// and the config file's [oauth] section are trusted).
+    #[arg(long)]
+    pub trust_component_oauth: bool,
 
     /// Give up when the whole authorization has not completed within this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
@@ -162,7 +169,8 @@ pub async fn connect_oauth(
     name: &str,
     store: &CredentialStore,
     descriptor: &Descriptor,
-    show: impl FnMut(&str),
+    oauth_file: &OAuthSettingsFile,
+    mut show: impl FnMut(&str),
 ) -> HostResult<Value> {
     if args.api_host.is_some() {
         return Err(HostError::invalid_input(
@@ -171,6 +179,13 @@ pub async fn connect_oauth(
         ));
     }
     let settings = OAuthSettings::from_descriptor(descriptor)?;
+    // The host, not the component, decides where the client secret and the code may go.
+    let trust = OAuthTrust {
+        file: oauth_file.clone(),
+        base_url: args.oauth_base_url.clone(),
+        trust_component: args.trust_component_oauth,
+    };
+    let endpoints = trust.resolve(&settings.authorize_url, &settings.token_url)?;
     let scopes = select_scopes(descriptor, &settings, &args.scope_choice())?;
     let client_id = args
         .client_id
@@ -186,13 +201,14 @@ pub async fn connect_oauth(
         })?
         .to_string();
     let client_secret = read_client_secret()?;
-    let (authorize_url, token_url) = match &args.oauth_base_url {
-        Some(base) if !base.trim().is_empty() => (
-            replace_origin(&settings.authorize_url, base)?,
-            replace_origin(&settings.token_url, base)?,
-        ),
-        _ => (settings.authorize_url.clone(), settings.token_url.clone()),
-    };
+    for line in endpoints.describe() {
+        show(&line);
+    }
+    let TrustedEndpoints {
+        authorize_url,
+        token_url,
+        ..
+    } = endpoints;
     if args.timeout_secs == 0 {
         return Err(HostError::invalid_input(
             "timeout_secs",

@@ -169,18 +169,21 @@ impl Connector {
             ));
         };
         self.check_scopes(action, &decl.required_scopes)?;
-        self.schema_for(&format!("action:{action}"), &decl.input_schema)?
+        self.schema_for(action, "input", &decl.input_schema)?
             .validate(input)?;
-        match self
+        let output_schema = self.schema_for(action, "output", &decl.output_schema)?;
+        let output = match self
             .invoke_authorized(Call::Execute {
                 action: action.to_string(),
                 input: input.to_string(),
             })
             .await?
         {
-            Reply::Json(r) => parse_output(action, r),
-            _ => Err(HostError::internal("unexpected reply to execute")),
-        }
+            Reply::Json(r) => parse_output(action, r)?,
+            _ => return Err(HostError::internal("unexpected reply to execute")),
+        };
+        output_schema.validate_output(&format!("action `{action}`"), &output)?;
+        Ok(output)
     }
 
     /// Validates `input` and polls `trigger` once from `cursor`.
@@ -206,8 +209,9 @@ impl Connector {
             ));
         };
         self.check_scopes(trigger, &decl.required_scopes)?;
-        self.schema_for(&format!("trigger:{trigger}"), &decl.input_schema)?
+        self.schema_for(trigger, "input", &decl.input_schema)?
             .validate(input)?;
+        let event_schema = self.schema_for(trigger, "event", &decl.event_schema)?;
         let call = Call::Poll {
             trigger: trigger.to_string(),
             input: input.to_string(),
@@ -226,6 +230,7 @@ impl Connector {
                         "trigger `{trigger}` emitted an event that is not JSON: {err}"
                     ))
                 })?;
+                event_schema.validate_output(&format!("trigger `{trigger}`"), &payload)?;
                 Ok(Event {
                     key: e.key,
                     payload,
@@ -256,7 +261,7 @@ impl Connector {
                 ),
             ));
         };
-        self.schema_for(&format!("pick:{name}"), &decl.params_schema)?
+        self.schema_for(name, "params", &decl.params_schema)?
             .validate(params)?;
         match self
             .invoke_authorized(Call::Pick {
@@ -322,13 +327,16 @@ impl Connector {
         )))
     }
 
-    fn schema_for(&self, key: &str, schema: &Value) -> HostResult<Arc<InputSchema>> {
+    /// The compiled `which` schema (`input`, `output`, `event`, `params`) of `owner`, checked
+    /// against the schema bounds and compiled once per connector.
+    fn schema_for(&self, owner: &str, which: &str, schema: &Value) -> HostResult<Arc<InputSchema>> {
+        let key = format!("{which}:{owner}");
         let mut cache = self.schemas.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(s) = cache.get(key) {
+        if let Some(s) = cache.get(&key) {
             return Ok(s.clone());
         }
-        let compiled = Arc::new(InputSchema::compile(key, schema)?);
-        cache.insert(key.to_string(), compiled.clone());
+        let compiled = Arc::new(InputSchema::compile_as(owner, which, schema)?);
+        cache.insert(key, compiled.clone());
         Ok(compiled)
     }
 
@@ -360,6 +368,10 @@ impl Connector {
         let budget_ms = self.limits.cpu_budget_ms;
         store.epoch_deadline_callback(move |mut ctx| {
             let state = ctx.data_mut();
+            // Host-side bytes the guest's resources hold count against the memory cap too.
+            if state.charge_host_resources().is_err() {
+                return Ok(UpdateDeadline::Interrupt);
+            }
             if state.cpu_ticks_left == 0 {
                 state.violations.record(
                     HostError::sandbox(
@@ -414,7 +426,10 @@ impl Connector {
             .with_hint("raise the timeout with --wall-timeout-ms")),
             // A recorded violation explains a trap better than the trap itself, and wins over
             // whatever a guest that swallowed its denial returned.
-            Ok(Err(trap)) => Err(violations.first().unwrap_or_else(|| trap_error(&trap))),
+            Ok(Err(trap)) => Err(violations
+                .first()
+                .or_else(|| limit_error(&trap, &self.limits))
+                .unwrap_or_else(|| trap_error(&trap))),
             Ok(Ok(reply)) => match violations.first() {
                 Some(v) => Err(v),
                 None => Ok(reply),
@@ -425,6 +440,82 @@ impl Connector {
             (_, r) => r,
         }
     }
+}
+
+/// The sandbox violation behind a trap raised by one of wasmtime's count limits (instances,
+/// memories, tables) or by a full resource table, if that is what it was.
+fn limit_error(trap: &wasmtime::Error, limits: &Limits) -> Option<HostError> {
+    let table_full = matches!(
+        find_cause::<wasmtime::component::ResourceTableError>(trap),
+        Some(wasmtime::component::ResourceTableError::Full)
+    );
+    if table_full {
+        return Some(
+            HostError::sandbox(
+                SandboxRule::ResourceLimit,
+                format!(
+                    "the plugin tried to hold more than {} host resources (wasi:http fields, requests, bodies, streams) at once",
+                    limits.max_host_resources
+                ),
+            )
+            .with_hint("raise the limit with `max_host_resources` in the [limits] section of --config"),
+        );
+    }
+    // The typed error does not always survive the bindings' conversions; its wording does.
+    let text = trap
+        .chain()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ");
+    let too_big = [
+        wasmtime_wasi_http::FieldMapError::TotalSizeTooBig,
+        wasmtime_wasi_http::FieldMapError::TooManyFields,
+    ];
+    let header_map_full = too_big.iter().any(|kind| {
+        find_cause::<wasmtime_wasi_http::FieldMapError>(trap)
+            .is_some_and(|e| std::mem::discriminant(e) == std::mem::discriminant(kind))
+            || text.contains(&kind.to_string())
+    });
+    if header_map_full {
+        return Some(
+            HostError::sandbox(
+                SandboxRule::ResourceLimit,
+                format!(
+                    "the plugin tried to build a header map larger than {} bytes on the host",
+                    limits.request_header_bytes
+                ),
+            )
+            .with_hint(
+                "raise the limit with `request_header_bytes` in the [limits] section of --config",
+            ),
+        );
+    }
+    // wasmtime's wording for its count limits: "resource limit exceeded: <what> count too high".
+    let at = text.find("resource limit exceeded: ")?;
+    let what = text[at + "resource limit exceeded: ".len()..]
+        .split(" count too high")
+        .next()
+        .unwrap_or("instance");
+    let (noun, limit, key) = match what {
+        w if w.contains("memor") => ("memories", limits.max_memories, "max_memories"),
+        w if w.contains("table") => ("tables", limits.max_tables, "max_tables"),
+        _ => ("instances", limits.max_instances, "max_instances"),
+    };
+    Some(
+        HostError::sandbox(
+            SandboxRule::ResourceLimit,
+            format!("the component tried to create more than {limit} {noun} in one call"),
+        )
+        .with_hint(format!(
+            "raise the limit with `{key}` in the [limits] section of --config"
+        )),
+    )
+}
+
+/// The error of type `E` behind `trap`, wherever it sits in the chain of causes.
+fn find_cause<E: std::error::Error + Send + Sync + 'static>(trap: &wasmtime::Error) -> Option<&E> {
+    trap.downcast_ref::<E>()
+        .or_else(|| trap.chain().find_map(|e| e.downcast_ref::<E>()))
 }
 
 fn trap_error(trap: &wasmtime::Error) -> HostError {

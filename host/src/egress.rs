@@ -71,17 +71,56 @@ fn normalize_host(host: &str) -> String {
 pub struct EgressPolicy {
     /// Origins requests may go to; everything else is denied.
     pub allowed: Vec<Origin>,
+    /// The path every request's path must start with: the API base's path with a trailing
+    /// `/` (`/api/v4/`), or `/` when the base has none.
+    pub path_prefix: String,
     /// Let host names resolve to loopback/private/link-local/metadata addresses.
     pub allow_private_addresses: bool,
 }
 
 impl EgressPolicy {
-    /// A policy allowing exactly the origin of `base_url`.
+    /// A policy allowing exactly the origin of `base_url`, and paths under its path.
     pub fn for_base_url(base_url: &Url, allow_private_addresses: bool) -> EgressPolicy {
+        let mut path_prefix = base_url.path().to_string();
+        if !path_prefix.ends_with('/') {
+            path_prefix.push('/');
+        }
         EgressPolicy {
             allowed: Origin::of(base_url).into_iter().collect(),
+            path_prefix,
             allow_private_addresses,
         }
+    }
+
+    /// Checks the path of `uri`: under [`EgressPolicy::path_prefix`], with no dot segment
+    /// (`.`, `..`, or either percent-encoded) and no percent-encoded `/` or `\` that a server
+    /// might decode into another path. `Err` names the path and the rule.
+    pub fn check_path(&self, uri: &http::Uri) -> Result<(), HostError> {
+        let path = uri.path();
+        let deny = |why: &str| {
+            Err(HostError::sandbox(
+                SandboxRule::PathDenied,
+                format!("request to path `{path}` denied: {why}"),
+            )
+            .with_hint(format!(
+                "the plugin may reach only paths under the API base's path `{}`",
+                self.path_prefix
+            )))
+        };
+        for segment in path.split('/') {
+            let lower = segment.to_ascii_lowercase();
+            if lower.contains("%2f") || lower.contains("%5c") || segment.contains('\\') {
+                return deny("it has an encoded `/` or a `\\` in a segment");
+            }
+            let decoded = lower.replace("%2e", ".");
+            if decoded == "." || decoded == ".." {
+                return deny("it has a dot segment");
+            }
+        }
+        if !path.starts_with(&self.path_prefix) {
+            return deny(&format!("it is not under `{}`", self.path_prefix));
+        }
+        Ok(())
     }
 
     /// Checks `uri` against the allow-list; `Err` names the rule that fired and how to allow it.
@@ -218,6 +257,14 @@ type SendFuture = Box<
 >;
 
 impl WasiHttpHooks for EgressGate {
+    fn p2_outgoing_body_buffer_chunks(&mut self) -> usize {
+        crate::sandbox::OUTGOING_BODY_BUFFER_CHUNKS
+    }
+
+    fn p2_outgoing_body_chunk_size(&mut self) -> usize {
+        crate::sandbox::OUTGOING_BODY_CHUNK_BYTES
+    }
+
     fn send_request(
         &mut self,
         mut request: http::Request<WasiBody>,
@@ -233,6 +280,24 @@ impl WasiHttpHooks for EgressGate {
                 return Box::new(async { Err(HttpError::HttpRequestDenied) });
             }
         };
+
+        if let Err(denied) = self.policy.check_path(request.uri()) {
+            tracing::warn!(target: "connector_host::egress", "{}", denied.message);
+            self.violations.record(denied);
+            return Box::new(async { Err(HttpError::HttpRequestDenied) });
+        }
+        // Send to the origin as the allow-list spells it: a trailing-dot or upper-case host,
+        // or user info in the authority, never reaches the resolver or the server.
+        match canonical_uri(&origin, request.uri()) {
+            Some(uri) => *request.uri_mut() = uri,
+            None => {
+                self.violations.record(HostError::sandbox(
+                    SandboxRule::EgressDenied,
+                    format!("request to {origin} denied: its URI cannot be rebuilt"),
+                ));
+                return Box::new(async { Err(HttpError::HttpRequestUriInvalid) });
+            }
+        }
 
         // The credential is the host's: whatever the guest put there is dropped.
         let headers = request.headers_mut();
@@ -272,8 +337,27 @@ impl WasiHttpHooks for EgressGate {
             if !origin.host_is_ip() && !policy.allow_private_addresses {
                 check_resolved_addresses(&origin, &violations).await?;
             }
-            let (response, io) =
-                wasmtime_wasi_http::default_send_request(request, Some(options)).await?;
+            let (response, io) = match wasmtime_wasi_http::default_send_request(
+                request,
+                Some(options),
+            )
+            .await
+            {
+                Ok(sent) => sent,
+                // The HTTP layer refuses a head larger than it buffers before we see it:
+                // record it, so a guest that swallows the error cannot hide it.
+                Err(HttpError::Hyper(e)) if e.is_parse_too_large() => {
+                    violations.record(
+                            HostError::sandbox(
+                                SandboxRule::ResponseHeadersTooLarge,
+                                format!("the response head from {origin} is larger than the HTTP layer accepts ({e})"),
+                            )
+                            .with_hint("the server sent far more header bytes than any API needs"),
+                        );
+                    return Err(HttpError::HttpResponseHeaderSectionSize(None));
+                }
+                Err(e) => return Err(e),
+            };
             let header_bytes: usize = response
                 .headers()
                 .iter()
@@ -315,6 +399,33 @@ impl WasiHttpHooks for EgressGate {
             ))
         })
     }
+}
+
+/// `uri` with its scheme and authority replaced by `origin`'s canonical form (the port only
+/// where it is not the scheme's default).
+fn canonical_uri(origin: &Origin, uri: &http::Uri) -> Option<http::Uri> {
+    let host = if origin.host.contains(':') {
+        format!("[{}]", origin.host)
+    } else {
+        origin.host.clone()
+    };
+    let default_port = match origin.scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => 0,
+    };
+    let authority = if origin.port == default_port {
+        host
+    } else {
+        format!("{host}:{}", origin.port)
+    };
+    let path = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    http::Uri::builder()
+        .scheme(origin.scheme.as_str())
+        .authority(authority)
+        .path_and_query(path)
+        .build()
+        .ok()
 }
 
 fn too_large(origin: &Origin, cap: u64) -> HostError {
@@ -432,6 +543,54 @@ mod tests {
             assert_eq!(e.rule, Some(SandboxRule::EgressDenied), "{bad}");
             assert!(e.message.contains("allow-list"));
         }
+    }
+
+    #[test]
+    fn only_paths_under_the_base_path_pass() {
+        let p = policy("https://www.wrike.com/api/v4");
+        assert_eq!(p.path_prefix, "/api/v4/");
+        for good in [
+            "/api/v4/tasks",
+            "/api/v4/tasks/IEAA?fields=%5B%5D",
+            "/api/v4/a...b/..x",
+        ] {
+            p.check_path(&format!("https://www.wrike.com{good}").parse().unwrap())
+                .unwrap_or_else(|e| panic!("{good}: {e}"));
+        }
+        for bad in [
+            "/api/v4/x/../../../admin?x=1",
+            "/api/v4/%2e%2E/admin",
+            "/api/v4/.%2e/admin",
+            "/api/v4/./tasks",
+            "/api/v4/a%2f..%2fb",
+            "/api/v4/a%5C..",
+            "/api/v40/tasks",
+            "/api/v4",
+            "/admin",
+        ] {
+            let e = p
+                .check_path(&format!("https://www.wrike.com{bad}").parse().unwrap())
+                .unwrap_err();
+            assert_eq!(e.rule, Some(SandboxRule::PathDenied), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_uri_sent_is_the_canonical_origin() {
+        let p = policy("http://127.0.0.1:8080/api/v4");
+        let uri: http::Uri = "http://127.0.0.1.:8080/api/v4/x?q=1".parse().unwrap();
+        let origin = p.check_origin(&uri).unwrap();
+        assert_eq!(
+            canonical_uri(&origin, &uri).unwrap().to_string(),
+            "http://127.0.0.1:8080/api/v4/x?q=1"
+        );
+        let p = policy("https://www.wrike.com/api/v4");
+        let uri: http::Uri = "https://WWW.Wrike.com.:443/api/v4/x".parse().unwrap();
+        let origin = p.check_origin(&uri).unwrap();
+        assert_eq!(
+            canonical_uri(&origin, &uri).unwrap().to_string(),
+            "https://www.wrike.com/api/v4/x"
+        );
     }
 
     #[test]

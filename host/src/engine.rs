@@ -152,6 +152,9 @@ fn new_engine() -> HostResult<Engine> {
     config.epoch_interruption(true);
     // Keep the guest's own stack modest; host calls run on the host stack.
     config.max_wasm_stack(1 << 20);
+    // A trap's guest frames are named from the component's name section only: never parse its
+    // DWARF (WASMTIME_BACKTRACE_DETAILS would), which a guest could make arbitrarily costly.
+    config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Disable);
     Engine::new(&config)
         .map_err(|e| HostError::internal(format!("cannot create the wasmtime engine: {e:#}")))
 }

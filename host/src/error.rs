@@ -80,8 +80,20 @@ pub enum SandboxRule {
     CpuBudget,
     /// The whole call ran past its wall-clock timeout.
     WallTimeout,
-    /// The guest tried to grow its memory past the per-instance cap.
+    /// The call's memory (every linear memory and table of the store, plus the host-side
+    /// resources the guest holds) would pass the per-call cap.
     MemoryLimit,
+    /// The component would create more instances, memories or tables than allowed, or hold
+    /// more host resources (`wasi:http` fields, requests, bodies, streams) at once.
+    ResourceLimit,
+    /// A JSON Schema declared by the component breaks a bound: too large or too deep, too
+    /// many `$ref`s, a `$ref` cycle or a reference outside the schema, or too large once its
+    /// references are expanded.
+    SchemaLimit,
+    /// A request path outside the API base's path, or with dot segments.
+    PathDenied,
+    /// The component declared an OAuth endpoint the host does not trust.
+    UntrustedOauthEndpoint,
     /// A response body was larger than the cap.
     ResponseTooLarge,
     /// Response headers were larger than the cap.

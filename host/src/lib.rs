@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod sandbox;
 pub mod schema;
+pub mod schema_bounds;
 pub mod triggers;
 
 pub use config::{ConnectionConfig, Limits, Secret};

@@ -14,51 +14,159 @@ use std::sync::Arc;
 use wasmtime::component::ResourceTable;
 use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+use wasmtime_wasi_http::p2::body::HostOutgoingBody;
+use wasmtime_wasi_http::{FieldMap, WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// Limits linear memory and tables per instance, and remembers when the guest hit the cap.
-pub struct MemoryLimiter {
-    max_memory: usize,
-    max_table_elements: usize,
+/// Bytes charged per table element (a function or external reference).
+const TABLE_ELEMENT_BYTES: usize = 16;
+
+/// Bounds the whole store of one call: the sum of every linear memory and table, plus the
+/// host-side bytes the guest's resources hold (see [`host_resource_bytes`]), against one cap;
+/// and the number of instances, memories and tables.
+pub struct StoreLimiter {
+    max_bytes: usize,
+    max_instances: usize,
+    max_memories: usize,
+    max_tables: usize,
+    /// Bytes of linear memory granted so far, across every memory of the store.
+    memory_bytes: usize,
+    /// Bytes of table elements granted so far, across every table of the store.
+    table_bytes: usize,
+    /// Host-side bytes held by the guest's resources, as last measured.
+    host_bytes: usize,
     violations: ViolationLog,
 }
 
-impl ResourceLimiter for MemoryLimiter {
+impl StoreLimiter {
+    fn new(limits: &Limits, violations: ViolationLog) -> Self {
+        StoreLimiter {
+            max_bytes: usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX),
+            max_instances: limits.max_instances as usize,
+            max_memories: limits.max_memories as usize,
+            max_tables: limits.max_tables as usize,
+            memory_bytes: 0,
+            table_bytes: 0,
+            host_bytes: 0,
+            violations,
+        }
+    }
+
+    /// Everything the call holds now: memories, tables and host resources, in bytes.
+    pub fn total_bytes(&self) -> usize {
+        self.memory_bytes
+            .saturating_add(self.table_bytes)
+            .saturating_add(self.host_bytes)
+    }
+
+    /// Records the host-side bytes the guest's resources hold; `Err` (after recording the
+    /// violation) when that takes the call over its cap.
+    pub fn set_host_bytes(&mut self, bytes: usize) -> Result<(), ()> {
+        self.host_bytes = bytes;
+        if self.total_bytes() > self.max_bytes {
+            self.over_cap("hold", self.total_bytes());
+            return Err(());
+        }
+        Ok(())
+    }
+
+    fn over_cap(&self, doing: &str, wanted: usize) {
+        self.violations.record(
+            HostError::sandbox(
+                SandboxRule::MemoryLimit,
+                format!(
+                    "the plugin tried to {doing} {wanted} bytes in all (linear memories {} + tables {} + host resources {}), over the {}-byte cap",
+                    self.memory_bytes, self.table_bytes, self.host_bytes, self.max_bytes
+                ),
+            )
+            .with_hint("raise the cap with --memory-limit-mb"),
+        );
+    }
+}
+
+impl ResourceLimiter for StoreLimiter {
     fn memory_growing(
         &mut self,
         current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.max_memory {
-            self.violations.record(
-                HostError::sandbox(
-                    SandboxRule::MemoryLimit,
-                    format!(
-                        "the plugin tried to grow its memory from {current} to {desired} bytes, over the {}-byte cap",
-                        self.max_memory
-                    ),
-                )
-                .with_hint("raise the cap with --memory-limit-mb"),
-            );
+        let grown = self
+            .total_bytes()
+            .saturating_add(desired.saturating_sub(current));
+        if grown > self.max_bytes {
+            self.over_cap("grow to", grown);
             // Trap rather than let the guest see a failed grow: a clean, typed stop.
             return Err(wasmtime::format_err!(
                 "memory limit of {} bytes exceeded",
-                self.max_memory
+                self.max_bytes
             ));
         }
+        self.memory_bytes += desired.saturating_sub(current);
         Ok(true)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= self.max_table_elements)
+        let added = desired
+            .saturating_sub(current)
+            .saturating_mul(TABLE_ELEMENT_BYTES);
+        let grown = self.total_bytes().saturating_add(added);
+        if grown > self.max_bytes {
+            self.over_cap("grow its tables to", grown);
+            return Err(wasmtime::format_err!(
+                "memory limit of {} bytes exceeded by tables",
+                self.max_bytes
+            ));
+        }
+        self.table_bytes += added;
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        self.max_instances
+    }
+
+    fn memories(&self) -> usize {
+        self.max_memories
+    }
+
+    fn tables(&self) -> usize {
+        self.max_tables
     }
 }
+
+/// Per-entry bytes charged for any resource in the table (the entry and its bookkeeping).
+const RESOURCE_ENTRY_BYTES: usize = 256;
+
+/// Host-side bytes the guest's resources hold: every table entry, the contents of every
+/// `wasi:http` fields map, and the buffer each outgoing body may fill.
+pub fn host_resource_bytes(table: &mut ResourceTable) -> usize {
+    let body_buffer = OUTGOING_BODY_CHUNK_BYTES * (OUTGOING_BODY_BUFFER_CHUNKS + 1);
+    let mut total = 0usize;
+    for entry in table.iter_mut() {
+        let entry: &(dyn std::any::Any + Send) = entry;
+        total = total.saturating_add(RESOURCE_ENTRY_BYTES);
+        if let Some(fields) = entry.downcast_ref::<FieldMap>() {
+            let content: usize = fields
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len() + 32)
+                .sum();
+            total = total.saturating_add(content);
+        } else if entry.downcast_ref::<HostOutgoingBody>().is_some() {
+            total = total.saturating_add(body_buffer);
+        }
+    }
+    total
+}
+
+/// Size of one chunk of an outgoing request body buffered on the host side.
+pub const OUTGOING_BODY_CHUNK_BYTES: usize = 64 * 1024;
+/// How many chunks of an outgoing body the host buffers (plus the one being written).
+pub const OUTGOING_BODY_BUFFER_CHUNKS: usize = 1;
 
 /// Everything a guest call's `Store` holds.
 pub struct SandboxState {
@@ -66,8 +174,8 @@ pub struct SandboxState {
     table: ResourceTable,
     http: WasiHttpCtx,
     gate: EgressGate,
-    /// Memory limiter for the instance.
-    pub limiter: MemoryLimiter,
+    /// Bounds on the whole store (memories, tables, host resources, instance counts).
+    pub limiter: StoreLimiter,
     /// Secrets the guest may read by name through `host.secret`. Never the API token.
     secrets: Arc<BTreeMap<String, Secret>>,
     /// Sandbox violations seen during the call.
@@ -95,21 +203,29 @@ impl SandboxState {
             .allow_ip_name_lookup(false)
             .socket_addr_check(|_, _| Box::pin(async { false }));
         let mut http = WasiHttpCtx::new();
-        http.set_field_size_limit(limits.response_header_bytes as usize);
+        // Header maps the guest builds (its request headers); responses' are capped by the gate.
+        http.set_field_size_limit(limits.request_header_bytes as usize);
+        let mut table = ResourceTable::new();
+        table.set_max_capacity(limits.max_host_resources as usize);
         SandboxState {
             wasi: builder.build(),
-            table: ResourceTable::new(),
+            table,
             http,
             gate: EgressGate::new(policy, token, limits.clone(), violations.clone()),
-            limiter: MemoryLimiter {
-                max_memory: usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX),
-                max_table_elements: 1_000_000,
-                violations: violations.clone(),
-            },
+            limiter: StoreLimiter::new(limits, violations.clone()),
             secrets,
             violations,
             cpu_ticks_left: cpu_ticks,
         }
+    }
+}
+
+impl SandboxState {
+    /// Measures the host-side bytes the guest's resources hold and charges them to the call;
+    /// `Err` (with the violation recorded) when that passes the cap.
+    pub fn charge_host_resources(&mut self) -> Result<(), ()> {
+        let bytes = host_resource_bytes(&mut self.table);
+        self.limiter.set_host_bytes(bytes)
     }
 }
 

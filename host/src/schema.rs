@@ -1,25 +1,70 @@
-//! JSON Schema validation of action and trigger inputs, before the guest runs.
+//! JSON Schema validation: an action's or trigger's input before the guest runs, and what the
+//! guest returns against its own declared output schema.
+//!
+//! Every schema comes from the component and is untrusted: it is checked against
+//! [`SchemaBounds`] before it is compiled, and patterns are compiled with a linear-time regex
+//! engine, so neither compiling nor validating can be made to run without bound.
 
 use crate::error::{HostError, HostResult};
+use crate::schema_bounds::SchemaBounds;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
-use jsonschema::Validator;
+use jsonschema::{PatternOptions, ValidationError, Validator};
 use serde_json::Value;
 
-/// A compiled input schema.
+/// Largest compiled regex of one `pattern`, in bytes (the `regex` crate's size limit).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A compiled schema declared by the component.
 pub struct InputSchema {
     validator: Validator,
 }
 
 impl InputSchema {
-    /// Compiles `schema` (as declared by the component for `owner`, an action or trigger name).
+    /// Compiles `schema` (the component's input schema for `owner`, an action or trigger name).
     pub fn compile(owner: &str, schema: &Value) -> HostResult<Self> {
-        let validator = jsonschema::validator_for(schema).map_err(|e| {
-            HostError::internal(format!(
-                "the component's input schema for `{owner}` is not a valid JSON Schema: {e}"
-            ))
-        })?;
+        Self::compile_as(owner, "input", schema)
+    }
+
+    /// Compiles the component's `which` schema (`input`, `output`, `event`, `params`) for
+    /// `owner` after checking it against the default [`SchemaBounds`]; a schema that breaks a
+    /// bound is a `schema_limit` sandbox violation.
+    pub fn compile_as(owner: &str, which: &str, schema: &Value) -> HostResult<Self> {
+        SchemaBounds::default().check(owner, which, schema)?;
+        let validator = jsonschema::options()
+            .with_pattern_options(
+                PatternOptions::regex()
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT),
+            )
+            .build(schema)
+            .map_err(|e| {
+                HostError::internal(format!(
+                    "the component's {which} schema for `{owner}` is not a valid JSON Schema: {e}"
+                ))
+            })?;
         Ok(InputSchema { validator })
+    }
+
+    /// Checks what the guest returned for `owner` against this (output) schema. A mismatch is
+    /// an `internal` error naming the action and the field, so a buggy connector cannot feed
+    /// malformed records into an automation.
+    pub fn validate_output(&self, owner: &str, output: &Value) -> HostResult<()> {
+        let Some(error) = self.validator.iter_errors(output).next() else {
+            return Ok(());
+        };
+        let path = dotted_path(&error);
+        let shown = if path.is_empty() {
+            "the output".to_string()
+        } else {
+            format!("output field `{path}`")
+        };
+        let mut e = HostError::internal(format!(
+            "`{owner}` returned output that does not match its declared schema: {shown}: {error}"
+        ))
+        .with_hint("this is a fault in the connector component: report it to its author");
+        e.field = Some(path);
+        Err(e)
     }
 
     /// Checks `input`; the error names the offending field as a dotted path (`dates.type`,
@@ -28,14 +73,7 @@ impl InputSchema {
         let Some(error) = self.validator.iter_errors(input).next() else {
             return Ok(());
         };
-        let mut path: Vec<String> = error
-            .instance_path
-            .into_iter()
-            .map(|segment| match segment {
-                LocationSegment::Property(p) => p.to_string(),
-                LocationSegment::Index(i) => i.to_string(),
-            })
-            .collect();
+        let mut path: Vec<String> = segments(&error);
         let message = match &error.kind {
             ValidationErrorKind::Required { property } => {
                 let name = property
@@ -62,6 +100,21 @@ impl InputSchema {
         };
         Err(HostError::invalid_input(path.join("."), message))
     }
+}
+
+fn segments(error: &ValidationError<'_>) -> Vec<String> {
+    error
+        .instance_path
+        .into_iter()
+        .map(|segment| match segment {
+            LocationSegment::Property(p) => p.to_string(),
+            LocationSegment::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
+fn dotted_path(error: &ValidationError<'_>) -> String {
+    segments(error).join(".")
 }
 
 #[cfg(test)]

@@ -505,8 +505,12 @@ fn check_object(
         }
     }
     let names = s.get("propertyNames");
-    let name_min = names.and_then(|p| p.get("minLength")).and_then(Value::as_u64);
-    let name_max = names.and_then(|p| p.get("maxLength")).and_then(Value::as_u64);
+    let name_min = names
+        .and_then(|p| p.get("minLength"))
+        .and_then(Value::as_u64);
+    let name_max = names
+        .and_then(|p| p.get("maxLength"))
+        .and_then(Value::as_u64);
     for (key, value) in obj {
         let p = child(path, key);
         let len = key.chars().count() as u64;

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod refresh;
 pub mod scopes;
 pub mod store;
+pub mod trust;
 
 pub use refresh::OAuthTokenSource;
 pub use store::{CredentialStore, StoredConnection};

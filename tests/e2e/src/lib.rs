@@ -39,6 +39,69 @@ pub fn hostile_component() -> PathBuf {
     built_component("hostile_guests.wasm", "hostile guest")
 }
 
+/// The hostile guest with `count` core instances appended to it, each of a module that defines
+/// a memory of `mib` MiB and fills it in its start function: one component whose instances
+/// together hold `count × mib` MiB of touched memory. Built once per shape into the target dir.
+pub fn many_memories_component(count: u32, mib: u32) -> PathBuf {
+    let path = target_dir()
+        .join("e2e-components")
+        .join(format!("many-memories-{count}x{mib}.wasm"));
+    if path.is_file() {
+        return path;
+    }
+    let base = std::fs::read(hostile_component()).expect("hostile guest readable");
+    // The new module's index is the number of core modules the component defines already.
+    let mut depth = 0usize;
+    let mut modules = 0u32;
+    for payload in wasmparser::Parser::new(0).parse_all(&base) {
+        match payload.expect("the hostile guest parses") {
+            wasmparser::Payload::Version { .. } => depth += 1,
+            wasmparser::Payload::End(_) => depth -= 1,
+            wasmparser::Payload::ModuleSection { .. } if depth == 1 => modules += 1,
+            wasmparser::Payload::ComponentAliasSection(aliases) if depth == 1 => {
+                for alias in aliases {
+                    let kind = match alias.expect("alias parses") {
+                        wasmparser::ComponentAlias::InstanceExport { kind, .. } => kind,
+                        wasmparser::ComponentAlias::Outer { kind, .. } => match kind {
+                            wasmparser::ComponentOuterAliasKind::CoreModule => {
+                                modules += 1;
+                                continue;
+                            }
+                            _ => continue,
+                        },
+                        wasmparser::ComponentAlias::CoreInstanceExport { .. } => continue,
+                    };
+                    if kind == wasmparser::ComponentExternalKind::Module {
+                        modules += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let pages = mib * 16;
+    let bytes = mib as u64 * 1024 * 1024 - 1;
+    let module = wat::parse_str(format!(
+        "(module (memory {pages}) (func $fill (memory.fill (i32.const 0) (i32.const 1) (i32.const {bytes}))) (start $fill))"
+    ))
+    .expect("the memory module assembles");
+    use wasm_encoder::Encode;
+    let mut out = base;
+    out.push(wasm_encoder::ComponentSectionId::CoreModule as u8);
+    module.as_slice().encode(&mut out);
+    let mut instances = wasm_encoder::InstanceSection::new();
+    for _ in 0..count {
+        instances.instantiate(modules, Vec::<(&str, wasm_encoder::ModuleArg)>::new());
+    }
+    out.push(wasm_encoder::ComponentSectionId::CoreInstance as u8);
+    instances.encode(&mut out);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+    std::fs::write(&tmp, out).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    path
+}
+
 /// The compile cache shared by the tests and the CLI runs they start.
 pub fn cache_dir() -> PathBuf {
     target_dir().join("component-cache")
@@ -128,6 +191,24 @@ pub fn cli(fake: &FakeWrike) -> Command {
     cmd
 }
 
+/// A CLI run with what it cost: wall time and the process's peak resident memory.
+#[derive(Debug)]
+pub struct MeasuredRun {
+    /// What it printed and how it exited.
+    pub run: CliRun,
+    /// Wall-clock time from spawn to exit.
+    pub elapsed: std::time::Duration,
+    /// Peak resident set size of the process, in bytes (`ru_maxrss`).
+    pub peak_rss_bytes: u64,
+}
+
+impl MeasuredRun {
+    /// Peak resident memory in MiB, for messages.
+    pub fn peak_mib(&self) -> u64 {
+        self.peak_rss_bytes / (1024 * 1024)
+    }
+}
+
 /// What a CLI run printed, parsed.
 #[derive(Debug)]
 pub struct CliRun {
@@ -151,6 +232,59 @@ impl CliRun {
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    /// Runs `cmd` to completion (stdin closed) and measures its wall time and peak memory.
+    ///
+    /// The command runs under the `peak-rss` helper of this crate, so the figure is the
+    /// program's own and not the test process's (see `src/bin/peak-rss.rs`).
+    pub fn measured(cmd: &mut Command) -> MeasuredRun {
+        let helper = target_dir()
+            .join("debug")
+            .join(format!("peak-rss{}", std::env::consts::EXE_SUFFIX));
+        assert!(
+            helper.is_file(),
+            "the peak-rss helper is not built at {}: run `cargo test -p e2e-tests`",
+            helper.display()
+        );
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let report = target_dir()
+            .join("e2e-config")
+            .join(format!("peak-rss-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+        let mut wrapped = Command::new(helper);
+        wrapped
+            .arg(&report)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(v) => wrapped.env(key, v),
+                None => wrapped.env_remove(key),
+            };
+        }
+        if let Some(dir) = cmd.get_current_dir() {
+            wrapped.current_dir(dir);
+        }
+        wrapped.stdin(std::process::Stdio::null());
+        let start = std::time::Instant::now();
+        let run = CliRun::of(&mut wrapped);
+        let elapsed = start.elapsed();
+        let text = std::fs::read_to_string(&report)
+            .unwrap_or_else(|e| panic!("peak-rss wrote no report ({e}): {}", run.stderr));
+        let _ = std::fs::remove_file(&report);
+        let kib: u64 = text
+            .split_whitespace()
+            .next()
+            .and_then(|k| k.parse().ok())
+            .unwrap_or_else(|| panic!("unreadable peak-rss report {text:?}"));
+        MeasuredRun {
+            run,
+            elapsed,
+            // Linux reports ru_maxrss in KiB.
+            peak_rss_bytes: kib * 1024,
         }
     }
 

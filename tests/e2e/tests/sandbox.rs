@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
+#[path = "sandbox/holes.rs"]
+mod holes;
+
 fn tight() -> Limits {
     Limits {
         cpu_budget_ms: 300,

