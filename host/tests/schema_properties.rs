@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use serde_json::{Map, Number, Value};
 
 use connector_host::schema::InputSchema;
@@ -21,6 +22,23 @@ fn config() -> ProptestConfig {
     if std::env::var_os("PROPTEST_CASES").is_none() {
         c.cases = 64;
     }
+    // Every run has a known seed, printed with the output libtest shows on failure, so a
+    // failing case found in CI can be replayed: `PROPTEST_RNG_SEED=<seed> cargo test …`.
+    let seed = match c.rng_seed {
+        RngSeed::Fixed(seed) => seed,
+        RngSeed::Random => {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
+            h.finish()
+        }
+    };
+    c.rng_seed = RngSeed::Fixed(seed);
+    eprintln!("proptest: PROPTEST_RNG_SEED={seed} replays this run");
     c
 }
 

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::string::string_regex;
+use proptest::test_runner::RngSeed;
 use serde_json::{json, Map, Number, Value};
 
 use wrike_connector::catalog;
@@ -32,6 +33,23 @@ fn config() -> ProptestConfig {
         c.cases = 64;
     }
     c.max_shrink_iters = 2048;
+    // Every run has a known seed, printed with the output libtest shows on failure, so a
+    // failing case found in CI can be replayed: `PROPTEST_RNG_SEED=<seed> cargo test …`.
+    let seed = match c.rng_seed {
+        RngSeed::Fixed(seed) => seed,
+        RngSeed::Random => {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            );
+            h.finish()
+        }
+    };
+    c.rng_seed = RngSeed::Fixed(seed);
+    eprintln!("proptest: PROPTEST_RNG_SEED={seed} replays this run");
     c
 }
 
