@@ -396,7 +396,13 @@ fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Conn
             .clone()
             .or_else(LoadOptions::default_cache_dir)
     };
-    let runtime = Runtime::load(&component, &LoadOptions { cache_dir })?;
+    let runtime = Runtime::load(
+        &component,
+        &LoadOptions {
+            cache_dir,
+            pool: file.pool.clone(),
+        },
+    )?;
     Connector::new(Arc::new(runtime), connection, limits)
 }
 

@@ -136,6 +136,10 @@ impl Limits {
 /// [egress]
 /// allow_private_addresses = false
 ///
+/// [pool]
+/// max_idle_per_origin = 8
+/// idle_timeout_ms = 30000
+///
 /// [oauth]
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
 /// # token_url = "https://login.wrike.com/oauth2/token"
@@ -148,6 +152,8 @@ pub struct ConfigFile {
     pub limits: Limits,
     /// Egress settings.
     pub egress: EgressSettings,
+    /// `[pool]`: the egress gate's keep-alive connection pool.
+    pub pool: crate::pool::PoolSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
 }

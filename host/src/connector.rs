@@ -357,6 +357,7 @@ impl Connector {
             &self.limits,
             self.secrets.clone(),
             cpu_ticks,
+            self.runtime.pool().clone(),
         );
         let violations = state.violations.clone();
         let mut store = Store::new(self.runtime.engine(), state);

@@ -3,6 +3,7 @@
 
 use crate::bindings::{wrike_connector, PluginPre};
 use crate::error::{HostError, HostResult};
+use crate::pool::{ConnectionPool, PoolSettings};
 use crate::sandbox::SandboxState;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -21,6 +22,8 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 pub struct LoadOptions {
     /// Directory for compiled artifacts (`<sha256>-<engine>.cwasm`); `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
+    /// The egress connection pool's settings (the `[pool]` section of the config file).
+    pub pool: PoolSettings,
 }
 
 impl LoadOptions {
@@ -75,6 +78,7 @@ pub struct Runtime {
     engine: Engine,
     pre: PluginPre<SandboxState>,
     sha256: String,
+    pool: Arc<ConnectionPool>,
     _ticker: EpochTicker,
 }
 
@@ -112,6 +116,7 @@ impl Runtime {
             engine,
             pre,
             sha256,
+            pool: ConnectionPool::new(options.pool.clone()),
             _ticker: ticker,
         })
     }
@@ -124,6 +129,11 @@ impl Runtime {
     /// The pre-linked component.
     pub fn pre(&self) -> &PluginPre<SandboxState> {
         &self.pre
+    }
+
+    /// The keep-alive connection pool every call's egress gate sends through.
+    pub fn pool(&self) -> &Arc<ConnectionPool> {
+        &self.pool
     }
 
     /// SHA-256 of the component's bytes, hex-encoded.

@@ -17,6 +17,7 @@ pub mod descriptor;
 pub mod egress;
 pub mod engine;
 pub mod error;
+pub mod pool;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;

@@ -21,6 +21,7 @@ fn load(c: &mut Criterion) {
     let cache = tempfile::tempdir().unwrap();
     let cached = LoadOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        ..Default::default()
     };
     Runtime::from_bytes(&bytes, &cached).unwrap(); // fill the cache
     let mut group = c.benchmark_group("load");
@@ -60,6 +61,7 @@ fn calls(c: &mut Criterion) {
             &wrike_component(),
             &LoadOptions {
                 cache_dir: Some(e2e_tests::cache_dir()),
+                ..Default::default()
             },
         )
         .unwrap(),
