@@ -2,6 +2,7 @@
 //! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
 
 use crate::bindings::{wrike_connector, PluginPre};
+use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
 use crate::pool::{ConnectionPool, PoolSettings};
 use crate::sandbox::SandboxState;
@@ -16,6 +17,9 @@ use wasmtime::{Config, Engine};
 
 /// How often the epoch ticker advances the engine's epoch. The CPU budget is counted in ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Version of the on-disk descriptor format; bump it when [`Descriptor`] changes shape.
+const DESCRIPTOR_CACHE_FORMAT: u32 = 1;
 
 /// Options for loading a component.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +83,9 @@ pub struct Runtime {
     pre: PluginPre<SandboxState>,
     sha256: String,
     pool: Arc<ConnectionPool>,
+    cache_dir: Option<PathBuf>,
+    descriptor: std::sync::Mutex<Option<Arc<Descriptor>>>,
+    instances: std::sync::atomic::AtomicU64,
     _ticker: EpochTicker,
 }
 
@@ -117,6 +124,9 @@ impl Runtime {
             pre,
             sha256,
             pool: ConnectionPool::new(options.pool.clone()),
+            cache_dir: options.cache_dir.clone(),
+            descriptor: std::sync::Mutex::new(None),
+            instances: std::sync::atomic::AtomicU64::new(0),
             _ticker: ticker,
         })
     }
@@ -134,6 +144,68 @@ impl Runtime {
     /// The keep-alive connection pool every call's egress gate sends through.
     pub fn pool(&self) -> &Arc<ConnectionPool> {
         &self.pool
+    }
+
+    /// How many instances of the component calls have created so far (one per guest call).
+    pub fn instances_created(&self) -> u64 {
+        self.instances.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_instance(&self) {
+        self.instances.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The descriptor this component returned before: remembered in memory, else read from
+    /// the on-disk cache next to the compiled component (keyed by the component's hash and
+    /// the descriptor format). `None` when it was never stored or the file is unusable.
+    pub fn cached_descriptor(&self) -> Option<Arc<Descriptor>> {
+        let mut memo = self.descriptor.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = memo.as_ref() {
+            return Some(d.clone());
+        }
+        let path = self.descriptor_cache_path()?;
+        let bytes = std::fs::read(&path).ok()?;
+        match serde_json::from_slice::<Descriptor>(&bytes) {
+            Ok(d) => {
+                let d = Arc::new(d);
+                *memo = Some(d.clone());
+                Some(d)
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "ignoring unusable cached descriptor {}: {e}",
+                    path.display()
+                );
+                None
+            }
+        }
+    }
+
+    /// Remembers the descriptor the component returned, in memory and (with a cache
+    /// directory) on disk, so later calls and processes need not instantiate the component
+    /// to describe it.
+    pub fn store_descriptor(&self, descriptor: &Arc<Descriptor>) {
+        *self.descriptor.lock().unwrap_or_else(|p| p.into_inner()) = Some(descriptor.clone());
+        let (Some(dir), Some(path)) = (self.cache_dir.as_deref(), self.descriptor_cache_path())
+        else {
+            return;
+        };
+        let write = || -> std::io::Result<()> {
+            let bytes = serde_json::to_vec(&**descriptor).map_err(std::io::Error::other)?;
+            write_atomically(dir, &path, &bytes)
+        };
+        if let Err(e) = write() {
+            tracing::warn!("cannot write the descriptor cache {}: {e}", path.display());
+        }
+    }
+
+    fn descriptor_cache_path(&self) -> Option<PathBuf> {
+        let dir = self.cache_dir.as_ref()?;
+        Some(dir.join(format!(
+            "{}-descriptor-v{DESCRIPTOR_CACHE_FORMAT}-{}.json",
+            self.sha256,
+            env!("CARGO_PKG_VERSION")
+        )))
     }
 
     /// SHA-256 of the component's bytes, hex-encoded.
@@ -243,13 +315,21 @@ fn load_component(
 }
 
 fn write_cache(dir: &Path, path: &Path, component: &Component) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let bytes = component
         .serialize()
         .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+    write_atomically(dir, path, &bytes)
+}
+
+/// Writes `bytes` to `path` in `dir` through a temporary file and a rename, so a reader never
+/// sees half a file.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}.{}.tmp",
         std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
         path.file_name().and_then(|n| n.to_str()).unwrap_or("c")
     ));
     std::fs::write(&tmp, bytes)?;
