@@ -401,6 +401,7 @@ fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Conn
         &LoadOptions {
             cache_dir,
             pool: file.pool.clone(),
+            allocator: file.engine.allocator,
         },
     )?;
     Connector::new(Arc::new(runtime), connection, limits)

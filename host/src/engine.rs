@@ -28,6 +28,8 @@ pub struct LoadOptions {
     pub cache_dir: Option<PathBuf>,
     /// The egress connection pool's settings (the `[pool]` section of the config file).
     pub pool: PoolSettings,
+    /// The instance allocator to try first (the pooling allocator unless told otherwise).
+    pub allocator: Allocator,
 }
 
 impl LoadOptions {
@@ -86,6 +88,7 @@ pub struct Runtime {
     cache_dir: Option<PathBuf>,
     descriptor: std::sync::Mutex<Option<Arc<Descriptor>>>,
     instances: std::sync::atomic::AtomicU64,
+    allocator: Allocator,
     _ticker: EpochTicker,
 }
 
@@ -104,15 +107,35 @@ impl Runtime {
 
     /// Loads a component from its bytes.
     pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> HostResult<Runtime> {
-        let engine = new_engine()?;
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let component = load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
-        let linker = new_linker(&engine)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
-            HostError::internal(format!(
-                "the component cannot be linked: it imports something this host does not provide: {e:#}"
-            ))
-        })?;
+        let mut allocator = options.allocator;
+        let (engine, instance_pre) = loop {
+            let attempt = (|| {
+                let engine = new_engine(allocator)?;
+                let component =
+                    load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
+                let linker = new_linker(&engine)?;
+                let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
+                    HostError::internal(format!(
+                        "the component cannot be linked: it imports something this host does not provide: {e:#}"
+                    ))
+                })?;
+                HostResult::Ok((engine, instance_pre))
+            })();
+            match attempt {
+                Ok(loaded) => break loaded,
+                // The machine refused the pool's reservation, or the component does not fit
+                // the pool's per-component limits: run it with on-demand allocation instead.
+                Err(e) if allocator == Allocator::Pooling => {
+                    tracing::info!(
+                        "pooling allocator unavailable, using on-demand: {}",
+                        e.message
+                    );
+                    allocator = Allocator::OnDemand;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let pre = PluginPre::new(instance_pre).map_err(|e| {
             HostError::internal(format!(
                 "the component does not export the connector interface: {e:#}"
@@ -127,6 +150,7 @@ impl Runtime {
             cache_dir: options.cache_dir.clone(),
             descriptor: std::sync::Mutex::new(None),
             instances: std::sync::atomic::AtomicU64::new(0),
+            allocator,
             _ticker: ticker,
         })
     }
@@ -144,6 +168,11 @@ impl Runtime {
     /// The keep-alive connection pool every call's egress gate sends through.
     pub fn pool(&self) -> &Arc<ConnectionPool> {
         &self.pool
+    }
+
+    /// The instance allocator in use (after any fallback).
+    pub fn allocator(&self) -> Allocator {
+        self.allocator
     }
 
     /// How many instances of the component calls have created so far (one per guest call).
@@ -228,8 +257,46 @@ impl Runtime {
     }
 }
 
-fn new_engine() -> HostResult<Engine> {
+/// How instances get their memories, tables and async stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocator {
+    /// The pooling allocator (slots reserved once per engine, reused by every call), falling
+    /// back to on-demand when the machine does not allow the reservation or the component does
+    /// not fit the pool's per-component limits.
+    #[default]
+    Pooling,
+    /// A fresh mapping per instance (mmap and munmap on every call).
+    OnDemand,
+}
+
+/// Pool sizes. Every slot is only reserved address space until a call uses it; the per-call
+/// limits (memory cap, counts of instances, memories and tables) are still enforced by the
+/// store's limiter, so these only need to be at least as generous.
+fn pooling_config() -> wasmtime::PoolingAllocationConfig {
+    let mut pool = wasmtime::PoolingAllocationConfig::new();
+    pool.total_component_instances(128)
+        .total_core_instances(1024)
+        .total_memories(256)
+        .total_tables(512)
+        .total_stacks(128)
+        .max_core_instances_per_component(64)
+        .max_memories_per_component(16)
+        .max_tables_per_component(64)
+        .max_memories_per_module(1)
+        .max_tables_per_module(8)
+        // wasm32's whole address space: the store's limiter, not the pool, caps growth.
+        .max_memory_size(1 << 32);
+    pool
+}
+
+fn new_engine(allocator: Allocator) -> HostResult<Engine> {
     let mut config = Config::new();
+    if allocator == Allocator::Pooling {
+        config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(
+            pooling_config(),
+        ));
+    }
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     // Keep the guest's own stack modest; host calls run on the host stack.

@@ -26,5 +26,5 @@ pub mod triggers;
 pub use config::{ConnectionConfig, Limits, Secret};
 pub use connector::{Connector, Event, PickOption, PollBatch};
 pub use descriptor::Descriptor;
-pub use engine::{LoadOptions, Runtime};
+pub use engine::{Allocator, LoadOptions, Runtime};
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};

@@ -17,6 +17,7 @@ fn runtime_with(component: &std::path::Path, pool: PoolSettings) -> Arc<Runtime>
             &LoadOptions {
                 cache_dir: Some(cache_dir()),
                 pool,
+                ..Default::default()
             },
         )
         .unwrap(),
