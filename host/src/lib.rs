@@ -7,6 +7,7 @@
 //! and [`connector::Connector`].
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod bindings;
 pub mod cli;
 pub mod config;
