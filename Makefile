@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-wasip2
 WASM_DIR    := target/$(WASM_TARGET)/release
 COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
 
-.PHONY: build wasm-target component host test demo lint fmt clean
+.PHONY: build wasm-target component host test bench demo lint fmt clean
 
 ## build: the Wrike component, the hostile guest test component, connector-host and fake-wrike
 build: component host
@@ -24,6 +24,13 @@ host:
 ## not built twice with two feature sets.
 test: component
 	$(CARGO) test --workspace --exclude hostile-guests
+
+## bench: the ratio report and criterion benchmarks (release builds), host vs a native reqwest
+## client and vs curl in the same run; results and method in BENCHMARKS.md. `make test` never
+## runs them. BENCH_QUICK=1 for a short smoke run.
+bench: component
+	$(CARGO) build --release -p connector-host --bin connector-host
+	$(CARGO) bench -p e2e-tests --bench host_overhead
 
 ## demo: start the embedded fake Wrike and drive a short scenario through connector-host
 demo: build

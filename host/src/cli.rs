@@ -128,6 +128,23 @@ pub enum Command {
         /// The input: JSON text, `@file` to read a file, or `-` to read stdin.
         #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
         input: String,
+        /// Run the action once per line of FILE (JSON Lines; `-` for stdin) and print one
+        /// result line per input line, in input order: `{"line": N, "output": …}` or
+        /// `{"line": N, "error": …}`.
+        #[arg(long, value_name = "FILE.jsonl")]
+        batch: Option<PathBuf>,
+        /// With --batch: calls in flight at once.
+        #[arg(long, default_value_t = 4, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u64).range(1..=256))]
+        concurrency: u64,
+        /// With --batch: call starts per minute, client-side (Wrike allows 400 requests per
+        /// minute per user); 0 turns the limiter off. `Retry-After` is honoured either way.
+        #[arg(
+            long,
+            default_value_t = 400,
+            value_name = "PER_MINUTE",
+            requires = "batch"
+        )]
+        rate_limit: u32,
     },
     /// Poll a trigger: print each new event as one JSON line and save the cursor in FILE.
     Poll {
@@ -266,9 +283,57 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             print_json(&serde_json::to_value(&*connector.describe().await?).unwrap_or_default())
         }
         Command::Test => print_json(&connector.test_connection().await?),
-        Command::Call { action, input } => {
+        Command::Call {
+            action,
+            input,
+            batch: None,
+            ..
+        } => {
             let input = read_json_arg("input", input)?;
             print_json(&connector.execute(action, &input).await?)
+        }
+        Command::Call {
+            action,
+            batch: Some(file),
+            concurrency,
+            rate_limit,
+            ..
+        } => {
+            let options = crate::batch::BatchOptions {
+                concurrency: *concurrency as usize,
+                rate_per_minute: *rate_limit,
+                ..Default::default()
+            };
+            let reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
+            } else {
+                Box::new(std::io::BufReader::new(std::fs::File::open(file).map_err(
+                    |e| {
+                        HostError::invalid_input(
+                            "batch",
+                            format!("cannot read --batch file `{}`: {e}", file.display()),
+                        )
+                    },
+                )?))
+            };
+            let summary = crate::batch::run_batch(
+                Arc::new(connector),
+                action,
+                reader,
+                &mut stdout.lock(),
+                &options,
+            )
+            .await?;
+            match summary.first_failure {
+                None => Ok(()),
+                Some((line, mut e)) => {
+                    e.message = format!(
+                        "{} of {} lines failed; the first, line {line}: {}",
+                        summary.failed, summary.lines, e.message
+                    );
+                    Err(e)
+                }
+            }
         }
         Command::Pick { name, params } => {
             let params = read_json_arg("params", params)?;
@@ -396,7 +461,14 @@ fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Conn
             .clone()
             .or_else(LoadOptions::default_cache_dir)
     };
-    let runtime = Runtime::load(&component, &LoadOptions { cache_dir })?;
+    let runtime = Runtime::load(
+        &component,
+        &LoadOptions {
+            cache_dir,
+            pool: file.pool.clone(),
+            allocator: file.engine.allocator,
+        },
+    )?;
     Connector::new(Arc::new(runtime), connection, limits)
 }
 

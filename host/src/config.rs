@@ -136,6 +136,13 @@ impl Limits {
 /// [egress]
 /// allow_private_addresses = false
 ///
+/// [pool]
+/// max_idle_per_origin = 8
+/// idle_timeout_ms = 30000
+///
+/// [engine]
+/// allocator = "pooling"   # or "on_demand"
+///
 /// [oauth]
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
 /// # token_url = "https://login.wrike.com/oauth2/token"
@@ -148,8 +155,21 @@ pub struct ConfigFile {
     pub limits: Limits,
     /// Egress settings.
     pub egress: EgressSettings,
+    /// `[pool]`: the egress gate's keep-alive connection pool.
+    pub pool: crate::pool::PoolSettings,
+    /// `[engine]`: how instances are allocated.
+    pub engine: EngineSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
+}
+
+/// The `[engine]` section of the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EngineSettings {
+    /// `pooling` (default; falls back to on-demand where the pool cannot be had) or
+    /// `on_demand`.
+    pub allocator: crate::engine::Allocator,
 }
 
 /// The `[egress]` section of the configuration file.

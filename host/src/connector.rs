@@ -138,8 +138,17 @@ impl Connector {
     pub async fn describe(&self) -> HostResult<Arc<Descriptor>> {
         self.descriptor
             .get_or_try_init(|| async {
+                // The descriptor depends on the component alone: the runtime remembers it, and
+                // keeps it on disk next to the compiled component.
+                if let Some(d) = self.runtime.cached_descriptor() {
+                    return Ok(d);
+                }
                 match self.invoke(Call::Describe, None).await? {
-                    Reply::Descriptor(d) => Ok(Arc::new(Descriptor::from_wit(d)?)),
+                    Reply::Descriptor(d) => {
+                        let d = Arc::new(Descriptor::from_wit(d)?);
+                        self.runtime.store_descriptor(&d);
+                        Ok(d)
+                    }
                     _ => Err(HostError::internal("unexpected reply to describe")),
                 }
             })
@@ -357,6 +366,7 @@ impl Connector {
             &self.limits,
             self.secrets.clone(),
             cpu_ticks,
+            self.runtime.pool().clone(),
         );
         let violations = state.violations.clone();
         let mut store = Store::new(self.runtime.engine(), state);
@@ -391,6 +401,7 @@ impl Connector {
         let conn = self.wit_connection();
         let pre = self.runtime.pre();
         let run = async {
+            self.runtime.count_instance();
             let plugin = pre.instantiate_async(&mut store).await?;
             let api = plugin.wrike_connector_connector_connector();
             let reply = match call {

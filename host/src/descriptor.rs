@@ -3,11 +3,11 @@
 
 use crate::bindings::wrike_connector::connector::types as wit;
 use crate::error::{HostError, HostResult};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One OAuth2 scope.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Scope {
     /// The scope's identifier, e.g. `wsReadWrite`.
     pub id: String,
@@ -16,7 +16,7 @@ pub struct Scope {
 }
 
 /// How a connection authenticates.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AuthConfig {
     /// OAuth2 authorization code flow.
@@ -40,7 +40,7 @@ pub enum AuthConfig {
 }
 
 /// One action.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Action {
     /// Machine name.
     pub name: String,
@@ -57,7 +57,7 @@ pub struct Action {
 }
 
 /// One trigger.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Trigger {
     /// Machine name.
     pub name: String,
@@ -76,7 +76,7 @@ pub struct Trigger {
 }
 
 /// One pick list.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PickList {
     /// Machine name.
     pub name: String,
@@ -87,7 +87,7 @@ pub struct PickList {
 }
 
 /// Everything the connector declares about itself.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Descriptor {
     /// Machine name, e.g. `wrike`.
     pub name: String,

@@ -23,7 +23,7 @@ use url::Url;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// One origin a guest may talk to: scheme, host and port.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// `http` or `https`.
     pub scheme: String,
@@ -209,6 +209,7 @@ pub struct EgressGate {
     token: Option<Secret>,
     limits: Limits,
     violations: ViolationLog,
+    pool: Arc<crate::pool::ConnectionPool>,
 }
 
 impl EgressGate {
@@ -224,7 +225,14 @@ impl EgressGate {
             token,
             limits,
             violations,
+            pool: crate::pool::ConnectionPool::new(Default::default()),
         }
+    }
+
+    /// Sends allowed requests through `pool` (the runtime's), so calls share connections.
+    pub fn with_pool(mut self, pool: Arc<crate::pool::ConnectionPool>) -> Self {
+        self.pool = pool;
+        self
     }
 
     fn capped_options(&self, options: Option<RequestOptions>) -> RequestOptions {
@@ -333,16 +341,14 @@ impl WasiHttpHooks for EgressGate {
         let violations = self.violations.clone();
         let body_cap = self.limits.response_body_bytes;
         let header_cap = self.limits.response_header_bytes;
+        let pool = self.pool.clone();
         Box::new(async move {
-            if !origin.host_is_ip() && !policy.allow_private_addresses {
-                check_resolved_addresses(&origin, &violations).await?;
-            }
-            let (response, io) = match wasmtime_wasi_http::default_send_request(
-                request,
-                Some(options),
-            )
-            .await
-            {
+            // The pool runs the DNS-rebinding check on each new connection it opens.
+            let key = crate::pool::PoolKey {
+                origin: origin.clone(),
+                allow_private_addresses: policy.allow_private_addresses,
+            };
+            let (response, io) = match pool.send(key, request, options, &violations).await {
                 Ok(sent) => sent,
                 // The HTTP layer refuses a head larger than it buffers before we see it:
                 // record it, so a guest that swallows the error cannot hide it.
@@ -434,42 +440,6 @@ fn too_large(origin: &Origin, cap: u64) -> HostError {
         format!("a response body from {origin} exceeded the {cap}-byte cap"),
     )
     .with_hint("raise the limit with --max-response-bytes")
-}
-
-/// Resolves a host name and refuses it when any address is private (DNS rebinding defence).
-///
-/// The connection is then made by name again, so a resolver that answers differently a
-/// millisecond later is not caught here; pinning the address would break TLS name checks in
-/// the default sender. The window is small and documented in the README's security model.
-async fn check_resolved_addresses(
-    origin: &Origin,
-    violations: &ViolationLog,
-) -> Result<(), HttpError> {
-    let addrs = tokio::net::lookup_host((origin.host.as_str(), origin.port))
-        .await
-        .map_err(|_| HttpError::DnsError {
-            rcode: Some("lookup failed".into()),
-            info_code: None,
-        })?;
-    for addr in addrs {
-        if is_private_address(addr.ip()) {
-            violations.record(
-                HostError::sandbox(
-                    SandboxRule::PrivateAddress,
-                    format!(
-                        "request to {origin} denied: the name resolves to the private address {}",
-                        addr.ip()
-                    ),
-                )
-                .with_hint(
-                    "give the address literally in --base-url, or pass --allow-private-addresses \
-                     (CONNECTOR_ALLOW_PRIVATE_ADDRESSES=1) if the API really lives there",
-                ),
-            );
-            return Err(HttpError::DestinationIpProhibited);
-        }
-    }
-    Ok(())
 }
 
 /// A response body that fails once more than `cap` bytes have been read.

@@ -2,7 +2,9 @@
 //! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
 
 use crate::bindings::{wrike_connector, PluginPre};
+use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
+use crate::pool::{ConnectionPool, PoolSettings};
 use crate::sandbox::SandboxState;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -16,11 +18,18 @@ use wasmtime::{Config, Engine};
 /// How often the epoch ticker advances the engine's epoch. The CPU budget is counted in ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
+/// Version of the on-disk descriptor format; bump it when [`Descriptor`] changes shape.
+const DESCRIPTOR_CACHE_FORMAT: u32 = 1;
+
 /// Options for loading a component.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Directory for compiled artifacts (`<sha256>-<engine>.cwasm`); `None` disables the cache.
     pub cache_dir: Option<PathBuf>,
+    /// The egress connection pool's settings (the `[pool]` section of the config file).
+    pub pool: PoolSettings,
+    /// The instance allocator to try first (the pooling allocator unless told otherwise).
+    pub allocator: Allocator,
 }
 
 impl LoadOptions {
@@ -75,6 +84,11 @@ pub struct Runtime {
     engine: Engine,
     pre: PluginPre<SandboxState>,
     sha256: String,
+    pool: Arc<ConnectionPool>,
+    cache_dir: Option<PathBuf>,
+    descriptor: std::sync::Mutex<Option<Arc<Descriptor>>>,
+    instances: std::sync::atomic::AtomicU64,
+    allocator: Allocator,
     _ticker: EpochTicker,
 }
 
@@ -93,15 +107,35 @@ impl Runtime {
 
     /// Loads a component from its bytes.
     pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> HostResult<Runtime> {
-        let engine = new_engine()?;
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let component = load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
-        let linker = new_linker(&engine)?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
-            HostError::internal(format!(
-                "the component cannot be linked: it imports something this host does not provide: {e:#}"
-            ))
-        })?;
+        let mut allocator = options.allocator;
+        let (engine, instance_pre) = loop {
+            let attempt = (|| {
+                let engine = new_engine(allocator)?;
+                let component =
+                    load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
+                let linker = new_linker(&engine)?;
+                let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
+                    HostError::internal(format!(
+                        "the component cannot be linked: it imports something this host does not provide: {e:#}"
+                    ))
+                })?;
+                HostResult::Ok((engine, instance_pre))
+            })();
+            match attempt {
+                Ok(loaded) => break loaded,
+                // The machine refused the pool's reservation, or the component does not fit
+                // the pool's per-component limits: run it with on-demand allocation instead.
+                Err(e) if allocator == Allocator::Pooling => {
+                    tracing::info!(
+                        "pooling allocator unavailable, using on-demand: {}",
+                        e.message
+                    );
+                    allocator = Allocator::OnDemand;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let pre = PluginPre::new(instance_pre).map_err(|e| {
             HostError::internal(format!(
                 "the component does not export the connector interface: {e:#}"
@@ -112,6 +146,11 @@ impl Runtime {
             engine,
             pre,
             sha256,
+            pool: ConnectionPool::new(options.pool.clone()),
+            cache_dir: options.cache_dir.clone(),
+            descriptor: std::sync::Mutex::new(None),
+            instances: std::sync::atomic::AtomicU64::new(0),
+            allocator,
             _ticker: ticker,
         })
     }
@@ -124,6 +163,78 @@ impl Runtime {
     /// The pre-linked component.
     pub fn pre(&self) -> &PluginPre<SandboxState> {
         &self.pre
+    }
+
+    /// The keep-alive connection pool every call's egress gate sends through.
+    pub fn pool(&self) -> &Arc<ConnectionPool> {
+        &self.pool
+    }
+
+    /// The instance allocator in use (after any fallback).
+    pub fn allocator(&self) -> Allocator {
+        self.allocator
+    }
+
+    /// How many instances of the component calls have created so far (one per guest call).
+    pub fn instances_created(&self) -> u64 {
+        self.instances.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_instance(&self) {
+        self.instances.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The descriptor this component returned before: remembered in memory, else read from
+    /// the on-disk cache next to the compiled component (keyed by the component's hash and
+    /// the descriptor format). `None` when it was never stored or the file is unusable.
+    pub fn cached_descriptor(&self) -> Option<Arc<Descriptor>> {
+        let mut memo = self.descriptor.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = memo.as_ref() {
+            return Some(d.clone());
+        }
+        let path = self.descriptor_cache_path()?;
+        let bytes = std::fs::read(&path).ok()?;
+        match serde_json::from_slice::<Descriptor>(&bytes) {
+            Ok(d) => {
+                let d = Arc::new(d);
+                *memo = Some(d.clone());
+                Some(d)
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "ignoring unusable cached descriptor {}: {e}",
+                    path.display()
+                );
+                None
+            }
+        }
+    }
+
+    /// Remembers the descriptor the component returned, in memory and (with a cache
+    /// directory) on disk, so later calls and processes need not instantiate the component
+    /// to describe it.
+    pub fn store_descriptor(&self, descriptor: &Arc<Descriptor>) {
+        *self.descriptor.lock().unwrap_or_else(|p| p.into_inner()) = Some(descriptor.clone());
+        let (Some(dir), Some(path)) = (self.cache_dir.as_deref(), self.descriptor_cache_path())
+        else {
+            return;
+        };
+        let write = || -> std::io::Result<()> {
+            let bytes = serde_json::to_vec(&**descriptor).map_err(std::io::Error::other)?;
+            write_atomically(dir, &path, &bytes)
+        };
+        if let Err(e) = write() {
+            tracing::warn!("cannot write the descriptor cache {}: {e}", path.display());
+        }
+    }
+
+    fn descriptor_cache_path(&self) -> Option<PathBuf> {
+        let dir = self.cache_dir.as_ref()?;
+        Some(dir.join(format!(
+            "{}-descriptor-v{DESCRIPTOR_CACHE_FORMAT}-{}.json",
+            self.sha256,
+            env!("CARGO_PKG_VERSION")
+        )))
     }
 
     /// SHA-256 of the component's bytes, hex-encoded.
@@ -146,8 +257,46 @@ impl Runtime {
     }
 }
 
-fn new_engine() -> HostResult<Engine> {
+/// How instances get their memories, tables and async stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocator {
+    /// The pooling allocator (slots reserved once per engine, reused by every call), falling
+    /// back to on-demand when the machine does not allow the reservation or the component does
+    /// not fit the pool's per-component limits.
+    #[default]
+    Pooling,
+    /// A fresh mapping per instance (mmap and munmap on every call).
+    OnDemand,
+}
+
+/// Pool sizes. Every slot is only reserved address space until a call uses it; the per-call
+/// limits (memory cap, counts of instances, memories and tables) are still enforced by the
+/// store's limiter, so these only need to be at least as generous.
+fn pooling_config() -> wasmtime::PoolingAllocationConfig {
+    let mut pool = wasmtime::PoolingAllocationConfig::new();
+    pool.total_component_instances(128)
+        .total_core_instances(1024)
+        .total_memories(256)
+        .total_tables(512)
+        .total_stacks(128)
+        .max_core_instances_per_component(64)
+        .max_memories_per_component(16)
+        .max_tables_per_component(64)
+        .max_memories_per_module(1)
+        .max_tables_per_module(8)
+        // wasm32's whole address space: the store's limiter, not the pool, caps growth.
+        .max_memory_size(1 << 32);
+    pool
+}
+
+fn new_engine(allocator: Allocator) -> HostResult<Engine> {
     let mut config = Config::new();
+    if allocator == Allocator::Pooling {
+        config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(
+            pooling_config(),
+        ));
+    }
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     // Keep the guest's own stack modest; host calls run on the host stack.
@@ -233,13 +382,21 @@ fn load_component(
 }
 
 fn write_cache(dir: &Path, path: &Path, component: &Component) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let bytes = component
         .serialize()
         .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+    write_atomically(dir, path, &bytes)
+}
+
+/// Writes `bytes` to `path` in `dir` through a temporary file and a rename, so a reader never
+/// sees half a file.
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}.{}.tmp",
         std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
         path.file_name().and_then(|n| n.to_str()).unwrap_or("c")
     ));
     std::fs::write(&tmp, bytes)?;

@@ -7,6 +7,7 @@
 //! and [`connector::Connector`].
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod bindings;
 pub mod cli;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod descriptor;
 pub mod egress;
 pub mod engine;
 pub mod error;
+pub mod pool;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
@@ -25,5 +27,5 @@ pub mod triggers;
 pub use config::{ConnectionConfig, Limits, Secret};
 pub use connector::{Connector, Event, PickOption, PollBatch};
 pub use descriptor::Descriptor;
-pub use engine::{LoadOptions, Runtime};
+pub use engine::{Allocator, LoadOptions, Runtime};
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};

@@ -192,6 +192,7 @@ impl SandboxState {
         limits: &Limits,
         secrets: Arc<BTreeMap<String, Secret>>,
         cpu_ticks: u64,
+        pool: Arc<crate::pool::ConnectionPool>,
     ) -> Self {
         let violations = ViolationLog::default();
         let mut builder = WasiCtx::builder();
@@ -211,7 +212,8 @@ impl SandboxState {
             wasi: builder.build(),
             table,
             http,
-            gate: EgressGate::new(policy, token, limits.clone(), violations.clone()),
+            gate: EgressGate::new(policy, token, limits.clone(), violations.clone())
+                .with_pool(pool),
             limiter: StoreLimiter::new(limits, violations.clone()),
             secrets,
             violations,

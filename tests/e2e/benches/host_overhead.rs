@@ -1,26 +1,337 @@
-//! What the sandbox costs, as ratios against baselines measured in the same run:
+//! What the sandbox costs, as ratios against baselines measured in the same run.
 //!
-//! - `load/compile` vs `load/cached`: loading the Wrike component with a cold compile versus
-//!   from the on-disk compile cache.
-//! - `call/raw_http` (baseline: one plain HTTP/1.1 GET to the fake Wrike over loopback) vs
-//!   `call/list_users` (the same request made by the component through the host: a fresh
-//!   store and instance, schema validation, the egress gate, response mapping) and
-//!   `call/describe` (instantiate and call, no HTTP).
+//! Two parts, both run by `make bench` (`cargo bench -p e2e-tests`, release build):
 //!
-//! Run with `cargo bench -p e2e-tests` after `make build`; results go in BENCHMARKS.md.
+//! 1. A report (printed first, and written to `target/bench-report.md`): the host library running
+//!    the Wrike component against the fake Wrike on 127.0.0.1, next to a native Rust client
+//!    (reqwest, keep-alive, parsing the same JSON) sending the identical request to the same
+//!    fake. Latency p50/p99 over interleaved rounds for `get_task_by_id` and `search_task`;
+//!    throughput at 1, 8 and 32 calls in flight; a call that makes no request (fresh store +
+//!    instance); and the whole process: `connector-host call get_task_by_id` against `curl` for
+//!    the same GET (needs `target/release/connector-host`, built by `make bench`).
+//! 2. Criterion groups for the same calls, for criterion's own statistics and history:
+//!    `load/compile` vs `load/cached`, `call/native_get_task` vs `call/host_get_task_by_id`,
+//!    `call/native_search_task` vs `call/host_search_task`, `call/host_no_request`.
+//!
+//! Set `BENCH_QUICK=1` for a short smoke run. Results go in BENCHMARKS.md.
 
 use connector_host::{ConnectionConfig, Connector, Limits, LoadOptions, Runtime};
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use e2e_tests::wrike_component;
 use fake_wrike::{FakeWrike, TEST_TOKEN as FAKE_TOKEN};
-use std::io::{Read, Write};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Everything both sides need: the fake, the host's connector and the native client.
+struct Setup {
+    fake: FakeWrike,
+    rt: tokio::runtime::Runtime,
+    runtime: Arc<Runtime>,
+    connector: Arc<Connector>,
+    client: reqwest::Client,
+    task_id: String,
+    /// `(input, path?query)` of each measured call, the URL being what the host sent.
+    get_task: (Value, String),
+    search_task: (Value, String),
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let fake = FakeWrike::start().unwrap();
+        fake.set_rate_limit(None);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let runtime = Arc::new(
+            Runtime::load(
+                &wrike_component(),
+                &LoadOptions {
+                    cache_dir: Some(e2e_tests::cache_dir()),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        );
+        let conn = ConnectionConfig::new(&fake.base_url())
+            .unwrap()
+            .with_token(FAKE_TOKEN);
+        let connector = Arc::new(Connector::new(runtime.clone(), conn, Limits::default()).unwrap());
+        let found = rt
+            .block_on(connector.execute("search_task", &json!({"pageSize": 10})))
+            .unwrap();
+        let task_id = found["items"][0]["id"].as_str().unwrap().to_string();
+        let sent = |input: &Value, action: &str| {
+            fake.clear_requests();
+            rt.block_on(connector.execute(action, input)).unwrap();
+            let r = fake.requests().pop().unwrap();
+            match r.query {
+                Some(q) => format!("{}?{q}", r.path),
+                None => r.path,
+            }
+        };
+        let get_input = json!({ "taskId": task_id });
+        let search_input = json!({"status": ["Active"], "pageSize": 10});
+        let get_task = (get_input.clone(), sent(&get_input, "get_task_by_id"));
+        let search_task = (search_input.clone(), sent(&search_input, "search_task"));
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .unwrap();
+        Setup {
+            fake,
+            rt,
+            runtime,
+            connector,
+            client,
+            task_id,
+            get_task,
+            search_task,
+        }
+    }
+
+    fn url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.fake.origin())
+    }
+}
+
+/// One native call: the GET with the bearer token, the JSON parsed and the entity taken out, as
+/// a native connector would.
+async fn native(client: &reqwest::Client, url: &str) -> Value {
+    let resp = client
+        .get(url)
+        .bearer_auth(FAKE_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    let bytes = resp.bytes().await.unwrap();
+    let mut body: Value = serde_json::from_slice(&bytes).unwrap();
+    body["data"].take()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// Latency samples of host and native, interleaved in rounds of `chunk` calls.
+fn latency(s: &Setup, action: &str, call: &(Value, String), rounds: usize) -> [Vec<Duration>; 2] {
+    let url = s.url(&call.1);
+    let (mut host, mut nat) = (Vec::new(), Vec::new());
+    let chunk = 50;
+    for _ in 0..rounds {
+        s.fake.clear_requests();
+        for _ in 0..chunk {
+            let t = Instant::now();
+            s.rt.block_on(s.connector.execute(action, &call.0)).unwrap();
+            host.push(t.elapsed());
+        }
+        for _ in 0..chunk {
+            let t = Instant::now();
+            s.rt.block_on(native(&s.client, &url));
+            nat.push(t.elapsed());
+        }
+    }
+    host.sort();
+    nat.sort();
+    [host, nat]
+}
+
+/// Calls per second with `in_flight` calls running at once, for `window`.
+fn throughput(s: &Setup, host: bool, in_flight: usize, window: Duration) -> f64 {
+    s.fake.clear_requests();
+    let url = Arc::new(s.url(&s.get_task.1));
+    let input = Arc::new(s.get_task.0.clone());
+    let done = s.rt.block_on(async {
+        let deadline = Instant::now() + window;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..in_flight {
+            let (c, client, url, input) = (
+                s.connector.clone(),
+                s.client.clone(),
+                url.clone(),
+                input.clone(),
+            );
+            tasks.spawn(async move {
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    if host {
+                        c.execute("get_task_by_id", &input).await.unwrap();
+                    } else {
+                        native(&client, &url).await;
+                    }
+                    n += 1;
+                }
+                n
+            });
+        }
+        let mut total = 0;
+        while let Some(n) = tasks.join_next().await {
+            total += n.unwrap();
+        }
+        total
+    });
+    done as f64 / window.as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// Wall time of `cmd`, run to completion with its output discarded.
+fn time_process(cmd: &mut Command) -> Duration {
+    let t = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    let elapsed = t.elapsed();
+    assert!(status.success(), "{cmd:?} failed");
+    elapsed
+}
+
+fn report() {
+    let s = Setup::new();
+    let rounds = if quick() { 4 } else { 40 };
+    let window = Duration::from_millis(if quick() { 300 } else { 2000 });
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| what | host | native | ratio (host/native) |\n|---|---|---|---|"
+    );
+
+    // Warm both sides (connections, caches, the guest's first-call costs).
+    let _ = latency(&s, "get_task_by_id", &s.get_task, 2);
+    for (action, call) in [
+        ("get_task_by_id", &s.get_task),
+        ("search_task", &s.search_task),
+    ] {
+        let [host, nat] = latency(&s, action, call, rounds);
+        for (label, p) in [("p50", 0.5), ("p99", 0.99)] {
+            let (h, n) = (percentile(&host, p), percentile(&nat, p));
+            let _ = writeln!(
+                out,
+                "| `{action}`, one in flight, {label} | {:.1} µs | {:.1} µs | {:.2}× |",
+                us(h),
+                us(n),
+                us(h) / us(n)
+            );
+        }
+    }
+    for in_flight in [1usize, 8, 32] {
+        let (mut h, mut n) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            h.push(throughput(&s, true, in_flight, window));
+            n.push(throughput(&s, false, in_flight, window));
+        }
+        let (h, n) = (median(h), median(n));
+        let _ = writeln!(
+            out,
+            "| `get_task_by_id` throughput, {in_flight} in flight | {h:.0} calls/s | {n:.0} calls/s | {:.2} of native |",
+            h / n
+        );
+    }
+    // Fresh store + instance + a call that makes no request (a static pick list).
+    let params = json!({});
+    let mut samples = Vec::new();
+    for _ in 0..rounds * 25 {
+        let t = Instant::now();
+        s.rt.block_on(s.connector.pick_list("task_status", &params))
+            .unwrap();
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    let _ = writeln!(
+        out,
+        "| fresh store + instantiate + a call with no request, p50 / p99 | {:.1} / {:.1} µs | – | – |",
+        us(percentile(&samples, 0.5)),
+        us(percentile(&samples, 0.99))
+    );
+
+    // The whole process against curl.
+    let bin = e2e_tests::target_dir()
+        .join("release")
+        .join(format!("connector-host{}", std::env::consts::EXE_SUFFIX));
+    let curl = Command::new("curl").arg("--version").output().is_ok();
+    if bin.is_file() && curl {
+        let config = tempfile::tempdir().unwrap();
+        let input = s.get_task.0.to_string();
+        let host_cmd = || {
+            let mut c = Command::new(&bin);
+            c.env("CONNECTOR_BASE_URL", s.fake.base_url())
+                .env("CONNECTOR_TOKEN", FAKE_TOKEN)
+                .env("CONNECTOR_CACHE_DIR", e2e_tests::cache_dir())
+                .env("CONNECTOR_COMPONENT", wrike_component())
+                .env("CONNECTOR_CONFIG_DIR", config.path())
+                .env_remove("RUST_LOG")
+                .args(["call", "get_task_by_id", "--input", &input]);
+            c
+        };
+        let url = s.url(&s.get_task.1);
+        let curl_cmd = || {
+            let mut c = Command::new("curl");
+            c.args(["-sf", "-H"])
+                .arg(format!("Authorization: Bearer {FAKE_TOKEN}"))
+                .arg(&url);
+            c
+        };
+        time_process(&mut host_cmd()); // fill the caches
+        let (mut h, mut n) = (Vec::new(), Vec::new());
+        for _ in 0..if quick() { 3 } else { 30 } {
+            s.fake.clear_requests();
+            h.push(time_process(&mut host_cmd()).as_secs_f64() * 1e3);
+            n.push(time_process(&mut curl_cmd()).as_secs_f64() * 1e3);
+        }
+        let (h, n) = (median(h), median(n));
+        let _ = writeln!(
+            out,
+            "| whole process: `connector-host call get_task_by_id` vs `curl`, median | {h:.1} ms | {n:.1} ms | {:.2}× |",
+            h / n
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "| whole process vs curl | skipped: build `target/release/connector-host` (`make bench` does) and install curl | | |"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nallocator: {:?}; connections opened by the host: {} for {} reused requests; task {}",
+        s.runtime.allocator(),
+        s.runtime.pool().connections_opened(),
+        s.runtime.pool().requests_reused(),
+        s.task_id
+    );
+    println!("\n{out}");
+    let path = e2e_tests::target_dir().join("bench-report.md");
+    if let Err(e) = std::fs::write(&path, &out) {
+        eprintln!("cannot write {}: {e}", path.display());
+    } else {
+        println!("written to {}", path.display());
+    }
+}
 
 fn load(c: &mut Criterion) {
     let bytes = std::fs::read(wrike_component()).unwrap();
     let cache = tempfile::tempdir().unwrap();
     let cached = LoadOptions {
         cache_dir: Some(cache.path().to_path_buf()),
+        ..Default::default()
     };
     Runtime::from_bytes(&bytes, &cached).unwrap(); // fill the cache
     let mut group = c.benchmark_group("load");
@@ -34,67 +345,55 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-fn raw_get(addr: std::net::SocketAddr, path: &str) -> usize {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {FAKE_TOKEN}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    assert!(
-        out.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&out[..out.len().min(200)])
-    );
-    out.len()
-}
-
 fn calls(c: &mut Criterion) {
-    let fake = FakeWrike::start().unwrap();
-    fake.set_rate_limit(None);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let runtime = Arc::new(
-        Runtime::load(
-            &wrike_component(),
-            &LoadOptions {
-                cache_dir: Some(e2e_tests::cache_dir()),
-            },
-        )
-        .unwrap(),
-    );
-    let conn = ConnectionConfig::new(&fake.base_url())
-        .unwrap()
-        .with_token(FAKE_TOKEN);
-    let connector = Connector::new(runtime.clone(), conn.clone(), Limits::default()).unwrap();
-    let input = serde_json::json!({});
-    rt.block_on(connector.describe()).unwrap();
-
+    let s = Setup::new();
     let mut group = c.benchmark_group("call");
-    // Both HTTP benchmarks clear the fake's request log each time, so it cannot grow without
-    // bound; the cost is the same on both sides of the ratio.
-    group.bench_function("raw_http", |b| {
+    if quick() {
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_millis(500));
+    }
+    // Every benchmark clears the fake's request log now and then, so it cannot grow without
+    // bound; the cost is the same on both sides of each ratio.
+    for (name, action, call) in [
+        ("get_task", "get_task_by_id", &s.get_task),
+        ("search_task", "search_task", &s.search_task),
+    ] {
+        let url = s.url(&call.1);
+        let mut n = 0u32;
+        group.bench_function(format!("native_{name}"), |b| {
+            b.iter(|| {
+                n += 1;
+                if n.is_multiple_of(1000) {
+                    s.fake.clear_requests();
+                }
+                s.rt.block_on(native(&s.client, &url))
+            })
+        });
+        group.bench_function(format!("host_{action}"), |b| {
+            b.iter(|| {
+                n += 1;
+                if n.is_multiple_of(1000) {
+                    s.fake.clear_requests();
+                }
+                s.rt.block_on(s.connector.execute(action, &call.0)).unwrap()
+            })
+        });
+    }
+    let params = json!({});
+    group.bench_function("host_no_request", |b| {
         b.iter(|| {
-            fake.clear_requests();
-            raw_get(fake.addr(), "/api/v4/contacts")
-        })
-    });
-    group.bench_function("list_users", |b| {
-        b.iter(|| {
-            fake.clear_requests();
-            rt.block_on(connector.execute("list_users", &input))
+            s.rt.block_on(s.connector.pick_list("task_status", &params))
                 .unwrap()
-        })
-    });
-    group.bench_function("describe", |b| {
-        b.iter(|| {
-            let fresh = Connector::new(runtime.clone(), conn.clone(), Limits::default()).unwrap();
-            rt.block_on(fresh.describe()).unwrap()
         })
     });
     group.finish();
 }
 
 criterion_group!(benches, load, calls);
-criterion_main!(benches);
+
+fn main() {
+    report();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

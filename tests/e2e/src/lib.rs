@@ -118,6 +118,7 @@ pub fn runtime(component: &Path) -> Arc<Runtime> {
                     component,
                     &LoadOptions {
                         cache_dir: Some(cache_dir()),
+                        ..Default::default()
                     },
                 )
                 .unwrap_or_else(|e| panic!("cannot load {}: {e}", component.display())),

@@ -219,6 +219,7 @@ impl FakeWrike {
             control: Mutex::new(control),
             origin,
             jobs: std::sync::OnceLock::new(),
+            connections: Default::default(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
@@ -420,6 +421,13 @@ impl FakeWrike {
     /// Every API request received (under `/api/v4`, plus the `/oauth2/...` calls), in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.control.lock().requests.clone()
+    }
+
+    /// TCP connections the server has accepted so far.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Forgets the recorded requests.

@@ -77,6 +77,8 @@ pub struct Shared {
     pub origin: String,
     /// Queue of the webhook delivery worker (set once the runtime runs).
     pub jobs: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Job>>,
+    /// TCP connections accepted so far (to see whether clients reuse connections).
+    pub connections: std::sync::atomic::AtomicU64,
 }
 
 /// Hands queued webhook events and handshakes to the delivery worker.
@@ -555,6 +557,13 @@ pub async fn serve(
     shared: Arc<Shared>,
     shutdown: tokio::sync::oneshot::Receiver<()>,
 ) {
+    use axum::serve::ListenerExt;
+    let counted = shared.clone();
+    let listener = listener.tap_io(move |_tcp| {
+        counted
+            .connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
     let app = axum::Router::new().fallback(handle).with_state(shared);
     tokio::select! {
         r = axum::serve(listener, app) => {
