@@ -7,6 +7,7 @@
 //! capped). A denial is recorded as a [`HostError`] so the call fails with a sandbox violation
 //! even when a hostile guest swallows the error it was given.
 
+use crate::cassette::{Exchange, Redactor, Tape};
 use crate::config::{Limits, Secret};
 use crate::error::{HostError, SandboxRule};
 use bytes::Bytes;
@@ -76,6 +77,8 @@ pub struct EgressPolicy {
     pub path_prefix: String,
     /// Let host names resolve to loopback/private/link-local/metadata addresses.
     pub allow_private_addresses: bool,
+    /// Let only `GET` and `HEAD` requests out (`connector-host mcp --read-only`).
+    pub read_only: bool,
 }
 
 impl EgressPolicy {
@@ -89,7 +92,20 @@ impl EgressPolicy {
             allowed: Origin::of(base_url).into_iter().collect(),
             path_prefix,
             allow_private_addresses,
+            read_only: false,
         }
+    }
+
+    /// Checks the method when the policy is read-only: only `GET` and `HEAD` pass.
+    pub fn check_method(&self, method: &http::Method) -> Result<(), HostError> {
+        if !self.read_only || method == http::Method::GET || method == http::Method::HEAD {
+            return Ok(());
+        }
+        Err(HostError::sandbox(
+            SandboxRule::EgressDenied,
+            format!("a {method} request denied: this connection is read-only"),
+        )
+        .with_hint("only GET and HEAD requests may leave under --read-only"))
     }
 
     /// Checks the path of `uri`: under [`EgressPolicy::path_prefix`], with no dot segment
@@ -203,12 +219,14 @@ impl ViolationLog {
     }
 }
 
-/// The per-call `wasi:http` hooks: policy, credential, limits and the violation log.
+/// The per-call `wasi:http` hooks: policy, credential, limits, the violation log, and the
+/// cassette it records into or replays from, if any.
 pub struct EgressGate {
     policy: Arc<EgressPolicy>,
     token: Option<Secret>,
     limits: Limits,
     violations: ViolationLog,
+    tape: Option<(Tape, Arc<Redactor>)>,
 }
 
 impl EgressGate {
@@ -224,7 +242,15 @@ impl EgressGate {
             token,
             limits,
             violations,
+            tape: None,
         }
+    }
+
+    /// Records every exchange into, or answers every request from, `tape`'s cassette;
+    /// `redactor` removes the token and secrets from what is recorded or matched.
+    pub fn with_tape(mut self, tape: Tape, redactor: Redactor) -> Self {
+        self.tape = Some((tape, Arc::new(redactor)));
+        self
     }
 
     fn capped_options(&self, options: Option<RequestOptions>) -> RequestOptions {
@@ -281,7 +307,11 @@ impl WasiHttpHooks for EgressGate {
             }
         };
 
-        if let Err(denied) = self.policy.check_path(request.uri()) {
+        if let Err(denied) = self
+            .policy
+            .check_path(request.uri())
+            .and_then(|()| self.policy.check_method(request.method()))
+        {
             tracing::warn!(target: "connector_host::egress", "{}", denied.message);
             self.violations.record(denied);
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
@@ -333,59 +363,60 @@ impl WasiHttpHooks for EgressGate {
         let violations = self.violations.clone();
         let body_cap = self.limits.response_body_bytes;
         let header_cap = self.limits.response_header_bytes;
+        let tape = self.tape.clone();
         Box::new(async move {
-            if !origin.host_is_ip() && !policy.allow_private_addresses {
-                check_resolved_addresses(&origin, &violations).await?;
-            }
-            let (response, io) = match wasmtime_wasi_http::default_send_request(
-                request,
-                Some(options),
-            )
-            .await
-            {
-                Ok(sent) => sent,
-                // The HTTP layer refuses a head larger than it buffers before we see it:
-                // record it, so a guest that swallows the error cannot hide it.
-                Err(HttpError::Hyper(e)) if e.is_parse_too_large() => {
-                    violations.record(
-                            HostError::sandbox(
-                                SandboxRule::ResponseHeadersTooLarge,
-                                format!("the response head from {origin} is larger than the HTTP layer accepts ({e})"),
-                            )
-                            .with_hint("the server sent far more header bytes than any API needs"),
-                        );
-                    return Err(HttpError::HttpResponseHeaderSectionSize(None));
+            // With a cassette, the request body is buffered (under the same cap as a response
+            // body) so that it can be recorded or matched.
+            let (request, recorded) = match &tape {
+                None => (request, None),
+                Some((_, redactor)) => {
+                    let (parts, body) = request.into_parts();
+                    let bytes = collect_capped(body, body_cap, &origin, &violations, true).await?;
+                    let recorded = redactor.request(&parts, &bytes);
+                    (http::Request::from_parts(parts, full_body(bytes)), Some(recorded))
                 }
-                Err(e) => return Err(e),
             };
-            let header_bytes: usize = response
-                .headers()
-                .iter()
-                .map(|(k, v)| k.as_str().len() + v.len() + 4)
-                .sum();
-            if header_bytes as u64 > header_cap {
-                violations.record(HostError::sandbox(
-                    SandboxRule::ResponseHeadersTooLarge,
-                    format!("response headers from {origin} are {header_bytes} bytes, over the {header_cap}-byte cap"),
-                ).with_hint("raise the limit with --max-response-header-bytes"));
-                return Err(HttpError::HttpResponseHeaderSectionSize(Some(
-                    header_cap.min(u32::MAX as u64) as u32,
-                )));
-            }
-            if let Some(len) = response
-                .headers()
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                if len > body_cap {
-                    violations.record(too_large(&origin, body_cap));
-                    return Err(HttpError::HttpResponseBodySize(Some(len)));
+            let (response, io): (http::Response<WasiBody>, IoFuture) = match (&tape, recorded) {
+                (Some((Tape::Replay(cassette, mode), _)), Some(sent)) => {
+                    // Never a socket: the answer comes from the cassette or not at all.
+                    drop(request);
+                    let exchange = cassette.take(&sent, *mode).map_err(|e| {
+                        violations.record(e);
+                        HttpError::HttpRequestDenied
+                    })?;
+                    (replayed_response(&exchange.response)?, Box::new(async { Ok(()) }))
                 }
-            }
+                (_, recorded) => {
+                    if !origin.host_is_ip() && !policy.allow_private_addresses {
+                        check_resolved_addresses(&origin, &violations).await?;
+                    }
+                    let (response, io) = send(request, options, &origin, &violations).await?;
+                    let response = response.map(|b| b.boxed_unsync());
+                    match (&tape, recorded) {
+                        (Some((Tape::Record(cassette), redactor)), Some(sent)) => {
+                            // Drive the connection while the whole body is read and recorded.
+                            let io = tokio::spawn(io);
+                            check_response_head(&response, &origin, &violations, header_cap, body_cap)?;
+                            let (parts, body) = response.into_parts();
+                            let bytes =
+                                collect_capped(body, body_cap, &origin, &violations, false).await?;
+                            cassette.record(Exchange {
+                                request: sent,
+                                response: redactor.response(&parts, &bytes),
+                            });
+                            let io: IoFuture = Box::new(async move {
+                                io.await.unwrap_or(Err(HttpError::InternalError(None)))
+                            });
+                            (http::Response::from_parts(parts, full_body(bytes)), io)
+                        }
+                        _ => (response, Box::new(io) as IoFuture),
+                    }
+                }
+            };
+            check_response_head(&response, &origin, &violations, header_cap, body_cap)?;
             let response = response.map(|body| {
                 CappedBody {
-                    inner: body.boxed_unsync(),
+                    inner: body,
                     seen: 0,
                     cap: body_cap,
                     origin,
@@ -393,12 +424,132 @@ impl WasiHttpHooks for EgressGate {
                 }
                 .boxed_unsync()
             });
-            Ok((
-                response,
-                Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-            ))
+            Ok((response, io))
         })
     }
+}
+
+type IoFuture = Box<dyn Future<Output = Result<(), HttpError>> + Send>;
+
+/// Sends `request` over the network, recording a response head too large for the HTTP layer.
+async fn send(
+    request: http::Request<WasiBody>,
+    options: RequestOptions,
+    origin: &Origin,
+    violations: &ViolationLog,
+) -> Result<
+    (
+        http::Response<impl Body<Data = Bytes, Error = HttpError> + Send + 'static>,
+        impl Future<Output = Result<(), HttpError>> + Send + 'static,
+    ),
+    HttpError,
+> {
+    match wasmtime_wasi_http::default_send_request(request, Some(options)).await {
+        Ok(sent) => Ok(sent),
+        // The HTTP layer refuses a head larger than it buffers before we see it:
+        // record it, so a guest that swallows the error cannot hide it.
+        Err(HttpError::Hyper(e)) if e.is_parse_too_large() => {
+            violations.record(
+                HostError::sandbox(
+                    SandboxRule::ResponseHeadersTooLarge,
+                    format!("the response head from {origin} is larger than the HTTP layer accepts ({e})"),
+                )
+                .with_hint("the server sent far more header bytes than any API needs"),
+            );
+            Err(HttpError::HttpResponseHeaderSectionSize(None))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The header cap and, when the length is declared, the body cap, checked before any body
+/// byte is read.
+fn check_response_head<B>(
+    response: &http::Response<B>,
+    origin: &Origin,
+    violations: &ViolationLog,
+    header_cap: u64,
+    body_cap: u64,
+) -> Result<(), HttpError> {
+    let header_bytes: usize = response
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes as u64 > header_cap {
+        violations.record(
+            HostError::sandbox(
+                SandboxRule::ResponseHeadersTooLarge,
+                format!("response headers from {origin} are {header_bytes} bytes, over the {header_cap}-byte cap"),
+            )
+            .with_hint("raise the limit with --max-response-header-bytes"),
+        );
+        return Err(HttpError::HttpResponseHeaderSectionSize(Some(
+            header_cap.min(u32::MAX as u64) as u32,
+        )));
+    }
+    if let Some(len) = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > body_cap {
+            violations.record(too_large(origin, body_cap));
+            return Err(HttpError::HttpResponseBodySize(Some(len)));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a whole body, failing (with the violation recorded) past `cap` bytes.
+async fn collect_capped(
+    mut body: WasiBody,
+    cap: u64,
+    origin: &Origin,
+    violations: &ViolationLog,
+    outgoing: bool,
+) -> Result<Bytes, HttpError> {
+    let mut buf = bytes::BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            buf.extend_from_slice(&data);
+            if buf.len() as u64 > cap {
+                if outgoing {
+                    violations.record(
+                        HostError::sandbox(
+                            SandboxRule::ResourceLimit,
+                            format!("a request body to {origin} exceeded the {cap}-byte cap while recording or replaying"),
+                        )
+                        .with_hint("raise the limit with --max-response-bytes"),
+                    );
+                    return Err(HttpError::HttpRequestBodySize(Some(buf.len() as u64)));
+                }
+                violations.record(too_large(origin, cap));
+                return Err(HttpError::HttpResponseBodySize(Some(buf.len() as u64)));
+            }
+        }
+    }
+    Ok(buf.freeze())
+}
+
+fn full_body(bytes: Bytes) -> WasiBody {
+    http_body_util::Full::new(bytes)
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+/// The response a cassette recorded, as the guest will read it.
+fn replayed_response(
+    recorded: &crate::cassette::RecordedResponse,
+) -> Result<http::Response<WasiBody>, HttpError> {
+    let mut builder = http::Response::builder().status(recorded.status);
+    for (name, value) in &recorded.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
+        .body(full_body(Bytes::from(recorded.body.bytes())))
+        .map_err(|e| HttpError::InternalError(Some(format!("the cassette's response is not valid HTTP: {e}"))))
 }
 
 /// `uri` with its scheme and authority replaced by `origin`'s canonical form (the port only
