@@ -289,10 +289,6 @@ impl ServerHandler for McpServer {
         Ok(ListToolsResult::with_all_items(self.tools.clone()))
     }
 
-    fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
-    }
-
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
