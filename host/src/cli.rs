@@ -172,7 +172,12 @@ pub enum Command {
     /// stdin/stdout, for AI agents. Every tool call runs in the same sandbox as `call`.
     Mcp {
         /// Offer only these actions, comma-separated.
-        #[arg(long, value_delimiter = ',', value_name = "ACTIONS", conflicts_with = "read_only")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "ACTIONS",
+            conflicts_with = "read_only"
+        )]
         actions: Option<Vec<String>>,
         /// Offer only actions whose scopes are read-only, and let only GET and HEAD requests out.
         #[arg(long)]
@@ -344,7 +349,11 @@ fn cassette_path(cli: &Cli) -> HostResult<Option<PathBuf>> {
         Command::Test => "test.json".to_string(),
         _ => {
             return Err(HostError::invalid_input(
-                if cli.record.is_some() { "record" } else { "replay" },
+                if cli.record.is_some() {
+                    "record"
+                } else {
+                    "replay"
+                },
                 "--record and --replay apply to call, poll, pick and test",
             ))
         }

@@ -58,10 +58,7 @@ pub fn is_read_only_scope(scope: &str) -> bool {
 /// generic `custom_http`); that is why `--read-only` also makes the egress gate refuse every
 /// method but `GET` and `HEAD`.
 pub fn is_read_only_action(action: &Action) -> bool {
-    action
-        .required_scopes
-        .iter()
-        .any(|s| is_read_only_scope(s))
+    action.required_scopes.iter().any(|s| is_read_only_scope(s))
 }
 
 /// The MCP server: a connector and the tools it offers.
@@ -127,7 +124,10 @@ impl McpServer {
             if !names.contains(&action.name) {
                 return Some(HostError::new(
                     ErrorKind::Forbidden,
-                    format!("`{}` is not among the actions this server offers (--actions)", action.name),
+                    format!(
+                        "`{}` is not among the actions this server offers (--actions)",
+                        action.name
+                    ),
                 ));
             }
         }
@@ -209,8 +209,10 @@ impl McpServer {
                 }
             })?;
         let text = serde_json::to_string_pretty(&options).unwrap_or_default();
-        Ok(ReadResourceResult::new(vec![ResourceContents::text(text, uri)
-            .with_mime_type("application/json")]))
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(
+            text, uri,
+        )
+        .with_mime_type("application/json")]))
     }
 }
 
@@ -238,7 +240,12 @@ fn pick_list_resource(p: &PickList) -> Resource {
 }
 
 fn pick_list_template(p: &PickList) -> Option<ResourceTemplate> {
-    let params: Vec<&String> = p.params_schema.get("properties")?.as_object()?.keys().collect();
+    let params: Vec<&String> = p
+        .params_schema
+        .get("properties")?
+        .as_object()?
+        .keys()
+        .collect();
     if params.is_empty() {
         return None;
     }
@@ -361,10 +368,22 @@ mod tests {
 
     #[test]
     fn read_only_means_a_read_only_scope_is_accepted() {
-        assert!(is_read_only_action(&action("search_task", &["Default", "wsReadOnly", "wsReadWrite"])));
-        assert!(is_read_only_action(&action("list_users", &["amReadOnlyUser"])));
-        assert!(!is_read_only_action(&action("create_task", &["Default", "wsReadWrite"])));
-        assert!(!is_read_only_action(&action("modify_user", &["amReadWriteUser"])));
+        assert!(is_read_only_action(&action(
+            "search_task",
+            &["Default", "wsReadOnly", "wsReadWrite"]
+        )));
+        assert!(is_read_only_action(&action(
+            "list_users",
+            &["amReadOnlyUser"]
+        )));
+        assert!(!is_read_only_action(&action(
+            "create_task",
+            &["Default", "wsReadWrite"]
+        )));
+        assert!(!is_read_only_action(&action(
+            "modify_user",
+            &["amReadWriteUser"]
+        )));
         assert!(!is_read_only_action(&action("legacy", &["Default"])));
     }
 

@@ -374,7 +374,11 @@ fn differences(
     if recorded.path() != sent.path() {
         out.push((
             "path",
-            format!("path: recorded `{}`, sent `{}`", recorded.path(), sent.path()),
+            format!(
+                "path: recorded `{}`, sent `{}`",
+                recorded.path(),
+                sent.path()
+            ),
         ));
     }
     if recorded.query_pairs() != sent.query_pairs() {
@@ -397,7 +401,11 @@ fn differences(
         };
         out.push((
             "body",
-            format!("body: recorded {}, sent {}", show(&recorded.body), show(&sent.body)),
+            format!(
+                "body: recorded {}, sent {}",
+                show(&recorded.body),
+                show(&sent.body)
+            ),
         ));
     }
     out
@@ -458,7 +466,9 @@ mod tests {
         assert!(!text.contains("s3cret-token"), "{text}");
         assert!(!r.headers.iter().any(|(k, _)| k == "authorization"));
         assert!(r.headers.contains(&("x-echo".into(), REDACTED.into())));
-        assert!(r.headers.contains(&("accept".into(), "application/json".into())));
+        assert!(r
+            .headers
+            .contains(&("accept".into(), "application/json".into())));
     }
 
     #[test]
@@ -493,16 +503,28 @@ mod tests {
             b"title=x",
         ))]);
         let e = c
-            .take(&req("POST", "http://h/api/v4/tasks", b"title=y"), BodyMatch::Exact)
+            .take(
+                &req("POST", "http://h/api/v4/tasks", b"title=y"),
+                BodyMatch::Exact,
+            )
             .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("body"));
-        assert!(e.message.contains("title=x") && e.message.contains("title=y"), "{e}");
+        assert!(
+            e.message.contains("title=x") && e.message.contains("title=y"),
+            "{e}"
+        );
         let e = c
-            .take(&req("POST", "http://h/api/v4/tasks?x=1", b""), BodyMatch::Ignore)
+            .take(
+                &req("POST", "http://h/api/v4/tasks?x=1", b""),
+                BodyMatch::Ignore,
+            )
             .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("query"), "{e}");
-        c.take(&req("POST", "http://h/api/v4/tasks", b"title=y"), BodyMatch::Ignore)
-            .unwrap();
+        c.take(
+            &req("POST", "http://h/api/v4/tasks", b"title=y"),
+            BodyMatch::Ignore,
+        )
+        .unwrap();
         assert_eq!(c.unused(), 0);
     }
 

@@ -35,7 +35,11 @@ impl Redactor {
 
     fn text(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for s in self.secrets.iter().filter(|s| s.len() >= MIN_SUBSTRING_SECRET) {
+        for s in self
+            .secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_SUBSTRING_SECRET)
+        {
             out = out.replace(s.as_str(), REDACTED);
         }
         out
@@ -43,7 +47,11 @@ impl Redactor {
 
     fn bytes(&self, bytes: &[u8]) -> Vec<u8> {
         let mut out = bytes.to_vec();
-        for s in self.secrets.iter().filter(|s| s.len() >= MIN_SUBSTRING_SECRET) {
+        for s in self
+            .secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_SUBSTRING_SECRET)
+        {
             out = replace_bytes(&out, s.as_bytes(), REDACTED.as_bytes());
         }
         out
@@ -80,7 +88,10 @@ impl Redactor {
             method: parts.method.as_str().to_string(),
             url: self.text(&parts.uri.to_string()),
             headers: self.headers(
-                parts.headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())),
+                parts
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
                 &[],
             ),
             body: RecordedBody::from_bytes(&self.bytes(body)),
@@ -92,7 +103,10 @@ impl Redactor {
         RecordedResponse {
             status: parts.status.as_u16(),
             headers: self.headers(
-                parts.headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())),
+                parts
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
                 &HOP_BY_HOP,
             ),
             body: RecordedBody::from_bytes(&self.bytes(body)),

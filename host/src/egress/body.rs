@@ -131,7 +131,11 @@ pub(super) fn replayed_response(
     }
     builder
         .body(full_body(Bytes::from(recorded.body.bytes())))
-        .map_err(|e| HttpError::InternalError(Some(format!("the cassette's response is not valid HTTP: {e}"))))
+        .map_err(|e| {
+            HttpError::InternalError(Some(format!(
+                "the cassette's response is not valid HTTP: {e}"
+            )))
+        })
 }
 
 pub(super) fn too_large(origin: &Origin, cap: u64) -> HostError {

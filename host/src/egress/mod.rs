@@ -374,7 +374,10 @@ impl WasiHttpHooks for EgressGate {
                     let (parts, body) = request.into_parts();
                     let bytes = collect_capped(body, body_cap, &origin, &violations, true).await?;
                     let recorded = redactor.request(&parts, &bytes);
-                    (http::Request::from_parts(parts, full_body(bytes)), Some(recorded))
+                    (
+                        http::Request::from_parts(parts, full_body(bytes)),
+                        Some(recorded),
+                    )
                 }
             };
             let (response, io): (http::Response<WasiBody>, IoFuture) = match (&tape, recorded) {
@@ -385,7 +388,10 @@ impl WasiHttpHooks for EgressGate {
                         violations.record(e);
                         HttpError::HttpRequestDenied
                     })?;
-                    (replayed_response(&exchange.response)?, Box::new(async { Ok(()) }))
+                    (
+                        replayed_response(&exchange.response)?,
+                        Box::new(async { Ok(()) }),
+                    )
                 }
                 (_, recorded) => {
                     if !origin.host_is_ip() && !policy.allow_private_addresses {
@@ -397,7 +403,13 @@ impl WasiHttpHooks for EgressGate {
                         (Some((Tape::Record(cassette), redactor)), Some(sent)) => {
                             // Drive the connection while the whole body is read and recorded.
                             let io = tokio::spawn(io);
-                            check_response_head(&response, &origin, &violations, header_cap, body_cap)?;
+                            check_response_head(
+                                &response,
+                                &origin,
+                                &violations,
+                                header_cap,
+                                body_cap,
+                            )?;
                             let (parts, body) = response.into_parts();
                             let bytes =
                                 collect_capped(body, body_cap, &origin, &violations, false).await?;
@@ -430,7 +442,6 @@ impl WasiHttpHooks for EgressGate {
     }
 }
 
-
 /// `uri` with its scheme and authority replaced by `origin`'s canonical form (the port only
 /// where it is not the scheme's default).
 fn canonical_uri(origin: &Origin, uri: &http::Uri) -> Option<http::Uri> {
@@ -457,7 +468,6 @@ fn canonical_uri(origin: &Origin, uri: &http::Uri) -> Option<http::Uri> {
         .build()
         .ok()
 }
-
 
 /// Resolves a host name and refuses it when any address is private (DNS rebinding defence).
 ///

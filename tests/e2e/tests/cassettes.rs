@@ -5,7 +5,7 @@
 use connector_host::testing::{BodyMatch, Cassette};
 use connector_host::{ConnectionConfig, Connector, ErrorKind, Limits, SandboxRule};
 use e2e_tests::fake_wrike::{self, FakeWrike};
-use e2e_tests::{cli, runtime, wrike, wrike_component, CliRun};
+use e2e_tests::{cli, hostile_component, runtime, wrike, wrike_component, CliRun};
 use serde_json::json;
 
 /// A connector with no credential at all, replaying `cassette` against `base_url`.
@@ -44,14 +44,30 @@ async fn the_library_records_against_the_fake_and_replays_with_it_stopped() {
     let exchanges = Cassette::load(&path).unwrap().exchanges();
     let post = &exchanges[0];
     assert_eq!(post.request.method, "POST");
-    assert!(post.request.url.ends_with(&format!("/folders/{folder}/tasks")));
-    assert!(post.request.headers.iter().all(|(k, _)| k != "authorization"));
-    assert!(post.request.body.body.as_deref().unwrap().contains("Pinned"));
+    assert!(post
+        .request
+        .url
+        .ends_with(&format!("/folders/{folder}/tasks")));
+    assert!(post
+        .request
+        .headers
+        .iter()
+        .all(|(k, _)| k != "authorization"));
+    assert!(post
+        .request
+        .body
+        .body
+        .as_deref()
+        .unwrap()
+        .contains("Pinned"));
     assert_eq!(post.response.status, 200);
 
     // Replayed with no server and no credential, the outputs are the recorded ones.
     let replay = replayer(&base, Cassette::load(&path).unwrap(), Limits::default());
-    assert_eq!(replay.execute("create_task", &create).await.unwrap(), created);
+    assert_eq!(
+        replay.execute("create_task", &create).await.unwrap(),
+        created
+    );
     assert_eq!(replay.execute("search_task", &search).await.unwrap(), found);
 
     // A request the cassette does not hold is a typed error naming what differed.
@@ -64,7 +80,10 @@ async fn the_library_records_against_the_fake_and_replays_with_it_stopped() {
     assert_eq!(e.field.as_deref(), Some("query"), "{e}");
     assert!(e.message.contains("Something"), "{e}");
     let e = replay
-        .execute("create_task", &json!({"folderId": folder, "title": "Other title"}))
+        .execute(
+            "create_task",
+            &json!({"folderId": folder, "title": "Other title"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("body"), "{e}");
@@ -78,7 +97,10 @@ async fn the_library_records_against_the_fake_and_replays_with_it_stopped() {
     .replaying(Cassette::load(&path).unwrap(), BodyMatch::Ignore);
     assert_eq!(
         loose
-            .execute("create_task", &json!({"folderId": folder, "title": "Other title"}))
+            .execute(
+                "create_task",
+                &json!({"folderId": folder, "title": "Other title"})
+            )
             .await
             .unwrap(),
         created
@@ -105,16 +127,27 @@ async fn replay_keeps_every_gate_check() {
         .unwrap_err();
     assert_eq!(e.rule, Some(SandboxRule::ResponseTooLarge), "{e}");
 
-    // The allow-list and the path check still decide first: another API base's path does
-    // not match, and the request is denied before the cassette is consulted.
-    let e = replayer(
-        "http://127.0.0.1:9/other/v1",
-        Cassette::from_exchanges(cassette.exchanges()),
-        Limits::default(),
-    )
-    .execute("search_task", &json!({}))
-    .await
-    .unwrap_err();
+    // The allow-list and the path check still decide first: a request to another origin, or
+    // outside the API base's path, is denied before the cassette is consulted — even when the
+    // cassette holds an answer for it.
+    let hostile = |cassette: Cassette| {
+        Connector::new(
+            runtime(&hostile_component()),
+            ConnectionConfig::new(&base).unwrap(),
+            Limits::default(),
+        )
+        .unwrap()
+        .replaying(cassette, BodyMatch::Ignore)
+    };
+    let e = hostile(Cassette::from_exchanges(cassette.exchanges()))
+        .execute("fetch", &json!({"url": "http://127.0.0.1:9/api/v4/tasks"}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.rule, Some(SandboxRule::EgressDenied), "{e}");
+    let e = hostile(Cassette::new())
+        .execute("fetch", &json!({"url": base.replace("/api/v4", "/admin")}))
+        .await
+        .unwrap_err();
     assert_eq!(e.rule, Some(SandboxRule::PathDenied), "{e}");
 }
 
@@ -125,7 +158,12 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
     let tapes = dir.path().join("cassettes");
     let tapes_arg = tapes.to_str().unwrap();
     let commands: Vec<Vec<String>> = vec![
-        vec!["call".into(), "search_task".into(), "--input".into(), r#"{"pageSize":5}"#.into()],
+        vec![
+            "call".into(),
+            "search_task".into(),
+            "--input".into(),
+            r#"{"pageSize":5}"#.into(),
+        ],
         vec!["pick".into(), "folders".into()],
         vec!["test".into()],
     ];
@@ -135,19 +173,32 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         recorded.push(run.stdout);
     }
-    let state = dir.path().join("record.state");
-    let poll = CliRun::of(cli(&fake).args(["--record", tapes_arg]).args([
-        "poll",
-        "new_comment",
-        "--state",
-        state.to_str().unwrap(),
-    ]));
+    // A poll from a fixed start, so that its first request does not depend on the clock.
+    let poll_args = |state: &str| -> Vec<String> {
+        vec![
+            "poll".into(),
+            "new_or_updated_task".into(),
+            "--input".into(),
+            r#"{"since":"2020-01-01T00:00:00Z"}"#.into(),
+            "--state".into(),
+            dir.path().join(state).display().to_string(),
+        ]
+    };
+    let poll = CliRun::of(
+        cli(&fake)
+            .args(["--record", tapes_arg])
+            .args(poll_args("record.state")),
+    );
     assert_eq!(poll.code, 0, "{}", poll.stderr);
+    assert!(
+        !poll.json_lines().is_empty(),
+        "the poll saw the seeded tasks"
+    );
     for file in [
         "call-search_task.json",
         "pick-folders.json",
         "test.json",
-        "poll-new_comment.json",
+        "poll-new_or_updated_task.json",
     ] {
         let text = std::fs::read_to_string(tapes.join(file)).unwrap();
         assert!(!text.contains(fake_wrike::TEST_TOKEN), "{file}");
@@ -164,6 +215,11 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
             cmd
         })
         .collect();
+    let mut replay_poll = cli(&fake);
+    replay_poll
+        .env_remove("CONNECTOR_TOKEN")
+        .args(["--replay", tapes_arg])
+        .args(poll_args("replay.state"));
     let mut mismatch = cli(&fake);
     mismatch
         .env_remove("CONNECTOR_TOKEN")
@@ -181,6 +237,9 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
         assert_eq!(run.code, 0, "{:?}: {}", cmd.get_args(), run.stderr);
         assert_eq!(&run.stdout, expected);
     }
+    let run = CliRun::of(&mut replay_poll);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, poll.stdout);
     let run = CliRun::of(&mut mismatch);
     assert_eq!(run.code, 8, "{}", run.stderr);
     let e = run.error();

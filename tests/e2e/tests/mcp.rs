@@ -6,8 +6,8 @@
 use e2e_tests::fake_wrike::{self, FakeWrike};
 use e2e_tests::{cli, CliRun};
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, ReadResourceRequestParams,
-    ResourceContents,
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest,
+    ReadResourceRequestParams, ResourceContents,
 };
 use rmcp::service::{PeerRequestOptions, RunningService};
 use rmcp::transport::TokioChildProcess;
@@ -50,13 +50,24 @@ async fn call(client: &Client, name: &str, args: Value) -> CallToolResult {
 
 /// The `error` object of a tool error.
 fn tool_error(result: &CallToolResult) -> Value {
-    assert_eq!(result.is_error, Some(true), "expected a tool error: {result:?}");
-    result.structured_content.as_ref().expect("structured error")["error"].clone()
+    assert_eq!(
+        result.is_error,
+        Some(true),
+        "expected a tool error: {result:?}"
+    );
+    result
+        .structured_content
+        .as_ref()
+        .expect("structured error")["error"]
+        .clone()
 }
 
 fn output(result: &CallToolResult) -> Value {
     assert_ne!(result.is_error, Some(true), "the tool failed: {result:?}");
-    result.structured_content.clone().expect("structured content")
+    result
+        .structured_content
+        .clone()
+        .expect("structured content")
 }
 
 #[tokio::test]
@@ -72,8 +83,14 @@ async fn tools_mirror_the_actions_and_calls_run_in_the_sandbox() {
     let search = tools.iter().find(|t| t.name == "search_task").unwrap();
     let action = actions.iter().find(|a| a["name"] == "search_task").unwrap();
     assert_eq!(search.title.as_deref(), action["title"].as_str());
-    assert_eq!(search.description.as_deref(), action["description"].as_str());
-    assert_eq!(Value::Object((*search.input_schema).clone()), action["input_schema"]);
+    assert_eq!(
+        search.description.as_deref(),
+        action["description"].as_str()
+    );
+    assert_eq!(
+        Value::Object((*search.input_schema).clone()),
+        action["input_schema"]
+    );
     assert_eq!(
         search.annotations.as_ref().and_then(|a| a.read_only_hint),
         Some(true)
@@ -91,7 +108,14 @@ async fn tools_mirror_the_actions_and_calls_run_in_the_sandbox() {
     );
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(fake.task(&id).unwrap()["title"], "Written by an agent");
-    let found = output(&call(&client, "search_task", json!({"title": "Written by an agent"})).await);
+    let found = output(
+        &call(
+            &client,
+            "search_task",
+            json!({"title": "Written by an agent"}),
+        )
+        .await,
+    );
     let ids: Vec<&str> = found["items"]
         .as_array()
         .unwrap()
@@ -131,16 +155,27 @@ async fn read_only_and_scopes_decide_which_tools_exist() {
     assert!(names.contains(&"search_task".to_string()));
     assert!(names.contains(&"get_folder_by_id".to_string()));
     for write in ["create_task", "update_task", "delete_task", "modify_user"] {
-        assert!(!names.contains(&write.to_string()), "{write} listed under --read-only");
+        assert!(
+            !names.contains(&write.to_string()),
+            "{write} listed under --read-only"
+        );
     }
     // A forbidden action is a typed tool error, and reaches neither the guest nor Wrike.
     let before = fake.requests().len();
     let folder = fake.folder_ids()[0].0.clone();
     let e = tool_error(
-        &call(&client, "create_task", json!({"folderId": folder, "title": "x"})).await,
+        &call(
+            &client,
+            "create_task",
+            json!({"folderId": folder, "title": "x"}),
+        )
+        .await,
     );
     assert_eq!(e["kind"], "forbidden");
-    assert!(e["message"].as_str().unwrap().contains("--read-only"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("--read-only"),
+        "{e}"
+    );
     assert_eq!(fake.requests().len(), before);
     // A read-only tool that would write is stopped by the gate: only GET leaves.
     let e = tool_error(
@@ -204,7 +239,9 @@ async fn pick_lists_are_resources() {
         "{choices}"
     );
     let read = client
-        .read_resource(ReadResourceRequestParams::new("picklist://folders?project=true"))
+        .read_resource(ReadResourceRequestParams::new(
+            "picklist://folders?project=true",
+        ))
         .await
         .unwrap();
     let ResourceContents::TextResourceContents { text, .. } = &read.contents[0] else {
@@ -226,11 +263,18 @@ async fn a_cancelled_call_stops_and_the_server_stays_usable() {
     // Warm up (the component is compiled or loaded) so the call below is the one in flight.
     output(&call(&client, "search_task", json!({})).await);
 
-    // Keep the next request in flight far longer than the test takes.
-    fake.inject(fake_wrike::Fault::SlowResponse(Duration::from_secs(120)), 1);
+    // Hold the next request in the fake for a while before it is processed.
+    let slow = Duration::from_secs(2);
+    fake.inject(fake_wrike::Fault::SlowResponse(slow), 1);
     let before = fake.requests().len();
-    let params = CallToolRequestParams::new("search_task")
-        .with_arguments(json!({"title": "slow"}).as_object().unwrap().clone());
+    let tasks_before = fake.task_ids().len();
+    let folder = fake.folder_ids()[0].0.clone();
+    let params = CallToolRequestParams::new("create_task").with_arguments(
+        json!({"folderId": folder, "title": "Never created"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
     let handle = client
         .send_cancellable_request(
             ClientRequest::CallToolRequest(CallToolRequest::new(params)),
@@ -244,7 +288,7 @@ async fn a_cancelled_call_stops_and_the_server_stays_usable() {
         assert!(Instant::now() < deadline, "the call never reached the fake");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let started = Instant::now();
+    let arrived = Instant::now();
     handle
         .cancel(Some("the agent changed its mind".into()))
         .await
@@ -254,9 +298,13 @@ async fn a_cancelled_call_stops_and_the_server_stays_usable() {
     let found = output(&call(&client, "search_task", json!({})).await);
     assert!(found["items"].is_array());
     assert!(
-        started.elapsed() < Duration::from_secs(60),
+        arrived.elapsed() < slow,
         "the server waited for the cancelled call"
     );
+    // The cancelled call was stopped, not left running: its request was dropped with the
+    // guest, so once the fake's delay has passed the task has still not been created.
+    tokio::time::sleep(slow.saturating_sub(arrived.elapsed()) + Duration::from_millis(500)).await;
+    assert_eq!(fake.task_ids().len(), tasks_before);
     let names = tool_names(&client).await;
     assert!(names.contains(&"search_task".to_string()));
     client.cancel().await.unwrap();

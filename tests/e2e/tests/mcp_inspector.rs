@@ -19,9 +19,15 @@ fn inspect(fake: &FakeWrike, method_args: &[&str]) -> Value {
     cmd.args(["-y", INSPECTOR, "--cli"]);
     for (key, value) in [
         ("CONNECTOR_BASE_URL", fake.base_url()),
-        ("CONNECTOR_TOKEN", e2e_tests::fake_wrike::TEST_TOKEN.to_string()),
+        (
+            "CONNECTOR_TOKEN",
+            e2e_tests::fake_wrike::TEST_TOKEN.to_string(),
+        ),
         ("CONNECTOR_CACHE_DIR", cache_dir().display().to_string()),
-        ("CONNECTOR_COMPONENT", wrike_component().display().to_string()),
+        (
+            "CONNECTOR_COMPONENT",
+            wrike_component().display().to_string(),
+        ),
         ("CONNECTOR_CONFIG_DIR", config.path().display().to_string()),
     ] {
         cmd.arg("-e").arg(format!("{key}={value}"));
