@@ -105,6 +105,8 @@ impl Env for Scripted {
     fn now(&self) -> Timestamp {
         NOW
     }
+
+    fn sleep(&mut self, _: u64) {}
 }
 
 /// A well-formed Wrike answer every mapper can read something from.

@@ -11,7 +11,7 @@ use crate::credentials::scopes::{select_scopes, OAuthSettings, ScopeChoice};
 use crate::credentials::store::{
     unix_now, validate_api_host, ConnectionKind, CredentialStore, OAuthClientInfo, StoredConnection,
 };
-use crate::credentials::trust::{OAuthSettingsFile, OAuthTrust, TrustedEndpoints};
+use crate::credentials::trust::{OAuthSettingsFile, OAuthTrust};
 use crate::descriptor::Descriptor;
 use crate::error::{ErrorKind, HostError, HostResult};
 use clap::{Args, Subcommand};
@@ -201,14 +201,7 @@ pub async fn connect_oauth(
         })?
         .to_string();
     let client_secret = read_client_secret()?;
-    for line in endpoints.describe() {
-        show(&line);
-    }
-    let TrustedEndpoints {
-        authorize_url,
-        token_url,
-        ..
-    } = endpoints;
+    let (authorize_url, token_url) = (endpoints.authorize_url.clone(), endpoints.token_url.clone());
     if args.timeout_secs == 0 {
         return Err(HostError::invalid_input(
             "timeout_secs",
@@ -227,6 +220,15 @@ pub async fn connect_oauth(
         redirect_port: args.redirect_port.unwrap_or(0),
         open_browser: !args.no_browser,
         timeout: Duration::from_secs(args.timeout_secs),
+    };
+    // Where the secret and the code will go, printed with the flow's first line (once the
+    // redirect listener is up), so an error before that stays one JSON object on stderr.
+    let mut origins = Some(endpoints.describe());
+    let show = move |line: &str| {
+        for origin in origins.take().into_iter().flatten() {
+            show(&origin);
+        }
+        show(line)
     };
     let grant = flow::authorize(&options, show).await?;
     if let Some(host) = &grant.host {

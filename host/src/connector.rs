@@ -407,7 +407,7 @@ impl Connector {
         store.epoch_deadline_callback(move |mut ctx| {
             let state = ctx.data_mut();
             // Host-side bytes the guest's resources hold count against the memory cap too.
-            if state.charge_host_resources().is_err() {
+            if !state.charge_host_resources() {
                 return Ok(UpdateDeadline::Interrupt);
             }
             if state.cpu_ticks_left == 0 {

@@ -59,15 +59,15 @@ impl StoreLimiter {
             .saturating_add(self.host_bytes)
     }
 
-    /// Records the host-side bytes the guest's resources hold; `Err` (after recording the
+    /// Records the host-side bytes the guest's resources hold; `false` (after recording the
     /// violation) when that takes the call over its cap.
-    pub fn set_host_bytes(&mut self, bytes: usize) -> Result<(), ()> {
+    pub fn set_host_bytes(&mut self, bytes: usize) -> bool {
         self.host_bytes = bytes;
         if self.total_bytes() > self.max_bytes {
             self.over_cap("hold", self.total_bytes());
-            return Err(());
+            return false;
         }
-        Ok(())
+        true
     }
 
     fn over_cap(&self, doing: &str, wanted: usize) {
@@ -235,8 +235,8 @@ impl SandboxState {
 
 impl SandboxState {
     /// Measures the host-side bytes the guest's resources hold and charges them to the call;
-    /// `Err` (with the violation recorded) when that passes the cap.
-    pub fn charge_host_resources(&mut self) -> Result<(), ()> {
+    /// `false` (with the violation recorded) when that passes the cap.
+    pub fn charge_host_resources(&mut self) -> bool {
         let bytes = host_resource_bytes(&mut self.table);
         self.limiter.set_host_bytes(bytes)
     }

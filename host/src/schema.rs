@@ -83,6 +83,10 @@ impl InputSchema {
                 path.push(name.clone());
                 format!("`{}` is required", path.join("."))
             }
+            ValidationErrorKind::FalseSchema if !path.is_empty() => format!(
+                "`{}` is not allowed together with the other fields given",
+                path.join(".")
+            ),
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 if let Some(first) = unexpected.first() {
                     path.push(first.clone());
@@ -160,6 +164,21 @@ mod tests {
             .validate(&json!({"title": "x", "ids": ["a", 2]}))
             .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("ids.1"));
+    }
+
+    #[test]
+    fn a_field_a_combination_forbids_is_named_plainly() {
+        let s = InputSchema::compile(
+            "t",
+            &json!({"type": "object",
+                "dependentSchemas": {"parentId": {"properties": {"superTaskId": false}}}}),
+        )
+        .unwrap();
+        let e = s
+            .validate(&json!({"parentId": "A", "superTaskId": "B"}))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("superTaskId"));
+        assert!(e.message.contains("not allowed together"), "{}", e.message);
     }
 
     #[test]

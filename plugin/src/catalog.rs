@@ -167,6 +167,8 @@ const ACTION_GROUPS: &[&[Action]] = &[
     resources::comments::ACTIONS,
     resources::contacts::ACTIONS,
     resources::folders::ACTIONS,
+    resources::blueprints::ACTIONS,
+    resources::custom_item_types::ACTIONS,
     resources::timelogs::ACTIONS,
     resources::approvals::ACTIONS,
     resources::attachments::ACTIONS,

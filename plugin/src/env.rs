@@ -1,4 +1,4 @@
-//! The side effects the connector needs — HTTP, logging and the clock — behind one trait, so the
+//! The side effects the connector needs — HTTP, logging, the clock and waiting — behind one trait, so the
 //! request logic is pure and unit-testable on the native target. The real implementation on top of
 //! `wasi:http` and the host interface lives in [`crate::wrike::transport`].
 
@@ -117,4 +117,9 @@ pub trait Env {
     fn log(&mut self, level: LogLevel, message: &str);
     /// The current wall-clock time.
     fn now(&self) -> Timestamp;
+    /// Wait `ms` milliseconds (between polls of an async job). The real environment blocks on a
+    /// `wasi:clocks/monotonic-clock` pollable; test environments return at once (and may move
+    /// their clock), so callers bound their waiting by the time they asked for, not only by
+    /// [`Env::now`].
+    fn sleep(&mut self, ms: u64);
 }

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{PickList, PickOption};
 use crate::error::Result;
-use crate::wrike::{Client, Params};
+use crate::wrike::{path, Client, Params};
 
 const NO_PARAMS: &str = concat!(
     "{",
@@ -17,6 +17,25 @@ const FOLDER_PARAMS: &str = concat!(
     crate::s_draft!(),
     r#","type":"object","additionalProperties":false,"properties":{"project":{"type":"boolean","description":"Only projects (true) or only plain folders (false)"}}}"#
 );
+
+const SPACE_PARAMS: &str = concat!(
+    "{",
+    crate::s_draft!(),
+    r#","type":"object","additionalProperties":false,"properties":{"spaceId":"#,
+    crate::s_id!(),
+    "}}"
+);
+
+const CIT_PARAMS: &str = concat!(
+    "{",
+    crate::s_draft!(),
+    r#","type":"object","additionalProperties":false,"properties":{"spaceId":"#,
+    crate::s_id!(),
+    r#","type":{"type":"string","enum":["Project","Task"],"description":"Only project-based or only task-based types"}}}"#
+);
+
+/// Most pages a paged pick list follows.
+const MAX_PAGES: usize = 20;
 
 /// All pick lists.
 pub const PICK_LISTS: &[PickList] = &[
@@ -61,6 +80,24 @@ pub const PICK_LISTS: &[PickList] = &[
         description: "Visible timelog categories (GET /timelog_categories).",
         params_schema: NO_PARAMS,
         fetch: timelog_categories,
+    },
+    PickList {
+        name: "folder_blueprints",
+        description: "Folder and project blueprints of the account, or of one space with spaceId (GET /folder_blueprints, /spaces/{spaceId}/folder_blueprints); the blueprint root left out.",
+        params_schema: SPACE_PARAMS,
+        fetch: folder_blueprints,
+    },
+    PickList {
+        name: "task_blueprints",
+        description: "Task blueprints of the account, or of one space with spaceId (GET /task_blueprints, /spaces/{spaceId}/task_blueprints), every page.",
+        params_schema: SPACE_PARAMS,
+        fetch: task_blueprints,
+    },
+    PickList {
+        name: "custom_item_types",
+        description: "Custom item types (GET /custom_item_types, or /spaces/{spaceId}/custom_item_types), labelled \"Title (Task)\" or \"Title (Project)\"; type filters by kind.",
+        params_schema: CIT_PARAMS,
+        fetch: custom_item_types,
     },
     PickList {
         name: "task_status",
@@ -169,6 +206,88 @@ fn timelog_categories(client: &mut Client<'_>, _: &Map<String, Value>) -> Result
     simple(client, "/timelog_categories", "name", Some("hidden"))
 }
 
+/// `/{what}` or `/spaces/{spaceId}/{what}`.
+fn account_or_space(params: &Map<String, Value>, what: &str) -> String {
+    match params.get("spaceId").and_then(Value::as_str) {
+        Some(space) => path(&["spaces", space, what]),
+        None => format!("/{what}"),
+    }
+}
+
+/// Blueprints of one kind (`FolderBp` or `TaskBp`). The list also holds the blueprint root
+/// (`BpRoot`), and may hold the other kind ([I] from the `scope` enum): both are left out; an
+/// entry without a scope is kept.
+fn blueprints(items: &[Value], scope: &str) -> Vec<PickOption> {
+    items
+        .iter()
+        .filter(|b| {
+            let sc = s(b, "scope");
+            sc.is_empty() || sc == scope
+        })
+        .filter(|b| !s(b, "id").is_empty())
+        .map(|b| opt(s(b, "title"), s(b, "id")))
+        .collect()
+}
+
+fn folder_blueprints(
+    client: &mut Client<'_>,
+    params: &Map<String, Value>,
+) -> Result<Vec<PickOption>> {
+    let data = client
+        .get(
+            &account_or_space(params, "folder_blueprints"),
+            &Params::new(),
+        )?
+        .data;
+    Ok(blueprints(&data, "FolderBp"))
+}
+
+fn task_blueprints(
+    client: &mut Client<'_>,
+    params: &Map<String, Value>,
+) -> Result<Vec<PickOption>> {
+    // Task blueprint lists page (MODERN.md §2.2): follow `nextPageToken`.
+    let list_path = account_or_space(params, "task_blueprints");
+    let mut all = Vec::new();
+    let mut q = Params::new();
+    for _ in 0..MAX_PAGES {
+        let env = client.get(&list_path, &q)?;
+        all.extend(env.data);
+        match env.next_page_token {
+            Some(t) => {
+                q = Params::new();
+                q.text("nextPageToken", t);
+            }
+            None => break,
+        }
+    }
+    Ok(blueprints(&all, "TaskBp"))
+}
+
+fn custom_item_types(
+    client: &mut Client<'_>,
+    params: &Map<String, Value>,
+) -> Result<Vec<PickOption>> {
+    let mut q = Params::new();
+    if let Some(t) = params.get("type") {
+        q.value("type", t);
+    }
+    let data = client
+        .get(&account_or_space(params, "custom_item_types"), &q)?
+        .data;
+    Ok(data
+        .iter()
+        .filter(|c| !flag(c, "isDeleted") && !s(c, "id").is_empty())
+        .map(|c| {
+            let label = match s(c, "relatedType") {
+                "" => s(c, "title").to_string(),
+                kind => format!("{} ({kind})", s(c, "title")),
+            };
+            opt(label, s(c, "id"))
+        })
+        .collect())
+}
+
 fn task_status(_: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
     Ok(["Active", "Completed", "Deferred", "Cancelled"]
         .iter()
@@ -227,6 +346,43 @@ mod tests {
         assert_eq!(
             labels(&pick_list(&mut env, BASE, "workflows", "{}").unwrap()),
             pairs(&[("Default Workflow", "W1")])
+        );
+    }
+
+    #[test]
+    fn blueprints_and_custom_item_types() {
+        let mut env = MockEnv::new(vec![
+            ok(
+                r#"{"kind":"folderBlueprints","data":[{"id":"R","title":"Root","scope":"BpRoot","childIds":["B1"]},{"id":"B1","title":"Campaign kit","scope":"FolderBp","childIds":[]},{"id":"TB0","title":"Inside","scope":"TaskBp"}]}"#,
+            ),
+            ok(
+                r#"{"kind":"taskBlueprints","nextPageToken":"N1","data":[{"id":"TB1","title":"Onboarding","scope":"TaskBp"}]}"#,
+            ),
+            ok(
+                r#"{"kind":"taskBlueprints","data":[{"id":"TB2","title":"Offboarding","scope":"TaskBp"}]}"#,
+            ),
+            ok(
+                r#"{"kind":"customItemTypes","data":[{"id":"C1","title":"Bug","relatedType":"Task"},{"id":"C2","title":"Old","relatedType":"Task","isDeleted":true}]}"#,
+            ),
+        ]);
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "folder_blueprints", "{}").unwrap()),
+            pairs(&[("Campaign kit", "B1")])
+        );
+        assert_eq!(env.path(0), "/api/v4/folder_blueprints");
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "task_blueprints", r#"{"spaceId":"S1"}"#).unwrap()),
+            pairs(&[("Onboarding", "TB1"), ("Offboarding", "TB2")])
+        );
+        assert_eq!(env.path(1), "/api/v4/spaces/S1/task_blueprints");
+        assert_eq!(env.query_param(2, "nextPageToken").as_deref(), Some("N1"));
+        assert_eq!(
+            labels(&pick_list(&mut env, BASE, "custom_item_types", r#"{"type":"Task"}"#).unwrap()),
+            pairs(&[("Bug (Task)", "C1")])
+        );
+        assert_eq!(
+            env.requests[3].path_with_query,
+            "/api/v4/custom_item_types?type=Task"
         );
     }
 

@@ -7,7 +7,10 @@
 //! `propertyNames` (`minLength` and `maxLength` only, and only where the schema declares them:
 //! a key is refused exactly when the host's validator refuses it), `minProperties`, `maxProperties`, `items`, `minItems`,
 //! `maxItems`, `uniqueItems`, `minLength`, `maxLength`, `minimum`, `maximum`, `exclusiveMinimum`,
-//! `exclusiveMaximum`, `format` (`date-time`, `date`), `allOf`, `anyOf`, `oneOf`, `not`.
+//! `exclusiveMaximum`, `format` (`date-time`, `date`), `allOf`, `anyOf`, `oneOf`, `not`,
+//! `if`/`then`/`else` and `dependentSchemas` (the last two name the field a cross-field rule is
+//! about, in the host's error too: `"dependentSchemas":{"parentId":{"properties":{"superTaskId":false}}}`
+//! refuses `superTaskId` next to `parentId` at `superTaskId`).
 //! `pattern` is left to the host's validator (and to Wrike): the guest has no regex engine.
 
 use serde_json::{Map, Value};
@@ -312,9 +315,10 @@ fn check(schema: &Value, v: &Value, path: &str) -> core::result::Result<(), Fail
             if let Some(Value::Array(req)) = not.get("required") {
                 let names: Vec<&str> = req.iter().filter_map(Value::as_str).collect();
                 let field = names.last().map(|n| child(path, n)).unwrap_or_default();
+                let others = &names[..names.len().saturating_sub(1)];
                 return fail(
                     &field,
-                    format!("cannot be combined with {}", names.join(" and ")),
+                    format!("cannot be combined with {}", others.join(" and ")),
                 );
             }
             if let Some(Value::Array(refused)) = not.get("enum") {
@@ -324,7 +328,48 @@ fn check(schema: &Value, v: &Value, path: &str) -> core::result::Result<(), Fail
             return fail(path, "matches a form that is not allowed");
         }
     }
+    if let Some(cond) = s.get("if") {
+        let branch = if check(cond, v, path).is_ok() {
+            s.get("then")
+        } else {
+            s.get("else")
+        };
+        if let Some(branch) = branch {
+            // A branch's `description` says why it applies: it becomes the message.
+            let why = branch.get("description").and_then(Value::as_str);
+            check(branch, v, path).map_err(|(field, message)| match why {
+                Some(why) => (field, why.to_string()),
+                None => (field, message),
+            })?;
+        }
+    }
+    if let (Some(Value::Object(deps)), Value::Object(obj)) = (s.get("dependentSchemas"), v) {
+        for (key, sub) in deps {
+            if obj.contains_key(key) {
+                check_dependent(key, sub, v, path)?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// A `dependentSchemas` member: `sub` applies to the whole object because `key` is present.
+/// The failure names the field it is about and says which field made the rule apply
+/// (`superTaskId`: "cannot be combined with parentId").
+fn check_dependent(
+    key: &str,
+    sub: &Value,
+    v: &Value,
+    path: &str,
+) -> core::result::Result<(), Failure> {
+    check(sub, v, path).map_err(|(field, message)| {
+        let message = if message == "is not allowed" {
+            format!("cannot be combined with {key}")
+        } else {
+            format!("{message} when {key} is given")
+        };
+        (field, message)
+    })
 }
 
 fn check_any(
@@ -683,6 +728,55 @@ mod tests {
         let s = r#"{"type":"object","not":{"required":["folderId","spaceId"]}}"#;
         let (field, msg) = err(s, json!({"folderId":"a","spaceId":"b"}));
         assert_eq!(field, "spaceId");
-        assert!(msg.contains("folderId"), "{msg}");
+        assert_eq!(msg, "cannot be combined with folderId");
+    }
+
+    #[test]
+    fn dependent_schemas_name_the_field_they_are_about() {
+        let s = r#"{"type":"object","dependentSchemas":{"parentId":{"properties":{"superTaskId":false}},"folderId":{"properties":{"deleted":{"const":false}}},"rescheduleMode":{"required":["rescheduleDate"]}}}"#;
+        assert_eq!(
+            err(s, json!({"parentId":"a","superTaskId":"b"})),
+            (
+                "superTaskId".into(),
+                "cannot be combined with parentId".into()
+            )
+        );
+        assert_eq!(
+            err(s, json!({"folderId":"a","deleted":true})),
+            (
+                "deleted".into(),
+                "must be false when folderId is given".into()
+            )
+        );
+        assert_eq!(
+            err(s, json!({"rescheduleMode":"Start"})),
+            (
+                "rescheduleDate".into(),
+                "is required when rescheduleMode is given".into()
+            )
+        );
+        let v: Value = serde_json::from_str(s).unwrap();
+        for ok in [
+            json!({"parentId":"a"}),
+            json!({"superTaskId":"b"}),
+            json!({"folderId":"a","deleted":false}),
+            json!({"deleted":true}),
+            json!({"rescheduleMode":"End","rescheduleDate":"2024-01-01"}),
+        ] {
+            validate(&v, &ok).unwrap();
+        }
+    }
+
+    #[test]
+    fn if_then_else() {
+        let s = r#"{"type":"object","if":{"properties":{"kind":{"const":"folder"}},"required":["kind"]},"then":{"description":"is only for tasks","properties":{"superTaskId":false}},"else":{"required":["x"]}}"#;
+        assert_eq!(
+            err(s, json!({"kind":"folder","superTaskId":"T"})),
+            ("superTaskId".into(), "is only for tasks".into())
+        );
+        assert_eq!(err(s, json!({"kind":"task"})).0, "x");
+        let v: Value = serde_json::from_str(s).unwrap();
+        validate(&v, &json!({"kind":"folder"})).unwrap();
+        validate(&v, &json!({"kind":"task","superTaskId":"T","x":1})).unwrap();
     }
 }

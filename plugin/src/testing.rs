@@ -19,6 +19,8 @@ pub struct MockEnv {
     pub logs: Vec<(LogLevel, String)>,
     /// The clock.
     pub now: Timestamp,
+    /// Waits asked for, in milliseconds (each moves the clock).
+    pub sleeps: Vec<u64>,
 }
 
 impl MockEnv {
@@ -29,6 +31,7 @@ impl MockEnv {
             requests: Vec::new(),
             logs: Vec::new(),
             now: NOW,
+            sleeps: Vec::new(),
         }
     }
 
@@ -114,6 +117,15 @@ impl Env for MockEnv {
 
     fn now(&self) -> Timestamp {
         self.now
+    }
+
+    fn sleep(&mut self, ms: u64) {
+        self.sleeps.push(ms);
+        let total = u64::from(self.now.nanos) + (ms % 1000) * 1_000_000;
+        self.now = Timestamp {
+            secs: self.now.secs + (ms / 1000) as i64 + (total / 1_000_000_000) as i64,
+            nanos: (total % 1_000_000_000) as u32,
+        };
     }
 }
 

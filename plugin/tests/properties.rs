@@ -126,6 +126,8 @@ impl Env for Scripted {
     fn now(&self) -> Timestamp {
         NOW
     }
+
+    fn sleep(&mut self, _: u64) {}
 }
 
 fn response(status: u16, body: impl Into<Vec<u8>>) -> HttpResponse {

@@ -53,7 +53,7 @@ const ID_INPUT: &str = crate::s_input!([r#""attachmentId""#], r#""attachmentId":
 
 macro_rules! file_props {
     () => {
-        r#""fileName":{"type":"string","minLength":1,"maxLength":255},"contentBase64":{"type":"string","minLength":1,"contentEncoding":"base64","description":"The file's bytes, base64-encoded"},"contentType":{"type":"string","minLength":1,"default":"application/octet-stream"}"#
+        r#""fileName":{"type":"string","minLength":1,"maxLength":255,"description":"The file's name (sent as X-File-Name; Wrike takes the file's type from it)"},"contentBase64":{"type":"string","minLength":1,"contentEncoding":"base64","description":"The file's bytes, base64-encoded"}"#
     };
 }
 
@@ -163,6 +163,9 @@ pub const ACTIONS: &[Action] = &[
         run: delete,
     },
 ];
+
+/// `Content-Type` of every upload body (as Wrike's clients send it).
+pub const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
 
 /// Longest account-wide `createdDate` range: strictly less than 31 days.
 pub const MAX_RANGE_SECS: i64 = 31 * 86_400;
@@ -322,16 +325,11 @@ fn file_body(input: &Map<String, Value>) -> Result<Body> {
     if bytes.is_empty() {
         return Err(Error::invalid("contentBase64", "the file is empty"));
     }
-    let content_type = input
-        .get("contentType")
-        .and_then(Value::as_str)
-        .unwrap_or("application/octet-stream")
-        .to_string();
-    if content_type.bytes().any(|b| !(0x20..0x7f).contains(&b)) {
-        return Err(Error::invalid("contentType", "must be printable ASCII"));
-    }
+    // Wrike's own clients send the raw bytes as `application/octet-stream` with the name in
+    // `X-File-Name`; no Wrike document gives the upload another content type, so the file's
+    // own type is never sent (Wrike derives it from the name).
     Ok(Body::Raw {
-        content_type,
+        content_type: UPLOAD_CONTENT_TYPE.to_string(),
         headers: vec![
             ("x-file-name".into(), file_name_header(name)),
             ("x-requested-with".into(), "XMLHttpRequest".into()),
@@ -390,14 +388,19 @@ mod tests {
     #[test]
     fn uploads_raw_bytes_with_file_name_header() {
         let mut env = MockEnv::new(vec![ok(ATT), ok(ATT)]);
-        let out = run(&mut env, "upload_attachment", json!({"taskId": "T", "fileName": "a.txt", "contentBase64": "aGVsbG8=", "contentType": "text/plain"})).unwrap();
+        let out = run(
+            &mut env,
+            "upload_attachment",
+            json!({"taskId": "T", "fileName": "a.txt", "contentBase64": "aGVsbG8="}),
+        )
+        .unwrap();
         assert_eq!(out["id"], "AT");
         let r = &env.requests[0];
         assert_eq!(r.method, Method::Post);
         assert_eq!(env.path(0), "/api/v4/tasks/T/attachments");
         assert_eq!(r.body, b"hello");
         assert_eq!(r.header("x-file-name"), Some("a.txt"));
-        assert_eq!(r.header("content-type"), Some("text/plain"));
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
         assert!(r.header("authorization").is_none());
         run(
             &mut env,
@@ -435,6 +438,10 @@ mod tests {
                 "fileName",
             ),
             (json!({"taskId": "T", "contentBase64": "aGk="}), "fileName"),
+            (
+                json!({"taskId": "T", "fileName": "a", "contentBase64": "aGk=", "contentType": "text/plain"}),
+                "contentType",
+            ),
         ] {
             match run(&mut env, "upload_attachment", input) {
                 Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),

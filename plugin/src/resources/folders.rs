@@ -149,7 +149,7 @@ macro_rules! search_props {
             crate::s_custom_field_filter!(),
             r#","updatedDate":"#,
             crate::s_ts_range!(),
-            r#","deleted":{"type":"boolean","description":"Search the Recycle Bin (not with folderId)"},"contractTypes":"#,
+            r#","deleted":{"type":"boolean","description":"Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)"},"contractTypes":"#,
             contract_type!(),
             r#","fields":{"type":"array","uniqueItems":true,"description":"Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)","items":{"type":"string","enum":["metadata","hasAttachments","attachmentCount","description","briefDescription","customFields","customColumnIds","superParentIds","space","contractType"]}},"convertDescriptionToPlainText":{"type":"boolean","default":false}"#
         )
@@ -159,7 +159,7 @@ macro_rules! search_props {
 const SEARCH_FOLDER_INPUT: &str = concat!(
     "{",
     crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"not":{"required":["folderId","spaceId"]},"properties":{"#,
+    r#","type":"object","additionalProperties":false,"not":{"required":["folderId","spaceId"]},"dependentSchemas":{"folderId":{"properties":{"deleted":{"const":false}}}},"properties":{"#,
     search_props!(),
     r#","project":{"type":"boolean","description":"Only projects (true) or only plain folders (false); default both"}}}"#
 );
@@ -167,7 +167,7 @@ const SEARCH_FOLDER_INPUT: &str = concat!(
 const SEARCH_PROJECT_INPUT: &str = concat!(
     "{",
     crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"not":{"required":["folderId","spaceId"]},"properties":{"#,
+    r#","type":"object","additionalProperties":false,"not":{"required":["folderId","spaceId"]},"dependentSchemas":{"folderId":{"properties":{"deleted":{"const":false}}}},"properties":{"#,
     search_props!(),
     "}}"
 );
@@ -385,6 +385,11 @@ fn search(
         &["folderId", "spaceId", "convertDescriptionToPlainText"],
     );
     normalize_ts_range(&mut q, input, "updatedDate")?;
+    if input.contains_key("folderId") {
+        // `deleted` is documented for `GET /folders` and `GET /spaces/{id}/folders` only; the
+        // schema refuses `true` with folderId, and `false` is the default anyway.
+        q.remove("deleted");
+    }
     if let Some(p) = project {
         q.set("project", &Value::Bool(p));
     }
@@ -544,6 +549,39 @@ mod tests {
             Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "project"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn deleted_is_refused_with_folder_id() {
+        let mut env = MockEnv::new(vec![ok(FOLDER), ok(FOLDER), ok(FOLDER)]);
+        for action in ["search_folder", "search_project"] {
+            match run(&mut env, action, json!({"folderId": "F", "deleted": true})) {
+                Err(Error::InvalidInput { field, message }) => {
+                    assert_eq!(field, "deleted");
+                    assert!(message.contains("folderId"), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(env.requests.is_empty());
+        run(
+            &mut env,
+            "search_folder",
+            json!({"folderId": "F", "deleted": false}),
+        )
+        .unwrap();
+        assert_eq!(env.path(0), "/api/v4/folders/F/folders");
+        assert_eq!(env.query_param(0, "deleted"), None);
+        run(
+            &mut env,
+            "search_folder",
+            json!({"spaceId": "S", "deleted": true}),
+        )
+        .unwrap();
+        assert_eq!(env.query_param(1, "deleted").as_deref(), Some("true"));
+        run(&mut env, "search_project", json!({"deleted": true})).unwrap();
+        assert_eq!(env.path(2), "/api/v4/folders");
+        assert_eq!(env.query_param(2, "deleted").as_deref(), Some("true"));
     }
 
     #[test]

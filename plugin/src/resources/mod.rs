@@ -3,9 +3,11 @@
 
 pub mod approvals;
 pub mod attachments;
+pub mod blueprints;
 pub mod comments;
 pub mod contacts;
 pub mod custom_http;
+pub mod custom_item_types;
 pub mod folders;
 pub mod reference;
 pub mod tasks;

@@ -440,6 +440,11 @@ impl<'a> Client<'a> {
         self.env.log(level, message);
     }
 
+    /// Wait `ms` milliseconds (see [`Env::sleep`]).
+    pub fn sleep(&mut self, ms: u64) {
+        self.env.sleep(ms);
+    }
+
     /// Build the request for `method path?query` with `body` (pure; exposed for tests).
     pub fn build(&self, method: Method, path: &str, query: &Params, body: Body) -> HttpRequest {
         let mut path_with_query = format!("{}{}", self.base.prefix, path);
@@ -820,6 +825,7 @@ mod tests {
         fn now(&self) -> Timestamp {
             NOW
         }
+        fn sleep(&mut self, _: u64) {}
     }
 
     #[test]
@@ -834,6 +840,7 @@ mod tests {
             fn now(&self) -> Timestamp {
                 NOW
             }
+            fn sleep(&mut self, _: u64) {}
         }
         let mut env = Counting(0);
         let mut c = Client::new("https://www.wrike.com/api/v4", &mut env).unwrap();

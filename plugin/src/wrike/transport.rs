@@ -1,5 +1,6 @@
 //! The real [`Env`](crate::env::Env): HTTP through `wasi:http/outgoing-handler` (blocking on
-//! pollables), logs through the host interface, time from `wasi:clocks/wall-clock`.
+//! pollables), logs through the host interface, time from `wasi:clocks/wall-clock`, waits on
+//! `wasi:clocks/monotonic-clock`.
 //!
 //! This is the only module that touches WASI. It compiles on every target, but calling it
 //! outside a component (e.g. in native unit tests) is not supported; tests use mock
@@ -46,6 +47,13 @@ impl Env for WasiEnv {
         Timestamp {
             secs: i64::try_from(now.seconds).unwrap_or(i64::MAX),
             nanos: now.nanoseconds.min(999_999_999),
+        }
+    }
+
+    fn sleep(&mut self, ms: u64) {
+        if ms > 0 {
+            // Blocked in a host call: the host's CPU budget does not run, its wall clock does.
+            wasi::clocks::monotonic_clock::subscribe_duration(ms.saturating_mul(1_000_000)).block();
         }
     }
 }

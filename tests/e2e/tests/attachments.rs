@@ -74,7 +74,7 @@ async fn upload_download_round_trips_real_bytes() {
     let up = ok(
         &c,
         "upload_attachment",
-        json!({"taskId": task, "fileName": "plan v1.bin", "contentBase64": B64.encode(&bytes), "contentType": "application/x-plan"}),
+        json!({"taskId": task, "fileName": "plan v1.bin", "contentBase64": B64.encode(&bytes)}),
     )
     .await;
     let id = up["id"].as_str().unwrap().to_string();
@@ -88,12 +88,16 @@ async fn upload_download_round_trips_real_bytes() {
         .unwrap();
     assert_eq!(post.body, bytes, "the raw bytes are the request body");
     assert_eq!(post.header("x-file-name"), Some("plan v1.bin"));
-    assert_eq!(post.header("content-type"), Some("application/x-plan"));
+    // As Wrike's own clients send it: octet-stream, the name in X-File-Name.
+    assert_eq!(
+        post.header("content-type"),
+        Some("application/octet-stream")
+    );
 
     let down = ok(&c, "download_attachment", json!({"attachmentId": id})).await;
     assert_eq!(down["attachmentId"], id.as_str());
     assert_eq!(down["size"], 5000);
-    assert_eq!(down["contentType"], "application/x-plan");
+    assert_eq!(down["contentType"], "application/octet-stream");
     assert_eq!(down["fileName"], "plan v1.bin");
     assert_eq!(
         B64.decode(down["contentBase64"].as_str().unwrap()).unwrap(),
@@ -137,7 +141,7 @@ fn upload_to_a_folder_and_download_through_the_cli() {
         "call",
         "upload_attachment",
         "--input",
-        &json!({"folderId": folder, "fileName": "diagram.png", "contentBase64": B64.encode(&bytes), "contentType": "image/png"}).to_string(),
+        &json!({"folderId": folder, "fileName": "diagram.png", "contentBase64": B64.encode(&bytes)}).to_string(),
     ]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let up = run.json();
@@ -152,7 +156,10 @@ fn upload_to_a_folder_and_download_through_the_cli() {
     ]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let down = run.json();
-    assert_eq!(down["contentType"], "image/png");
+    assert_eq!(
+        down["contentType"], "image/png",
+        "Wrike types the file by its name"
+    );
     assert_eq!(
         B64.decode(down["contentBase64"].as_str().unwrap()).unwrap(),
         bytes
@@ -277,12 +284,18 @@ async fn update_attachment_adds_a_version_and_delete_removes_it() {
     let v2 = ok(
         &c,
         "update_attachment",
-        json!({"attachmentId": id, "fileName": "budget-v2.csv", "contentBase64": B64.encode(b"a,b\n3,4\n"), "contentType": "text/csv"}),
+        json!({"attachmentId": id, "fileName": "budget-v2.csv", "contentBase64": B64.encode(b"a,b\n3,4\n")}),
     )
     .await;
     assert_eq!(v2["id"], id.as_str());
     assert_eq!(v2["version"], 2);
     assert_eq!(v2["name"], "budget-v2.csv");
+    let put = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.header("content-type"), Some("application/octet-stream"));
     let down = ok(&c, "download_attachment", json!({"attachmentId": id})).await;
     assert_eq!(
         B64.decode(down["contentBase64"].as_str().unwrap()).unwrap(),

@@ -49,6 +49,8 @@ fn describe_lists_every_action_trigger_and_pick_list() {
         ("copy_folder", W),
         ("copy_project", W),
         ("delete_folder", W),
+        ("create_from_blueprint", W),
+        ("create_work", W),
         ("create_comment_in_task", W),
         ("create_comment_in_folder", W),
         ("search_comments", R),
@@ -89,7 +91,7 @@ fn describe_lists_every_action_trigger_and_pick_list() {
     assert_eq!(
         names(&d["actions"]),
         sorted(&expected_actions.keys().copied().collect::<Vec<_>>()),
-        "exactly these actions (create_from_blueprint and create_work are left out)"
+        "exactly these actions"
     );
     for a in d["actions"].as_array().unwrap() {
         let name = a["name"].as_str().unwrap();
@@ -133,6 +135,9 @@ fn describe_lists_every_action_trigger_and_pick_list() {
             "spaces",
             "timelog_categories",
             "task_status",
+            "folder_blueprints",
+            "task_blueprints",
+            "custom_item_types",
         ])
     );
 }

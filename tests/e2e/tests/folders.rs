@@ -375,6 +375,45 @@ async fn search_folder_and_search_project() {
     assert_eq!(e.kind, ErrorKind::NotFound);
 }
 
+#[test]
+fn deleted_with_folder_id_is_refused_by_the_hosts_schema() {
+    // Wrike documents `deleted` for GET /folders and GET /spaces/{id}/folders only.
+    let fake = FakeWrike::start().unwrap();
+    let marketing = fake.folder_ids()[0].0.clone();
+    for action in ["search_folder", "search_project"] {
+        let run = CliRun::of(cli(&fake).args([
+            "call",
+            action,
+            "--input",
+            &json!({"folderId": marketing, "deleted": true}).to_string(),
+        ]));
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let e = run.error();
+        assert_eq!(e["kind"], "invalid_input");
+        assert_eq!(e["field"], "deleted", "{e}");
+    }
+    assert!(fake.requests().is_empty(), "refused before sending");
+    // `deleted: false` is the default and is not sent to the subtree list.
+    let run = CliRun::of(cli(&fake).args([
+        "call",
+        "search_folder",
+        "--input",
+        &json!({"folderId": marketing, "deleted": false}).to_string(),
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sent = fake.requests();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].params().iter().all(|(k, _)| k != "deleted"));
+    // Per space, the Recycle Bin is still searched.
+    let run = CliRun::of(cli(&fake).args([
+        "call",
+        "search_folder",
+        "--input",
+        &json!({"spaceId": fake.space_id(), "deleted": true}).to_string(),
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn copy_folder_and_copy_project_copy_the_subtree_and_its_tasks() {
     let fake = FakeWrike::start().unwrap();

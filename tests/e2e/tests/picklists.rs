@@ -210,3 +210,62 @@ fn custom_fields_timelog_categories_spaces_and_task_statuses() {
     let run = CliRun::of(cli(&fake).args(["pick", "spaces", "--params", r#"{"x":1}"#]));
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn blueprints_and_custom_item_types() {
+    let fake = FakeWrike::start().unwrap();
+    let folder_bps = pick(&fake, "folder_blueprints", None);
+    assert_eq!(labels(&folder_bps), vec!["Campaign kit", "Assets"]);
+    assert_eq!(folder_bps[0].1, fake.folder_blueprint_id());
+    assert!(
+        folder_bps
+            .iter()
+            .all(|(_, v)| *v != fake.blueprint_root_id()),
+        "the blueprint root is left out"
+    );
+    let in_space = pick(
+        &fake,
+        "folder_blueprints",
+        Some(json!({"spaceId": fake.space_id()})),
+    );
+    assert_eq!(in_space, folder_bps);
+
+    let task_bps = pick(&fake, "task_blueprints", None);
+    assert_eq!(task_bps.len(), 7, "{task_bps:?}");
+    assert!(task_bps.contains(&("Onboarding checklist".to_string(), fake.task_blueprint_id())));
+    let personal = pick(&fake, "spaces", None)
+        .into_iter()
+        .find(|(l, _)| l == "Personal space")
+        .unwrap()
+        .1;
+    let personal_bps = pick(&fake, "task_blueprints", Some(json!({"spaceId": personal})));
+    assert_eq!(
+        labels(&personal_bps),
+        vec!["Onboarding checklist", "Set up laptop", "Meet the team"]
+    );
+
+    let cits = fake.custom_item_type_ids();
+    assert_eq!(
+        pick(&fake, "custom_item_types", None),
+        vec![
+            ("Bug report (Task)".to_string(), cits[0].clone()),
+            ("Client project (Project)".to_string(), cits[1].clone()),
+        ]
+    );
+    assert_eq!(
+        labels(&pick(
+            &fake,
+            "custom_item_types",
+            Some(json!({"type": "Project"}))
+        )),
+        vec!["Client project (Project)"]
+    );
+    assert_eq!(
+        labels(&pick(
+            &fake,
+            "custom_item_types",
+            Some(json!({"spaceId": fake.space_id()}))
+        )),
+        vec!["Bug report (Task)"]
+    );
+}

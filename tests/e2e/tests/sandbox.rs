@@ -284,10 +284,18 @@ async fn response_headers_over_128_kib_are_refused() {
 }
 
 /// A one-response-per-connection HTTP server on loopback, for answers the fake Wrike never
-/// gives (huge headers, chunked bodies). Serves at most 8 connections, then stops.
+/// gives (huge headers, chunked bodies). Serves at most 8 connections, then stops. Returns its
+/// API base URL.
 fn raw_server(response: Vec<u8>) -> String {
+    let (port, _heads) = serve_raw(response);
+    format!("http://127.0.0.1:{port}/api/v4")
+}
+
+/// The server behind [`raw_server`]: its port, and the head of each request it answered.
+fn serve_raw(response: Vec<u8>) -> (u16, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(8) {
             let Ok(mut stream) = stream else { continue };
@@ -300,9 +308,10 @@ fn raw_server(response: Vec<u8>) -> String {
                 }
             }
             let _ = stream.write_all(&response);
+            let _ = tx.send(String::from_utf8_lossy(&seen).into_owned());
         }
     });
-    format!("http://127.0.0.1:{port}/api/v4")
+    (port, rx)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -44,6 +44,8 @@ use crate::seed::SeedIds;
 use crate::server::{Control, Shared, TokenInfo};
 use crate::store::Store;
 
+pub use crate::store::JobPlan;
+
 /// The token registered at start with every scope.
 pub const TEST_TOKEN: &str = "test-token";
 
@@ -517,6 +519,44 @@ impl FakeWrike {
             .find(|w| w.name == workflow)
             .and_then(|w| w.statuses.iter().find(|s| s.name == status))
             .map(|s| s.id.clone())
+    }
+
+    /// The seeded blueprint root (`BpRoot`).
+    pub fn blueprint_root_id(&self) -> String {
+        self.seed.blueprint_root.clone()
+    }
+
+    /// The seeded folder blueprint "Campaign kit" (in "First space"): a project blueprint with
+    /// a folder "Assets" (task "Banner set"), tasks "Campaign brief" and "Review" (subtask
+    /// "Legal check") — 6 entries in all.
+    pub fn folder_blueprint_id(&self) -> String {
+        self.seed.folder_blueprint.clone()
+    }
+
+    /// The seeded task blueprint "Onboarding checklist" (in "Personal space") with subtasks
+    /// "Set up laptop" and "Meet the team" — 3 entries in all.
+    pub fn task_blueprint_id(&self) -> String {
+        self.seed.task_blueprint.clone()
+    }
+
+    /// Seeded custom item types: "Bug report" (Task), "Client project" (Project), "Legacy
+    /// request" (Task, deleted).
+    pub fn custom_item_type_ids(&self) -> Vec<String> {
+        self.seed.custom_item_types.clone()
+    }
+
+    /// How the async jobs of later launches behave (default: done after 2 polls). Jobs advance
+    /// per `GET /async_job/{id}`, never with time.
+    pub fn set_async_job_plan(&self, plan: JobPlan) {
+        self.shared.store.lock().job_plan = plan;
+    }
+
+    /// An async job as `GET /async_job/{id}` shows it, without moving it forward.
+    pub fn async_job(&self, id: &str) -> Option<Value> {
+        let st = self.shared.store.lock();
+        st.async_jobs
+            .get(id)
+            .map(crate::resources::blueprints::job_json)
     }
 
     /// Seeded custom fields as `(id, title)`: "Client" (Text), "Budget" (Numeric),

@@ -3,7 +3,8 @@
 use crate::api::{parse_id, parse_ids, Ctx, Reply, R, W};
 use crate::error::{ApiError, ApiResult};
 use crate::resources::{
-    approvals, attachments, comments, contacts, folders, misc, spaces, tasks, timelogs, webhooks,
+    approvals, attachments, blueprints, comments, contacts, custom_item_types, folders, misc,
+    spaces, tasks, timelogs, webhooks,
 };
 use crate::store::Store;
 
@@ -331,6 +332,57 @@ pub fn route(method: &str, segs: &[String]) -> ApiResult<Route> {
         ("DELETE", ["approvals", id]) => {
             let id = parse_id(id, "approvalId")?;
             r(W, move |st, cx| approvals::cancel(st, cx, &id))
+        }
+
+        // --- blueprints and async jobs (MODERN.md §1–3; launch scopes [I]) ---
+        ("GET", ["folder_blueprints"]) => {
+            r(R, |st, cx| blueprints::list_folder_blueprints(st, cx, None))
+        }
+        ("GET", ["spaces", id, "folder_blueprints"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| {
+                blueprints::list_folder_blueprints(st, cx, Some(&id))
+            })
+        }
+        ("POST", ["folder_blueprints", id, "launch_async"]) => {
+            let id = parse_id(id, "folderBlueprintId")?;
+            r(W, move |st, cx| {
+                blueprints::launch_folder_blueprint(st, cx, &id)
+            })
+        }
+        ("GET", ["task_blueprints"]) => {
+            r(R, |st, cx| blueprints::list_task_blueprints(st, cx, None))
+        }
+        ("GET", ["spaces", id, "task_blueprints"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| {
+                blueprints::list_task_blueprints(st, cx, Some(&id))
+            })
+        }
+        ("POST", ["task_blueprints", id, "launch_async"]) => {
+            let id = parse_id(id, "taskBlueprintId")?;
+            r(W, move |st, cx| {
+                blueprints::launch_task_blueprint(st, cx, &id)
+            })
+        }
+        ("GET", ["async_job", id]) => {
+            let id = parse_id(id, "asyncJobId")?;
+            r(R, move |st, cx| blueprints::get_job(st, cx, &id))
+        }
+
+        // --- custom item types (MODERN.md §4; instantiate scopes [I]) ---
+        ("GET", ["custom_item_types"]) => r(R, |st, cx| custom_item_types::list(st, cx, None)),
+        ("GET", ["spaces", id, "custom_item_types"]) => {
+            let id = parse_id(id, "spaceId")?;
+            r(R, move |st, cx| custom_item_types::list(st, cx, Some(&id)))
+        }
+        ("GET", ["custom_item_types", ids]) => {
+            let ids = parse_ids(ids, "customItemTypeIds")?;
+            r(R, move |st, cx| custom_item_types::get(st, cx, &ids))
+        }
+        ("POST", ["custom_item_types", id, "instantiate"]) => {
+            let id = parse_id(id, "customItemTypeId")?;
+            r(W, move |st, cx| custom_item_types::instantiate(st, cx, &id))
         }
 
         // --- webhooks ([U] scopes) ---

@@ -20,6 +20,8 @@ pub const LIST_FIELDS: &[&str] = &[
     "superParentIds",
     "space",
     "contractType",
+    // Post-2020 (MODERN.md §6.3) [S].
+    "customItemTypeId",
 ];
 
 /// Optional fields of `GET /folders/{ids}` and of create/update answers. [U] the list fields
@@ -147,6 +149,9 @@ pub fn folder_json(st: &Store, f: &Folder, view: View, fields: &[String]) -> Val
     if opt("space") || (full && f.space.is_some()) {
         m.insert("space".into(), json!(f.space.is_some()));
     }
+    if let (true, Some(c)) = (opt("customItemTypeId"), &f.custom_item_type_id) {
+        m.insert("customItemTypeId".into(), json!(c));
+    }
     Value::Object(m)
 }
 
@@ -169,6 +174,10 @@ pub enum ListBase {
 pub fn list(st: &mut Store, cx: &Ctx, base: ListBase) -> ApiResult<Reply> {
     let p = &cx.params;
     p.allow_only(LIST_PARAMS)?;
+    if matches!(base, ListBase::Folder(_)) && p.has("deleted") {
+        // Wrike documents `deleted` for `GET /folders` and `GET /spaces/{id}/folders` only.
+        return Err(ApiError::unknown_parameter("deleted"));
+    }
     let start = match &base {
         ListBase::Account => None,
         ListBase::Folder(id) => {
@@ -481,6 +490,7 @@ pub fn insert_folder(st: &mut Store, user: &str, parent: &str, title: &str) -> S
             custom_column_ids: vec![],
             project: None,
             space: None,
+            custom_item_type_id: None,
             author_id: user.to_string(),
         },
     );
@@ -1066,7 +1076,7 @@ pub fn copy(st: &mut Store, cx: &Ctx, id: &str) -> ApiResult<Reply> {
 
 /// Shifts the dates of the active copied tasks so the earliest start (mode `Start`) or the
 /// latest due (mode `End`) falls on `date`.
-fn reschedule_tasks(st: &mut Store, ids: &[String], date: NaiveDate, mode: &str) {
+pub fn reschedule_tasks(st: &mut Store, ids: &[String], date: NaiveDate, mode: &str) {
     let active: Vec<String> = ids
         .iter()
         .filter(|i| st.tasks[*i].status == "Active" && st.tasks[*i].dates.kind != "Backlog")

@@ -2,8 +2,10 @@
 
 pub mod approvals;
 pub mod attachments;
+pub mod blueprints;
 pub mod comments;
 pub mod contacts;
+pub mod custom_item_types;
 pub mod folders;
 pub mod misc;
 pub mod spaces;

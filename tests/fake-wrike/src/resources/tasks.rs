@@ -194,6 +194,9 @@ pub fn task_json(st: &Store, t: &Task, view: View, fields: &[String], me: &str) 
                 .unwrap_or_else(|| json!({"mode": "None"})),
         );
     }
+    if let (true, Some(c)) = (opt("customItemTypeId"), &t.custom_item_type_id) {
+        m.insert("customItemTypeId".into(), json!(c));
+    }
     if opt("responsiblePlaceholderIds") {
         m.insert("responsiblePlaceholderIds".into(), json!([]));
     }
@@ -807,6 +810,7 @@ pub fn create_task(st: &mut Store, user: &str, folder_id: &str, p: &Params) -> A
         recurrent: false,
         billing_type: billing,
         effort_allocation: effort,
+        custom_item_type_id: None,
     };
     st.tasks.insert(id.clone(), task);
     st.emit("TaskCreated", user, Some(&id), None, json!({}));
