@@ -4,7 +4,7 @@ WASM_TARGET := wasm32-wasip2
 WASM_DIR    := target/$(WASM_TARGET)/release
 COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
 
-.PHONY: build wasm-target component host test bench demo lint fmt clean
+.PHONY: build wasm-target component host test test-mcp-inspector bench demo lint fmt clean
 
 ## build: the Wrike component, the hostile guest test component, connector-host and fake-wrike
 build: component host
@@ -31,6 +31,12 @@ test: component
 bench: component
 	$(CARGO) build --release -p connector-host --bin connector-host
 	$(CARGO) bench -p e2e-tests --bench host_overhead
+
+## test-mcp-inspector: `connector-host mcp` driven by the reference MCP Inspector (needs Node.js
+## and the npm registry, so `make test` leaves it out).
+test-mcp-inspector: component
+	$(CARGO) build -p connector-host
+	$(CARGO) test -p e2e-tests --test mcp_inspector -- --ignored
 
 ## demo: start the embedded fake Wrike and drive a short scenario through connector-host
 demo: build

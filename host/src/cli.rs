@@ -3,6 +3,7 @@
 //! Output is JSON on stdout; every failure is exactly one JSON object
 //! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
 
+use crate::cassette::{BodyMatch, Cassette};
 use crate::config::Secret;
 use crate::config::{ConfigFile, ConnectionConfig, Limits, DEFAULT_BASE_URL};
 use crate::connect::{
@@ -13,6 +14,7 @@ use crate::credentials::store::{validate_connection_name, DEFAULT_CONNECTION};
 use crate::credentials::{resolve_stored, CredentialStore, ResolvedConnection, StaticToken};
 use crate::engine::{LoadOptions, Runtime};
 use crate::error::{HostError, HostResult};
+use crate::mcp::{McpOptions, McpServer};
 use crate::triggers::{run_poll, StateFile};
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
@@ -69,6 +71,21 @@ pub struct Cli {
     /// Compile the component afresh instead of using the on-disk cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
+
+    /// Record every HTTP exchange of `call`, `poll`, `pick` or `test` into a cassette in DIR
+    /// (`call-ACTION.json`, `poll-TRIGGER.json`, `pick-NAME.json`, `test.json`), credentials
+    /// removed.
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+
+    /// Answer every HTTP request from the cassette in DIR that `--record DIR` wrote, never
+    /// opening a socket; a request it does not hold fails with `cassette_mismatch`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: match requests on method, path and query only, not on the body.
+    #[arg(long, global = true, requires = "replay")]
+    pub replay_ignore_body: bool,
 
     /// What to do.
     #[command(subcommand)]
@@ -167,6 +184,21 @@ pub enum Command {
         /// What to do with them.
         #[command(subcommand)]
         command: ConnectionsCommand,
+    },
+    /// Serve the connector's actions as MCP tools (and its pick lists as resources) on
+    /// stdin/stdout, for AI agents. Every tool call runs in the same sandbox as `call`.
+    Mcp {
+        /// Offer only these actions, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "ACTIONS",
+            conflicts_with = "read_only"
+        )]
+        actions: Option<Vec<String>>,
+        /// Offer only actions whose scopes are read-only, and let only GET and HEAD requests out.
+        #[arg(long)]
+        read_only: bool,
     },
     /// Print the choices of a pick list as JSON.
     Pick {
@@ -276,7 +308,83 @@ pub async fn run(cli: Cli) -> HostResult<()> {
         }
         _ => {}
     }
-    let connector = build_connector(&cli)?;
+    if let Command::Mcp { actions, read_only } = &cli.command {
+        if cli.record.is_some() || cli.replay.is_some() {
+            return Err(HostError::invalid_input(
+                "record",
+                "--record and --replay apply to call, poll, pick and test, not to mcp",
+            ));
+        }
+        let mut connector = build_connector(&cli)?;
+        if *read_only {
+            connector = connector.read_only_http();
+        }
+        let options = McpOptions {
+            actions: actions.clone(),
+            read_only: *read_only,
+        };
+        return McpServer::new(connector, options)
+            .await?
+            .serve_stdio()
+            .await;
+    }
+    let mut connector = build_connector(&cli)?;
+    let recording = match (cassette_path(&cli)?, &cli.record) {
+        (None, _) => None,
+        (Some(path), Some(_)) => {
+            let cassette = Cassette::new();
+            connector = connector.recording(cassette.clone());
+            Some((path, cassette))
+        }
+        (Some(path), None) => {
+            let body = if cli.replay_ignore_body {
+                BodyMatch::Ignore
+            } else {
+                BodyMatch::Exact
+            };
+            connector = connector.replaying(Cassette::load(&path)?, body);
+            None
+        }
+    };
+    let result = run_command(&cli, Arc::new(connector)).await;
+    if let Some((path, cassette)) = recording {
+        // A failed call is worth a cassette too: it pins what the API answered.
+        cassette.save(&path)?;
+    }
+    result
+}
+
+/// The cassette file of this command under --record or --replay DIR, if either is given.
+fn cassette_path(cli: &Cli) -> HostResult<Option<PathBuf>> {
+    let Some(dir) = cli.record.as_ref().or(cli.replay.as_ref()) else {
+        return Ok(None);
+    };
+    let file = match &cli.command {
+        Command::Call { action, .. } => format!("call-{action}.json"),
+        Command::Poll { trigger, .. } => format!("poll-{trigger}.json"),
+        Command::Pick { name, .. } => format!("pick-{name}.json"),
+        Command::Test => "test.json".to_string(),
+        _ => {
+            return Err(HostError::invalid_input(
+                if cli.record.is_some() {
+                    "record"
+                } else {
+                    "replay"
+                },
+                "--record and --replay apply to call, poll, pick and test",
+            ))
+        }
+    };
+    if file.contains(['/', '\\']) || file.starts_with('.') {
+        return Err(HostError::invalid_input(
+            "record",
+            format!("`{file}` cannot be a cassette file name"),
+        ));
+    }
+    Ok(Some(dir.join(file)))
+}
+
+async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
     let stdout = std::io::stdout();
     match &cli.command {
         Command::Describe => {
@@ -317,7 +425,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
                 )?))
             };
             let summary = crate::batch::run_batch(
-                Arc::new(connector),
+                connector.clone(),
                 action,
                 reader,
                 &mut stdout.lock(),
@@ -340,7 +448,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             let options = connector.pick_list(name, &params).await?;
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
-        Command::Connect(_) | Command::Connections { .. } => Ok(()),
+        Command::Connect(_) | Command::Connections { .. } | Command::Mcp { .. } => Ok(()),
         Command::Poll {
             trigger,
             input,

@@ -2,6 +2,7 @@
 //! limited sandbox.
 
 use crate::bindings::wrike_connector::connector::types as wit;
+use crate::cassette::{BodyMatch, Cassette, Tape};
 use crate::config::{ConnectionConfig, Limits, Secret};
 use crate::descriptor::Descriptor;
 use crate::egress::EgressPolicy;
@@ -93,6 +94,7 @@ pub struct Connector {
     secrets: Arc<BTreeMap<String, Secret>>,
     descriptor: tokio::sync::OnceCell<Arc<Descriptor>>,
     schemas: Mutex<HashMap<String, Arc<InputSchema>>>,
+    tape: Option<Tape>,
 }
 
 impl Connector {
@@ -115,7 +117,40 @@ impl Connector {
             secrets: Arc::new(BTreeMap::new()),
             descriptor: tokio::sync::OnceCell::new(),
             schemas: Mutex::new(HashMap::new()),
+            tape: None,
         })
+    }
+
+    /// Records every HTTP exchange of every later call into `cassette` (credentials removed;
+    /// see [`crate::cassette`]). Save it with [`Cassette::save`].
+    pub fn recording(mut self, cassette: Cassette) -> Self {
+        self.tape = Some(Tape::Record(cassette));
+        self
+    }
+
+    /// Answers every HTTP request of every later call from `cassette` and never opens a
+    /// socket; every egress check still applies. A request the cassette has no unused match
+    /// for fails the call with [`ErrorKind::CassetteMismatch`]. No credential is needed.
+    pub fn replaying(mut self, cassette: Cassette, body: BodyMatch) -> Self {
+        self.tape = Some(Tape::Replay(cassette, body));
+        self
+    }
+
+    /// Lets only `GET` and `HEAD` requests leave the egress gate, whatever the guest asks.
+    pub fn read_only_http(mut self) -> Self {
+        let mut policy = (*self.policy).clone();
+        policy.read_only = true;
+        self.policy = Arc::new(policy);
+        self
+    }
+
+    /// Whether the connection's granted scopes cover an action or trigger that needs one of
+    /// `required` (always true when the granted scopes are unknown or nothing is required).
+    pub fn scopes_cover(&self, required: &[String]) -> bool {
+        match &self.connection.granted_scopes {
+            None => true,
+            Some(granted) => required.is_empty() || required.iter().any(|r| granted.contains(r)),
+        }
     }
 
     /// Lets the guest read these secrets by name through `host.secret` (never the API token).
@@ -295,6 +330,10 @@ impl Connector {
     /// source can refresh, refreshes once and runs the call once more.
     async fn invoke_authorized(&self, call: Call) -> HostResult<Reply> {
         let Some(source) = self.connection.credentials.clone() else {
+            if self.tape.as_ref().is_some_and(Tape::is_replay) {
+                // A replayed call never reaches the API: it needs no credential.
+                return self.invoke(call, None).await;
+            }
             return Err(HostError::new(
                 ErrorKind::Unauthorized,
                 "no credential: the connection has no access token",
@@ -316,12 +355,10 @@ impl Connector {
     }
 
     fn check_scopes(&self, what: &str, required: &[String]) -> HostResult<()> {
-        let Some(granted) = &self.connection.granted_scopes else {
-            return Ok(());
-        };
-        if required.is_empty() || required.iter().any(|r| granted.contains(r)) {
+        if self.scopes_cover(required) {
             return Ok(());
         }
+        let granted = self.connection.granted_scopes.clone().unwrap_or_default();
         Err(HostError::new(
             ErrorKind::Forbidden,
             format!(
@@ -367,6 +404,7 @@ impl Connector {
             self.secrets.clone(),
             cpu_ticks,
             self.runtime.pool().clone(),
+            self.tape.clone(),
         );
         let violations = state.violations.clone();
         let mut store = Store::new(self.runtime.engine(), state);

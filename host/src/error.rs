@@ -30,6 +30,9 @@ pub enum ErrorKind {
     SandboxViolation,
     /// Anything else: a guest trap or panic, a host bug, an unreadable component. Exit code 1.
     Internal,
+    /// Replaying a cassette, the component sent a request no recorded exchange matches
+    /// (`field` names what differed: `method`, `path`, `query` or `body`). Exit code 8.
+    CassetteMismatch,
 }
 
 impl ErrorKind {
@@ -45,6 +48,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::SandboxViolation => "sandbox_violation",
             ErrorKind::Internal => "internal",
+            ErrorKind::CassetteMismatch => "cassette_mismatch",
         }
     }
 
@@ -58,6 +62,7 @@ impl ErrorKind {
             ErrorKind::Upstream | ErrorKind::Transport => 6,
             ErrorKind::SandboxViolation => 7,
             ErrorKind::Internal => 1,
+            ErrorKind::CassetteMismatch => 8,
         }
     }
 }
@@ -219,6 +224,7 @@ mod tests {
         assert_eq!(ErrorKind::Transport.exit_code(), 6);
         assert_eq!(ErrorKind::SandboxViolation.exit_code(), 7);
         assert_eq!(ErrorKind::Internal.exit_code(), 1);
+        assert_eq!(ErrorKind::CassetteMismatch.exit_code(), 8);
     }
 
     #[test]

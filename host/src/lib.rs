@@ -9,6 +9,7 @@
 
 pub mod batch;
 pub mod bindings;
+pub mod cassette;
 pub mod cli;
 pub mod config;
 pub mod connect;
@@ -18,11 +19,21 @@ pub mod descriptor;
 pub mod egress;
 pub mod engine;
 pub mod error;
+pub mod mcp;
 pub mod pool;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
 pub mod triggers;
+
+/// What connector authors need for host-driven tests without a fake server: record a call's
+/// HTTP into a [`Cassette`](testing::Cassette) with [`Connector::recording`], save it, and
+/// replay it later with [`Connector::replaying`].
+pub mod testing {
+    pub use crate::cassette::{
+        BodyMatch, Cassette, Exchange, RecordedBody, RecordedRequest, RecordedResponse,
+    };
+}
 
 pub use config::{ConnectionConfig, Limits, Secret};
 pub use connector::{Connector, Event, PickOption, PollBatch};

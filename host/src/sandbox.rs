@@ -6,6 +6,7 @@
 
 use crate::bindings::wrike_connector::connector::host as host_iface;
 use crate::bindings::wrike_connector::connector::types::LogLevel;
+use crate::cassette::{Redactor, Tape};
 use crate::config::{Limits, Secret};
 use crate::egress::{EgressGate, EgressPolicy, ViolationLog};
 use crate::error::{HostError, SandboxRule};
@@ -185,7 +186,7 @@ pub struct SandboxState {
 }
 
 impl SandboxState {
-    /// A fresh sandbox for one call.
+    /// A fresh sandbox for one call; with `tape`, its HTTP is recorded or replayed.
     pub fn new(
         policy: Arc<EgressPolicy>,
         token: Option<Secret>,
@@ -193,6 +194,7 @@ impl SandboxState {
         secrets: Arc<BTreeMap<String, Secret>>,
         cpu_ticks: u64,
         pool: Arc<crate::pool::ConnectionPool>,
+        tape: Option<Tape>,
     ) -> Self {
         let violations = ViolationLog::default();
         let mut builder = WasiCtx::builder();
@@ -208,12 +210,22 @@ impl SandboxState {
         http.set_field_size_limit(limits.request_header_bytes as usize);
         let mut table = ResourceTable::new();
         table.set_max_capacity(limits.max_host_resources as usize);
+        let mut gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone());
+        if let Some(tape) = tape {
+            // Every credential the call can see is kept out of the recording.
+            let redactor = Redactor::new(
+                token
+                    .iter()
+                    .map(Secret::expose)
+                    .chain(secrets.values().map(Secret::expose)),
+            );
+            gate = gate.with_tape(tape, redactor);
+        }
         SandboxState {
             wasi: builder.build(),
             table,
             http,
-            gate: EgressGate::new(policy, token, limits.clone(), violations.clone())
-                .with_pool(pool),
+            gate: gate.with_pool(pool),
             limiter: StoreLimiter::new(limits, violations.clone()),
             secrets,
             violations,

@@ -7,20 +7,22 @@
 //! capped). A denial is recorded as a [`HostError`] so the call fails with a sandbox violation
 //! even when a hostile guest swallows the error it was given.
 
+use crate::cassette::{Exchange, Redactor, Tape};
 use crate::config::{Limits, Secret};
 use crate::error::{HostError, SandboxRule};
-use bytes::Bytes;
 use http::header::{HeaderValue, AUTHORIZATION, HOST, PROXY_AUTHORIZATION};
-use http_body::{Body, Frame, SizeHint};
 use http_body_util::BodyExt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Duration;
 use url::Url;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
+
+mod body;
+use body::{
+    check_response_head, collect_capped, full_body, replayed_response, send, CappedBody, IoFuture,
+};
 
 /// One origin a guest may talk to: scheme, host and port.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,6 +78,8 @@ pub struct EgressPolicy {
     pub path_prefix: String,
     /// Let host names resolve to loopback/private/link-local/metadata addresses.
     pub allow_private_addresses: bool,
+    /// Let only `GET` and `HEAD` requests out (`connector-host mcp --read-only`).
+    pub read_only: bool,
 }
 
 impl EgressPolicy {
@@ -89,7 +93,20 @@ impl EgressPolicy {
             allowed: Origin::of(base_url).into_iter().collect(),
             path_prefix,
             allow_private_addresses,
+            read_only: false,
         }
+    }
+
+    /// Checks the method when the policy is read-only: only `GET` and `HEAD` pass.
+    pub fn check_method(&self, method: &http::Method) -> Result<(), HostError> {
+        if !self.read_only || method == http::Method::GET || method == http::Method::HEAD {
+            return Ok(());
+        }
+        Err(HostError::sandbox(
+            SandboxRule::EgressDenied,
+            format!("a {method} request denied: this connection is read-only"),
+        )
+        .with_hint("only GET and HEAD requests may leave under --read-only"))
     }
 
     /// Checks the path of `uri`: under [`EgressPolicy::path_prefix`], with no dot segment
@@ -203,13 +220,15 @@ impl ViolationLog {
     }
 }
 
-/// The per-call `wasi:http` hooks: policy, credential, limits and the violation log.
+/// The per-call `wasi:http` hooks: policy, credential, limits, the violation log, and the
+/// cassette it records into or replays from, if any.
 pub struct EgressGate {
     policy: Arc<EgressPolicy>,
     token: Option<Secret>,
     limits: Limits,
     violations: ViolationLog,
     pool: Arc<crate::pool::ConnectionPool>,
+    tape: Option<(Tape, Arc<Redactor>)>,
 }
 
 impl EgressGate {
@@ -226,12 +245,20 @@ impl EgressGate {
             limits,
             violations,
             pool: crate::pool::ConnectionPool::new(Default::default()),
+            tape: None,
         }
     }
 
     /// Sends allowed requests through `pool` (the runtime's), so calls share connections.
     pub fn with_pool(mut self, pool: Arc<crate::pool::ConnectionPool>) -> Self {
         self.pool = pool;
+        self
+    }
+
+    /// Records every exchange into, or answers every request from, `tape`'s cassette;
+    /// `redactor` removes the token and secrets from what is recorded or matched.
+    pub fn with_tape(mut self, tape: Tape, redactor: Redactor) -> Self {
+        self.tape = Some((tape, Arc::new(redactor)));
         self
     }
 
@@ -289,7 +316,11 @@ impl WasiHttpHooks for EgressGate {
             }
         };
 
-        if let Err(denied) = self.policy.check_path(request.uri()) {
+        if let Err(denied) = self
+            .policy
+            .check_path(request.uri())
+            .and_then(|()| self.policy.check_method(request.method()))
+        {
             tracing::warn!(target: "connector_host::egress", "{}", denied.message);
             self.violations.record(denied);
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
@@ -342,56 +373,75 @@ impl WasiHttpHooks for EgressGate {
         let body_cap = self.limits.response_body_bytes;
         let header_cap = self.limits.response_header_bytes;
         let pool = self.pool.clone();
+        let tape = self.tape.clone();
         Box::new(async move {
-            // The pool runs the DNS-rebinding check on each new connection it opens.
-            let key = crate::pool::PoolKey {
-                origin: origin.clone(),
-                allow_private_addresses: policy.allow_private_addresses,
-            };
-            let (response, io) = match pool.send(key, request, options, &violations).await {
-                Ok(sent) => sent,
-                // The HTTP layer refuses a head larger than it buffers before we see it:
-                // record it, so a guest that swallows the error cannot hide it.
-                Err(HttpError::Hyper(e)) if e.is_parse_too_large() => {
-                    violations.record(
-                            HostError::sandbox(
-                                SandboxRule::ResponseHeadersTooLarge,
-                                format!("the response head from {origin} is larger than the HTTP layer accepts ({e})"),
-                            )
-                            .with_hint("the server sent far more header bytes than any API needs"),
-                        );
-                    return Err(HttpError::HttpResponseHeaderSectionSize(None));
+            // With a cassette, the request body is buffered (under the same cap as a response
+            // body) so that it can be recorded or matched.
+            let (request, recorded) = match &tape {
+                None => (request, None),
+                Some((_, redactor)) => {
+                    let (parts, body) = request.into_parts();
+                    let bytes = collect_capped(body, body_cap, &origin, &violations, true).await?;
+                    let recorded = redactor.request(&parts, &bytes);
+                    (
+                        http::Request::from_parts(parts, full_body(bytes)),
+                        Some(recorded),
+                    )
                 }
-                Err(e) => return Err(e),
             };
-            let header_bytes: usize = response
-                .headers()
-                .iter()
-                .map(|(k, v)| k.as_str().len() + v.len() + 4)
-                .sum();
-            if header_bytes as u64 > header_cap {
-                violations.record(HostError::sandbox(
-                    SandboxRule::ResponseHeadersTooLarge,
-                    format!("response headers from {origin} are {header_bytes} bytes, over the {header_cap}-byte cap"),
-                ).with_hint("raise the limit with --max-response-header-bytes"));
-                return Err(HttpError::HttpResponseHeaderSectionSize(Some(
-                    header_cap.min(u32::MAX as u64) as u32,
-                )));
-            }
-            if let Some(len) = response
-                .headers()
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                if len > body_cap {
-                    violations.record(too_large(&origin, body_cap));
-                    return Err(HttpError::HttpResponseBodySize(Some(len)));
+            let (response, io): (http::Response<WasiBody>, IoFuture) = match (&tape, recorded) {
+                (Some((Tape::Replay(cassette, mode), _)), Some(sent)) => {
+                    // Never a socket: the answer comes from the cassette or not at all.
+                    drop(request);
+                    let exchange = cassette.take(&sent, *mode).map_err(|e| {
+                        violations.record(e);
+                        HttpError::HttpRequestDenied
+                    })?;
+                    (
+                        replayed_response(&exchange.response)?,
+                        Box::new(async { Ok(()) }),
+                    )
                 }
-            }
+                (_, recorded) => {
+                    // The pool runs the DNS-rebinding check on each new connection it opens.
+                    let key = crate::pool::PoolKey {
+                        origin: origin.clone(),
+                        allow_private_addresses: policy.allow_private_addresses,
+                    };
+                    let (response, io) =
+                        send(&pool, key, request, options, &origin, &violations).await?;
+                    let response = response.map(|b| b.boxed_unsync());
+                    match (&tape, recorded) {
+                        (Some((Tape::Record(cassette), redactor)), Some(sent)) => {
+                            // Drive the connection while the whole body is read and recorded.
+                            let io = tokio::spawn(io);
+                            check_response_head(
+                                &response,
+                                &origin,
+                                &violations,
+                                header_cap,
+                                body_cap,
+                            )?;
+                            let (parts, body) = response.into_parts();
+                            let bytes =
+                                collect_capped(body, body_cap, &origin, &violations, false).await?;
+                            cassette.record(Exchange {
+                                request: sent,
+                                response: redactor.response(&parts, &bytes),
+                            });
+                            let io: IoFuture = Box::new(async move {
+                                io.await.unwrap_or(Err(HttpError::InternalError(None)))
+                            });
+                            (http::Response::from_parts(parts, full_body(bytes)), io)
+                        }
+                        _ => (response, Box::new(io) as IoFuture),
+                    }
+                }
+            };
+            check_response_head(&response, &origin, &violations, header_cap, body_cap)?;
             let response = response.map(|body| {
                 CappedBody {
-                    inner: body.boxed_unsync(),
+                    inner: body,
                     seen: 0,
                     cap: body_cap,
                     origin,
@@ -399,10 +449,7 @@ impl WasiHttpHooks for EgressGate {
                 }
                 .boxed_unsync()
             });
-            Ok((
-                response,
-                Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-            ))
+            Ok((response, io))
         })
     }
 }
@@ -432,58 +479,6 @@ fn canonical_uri(origin: &Origin, uri: &http::Uri) -> Option<http::Uri> {
         .path_and_query(path)
         .build()
         .ok()
-}
-
-fn too_large(origin: &Origin, cap: u64) -> HostError {
-    HostError::sandbox(
-        SandboxRule::ResponseTooLarge,
-        format!("a response body from {origin} exceeded the {cap}-byte cap"),
-    )
-    .with_hint("raise the limit with --max-response-bytes")
-}
-
-/// A response body that fails once more than `cap` bytes have been read.
-struct CappedBody {
-    inner: WasiBody,
-    seen: u64,
-    cap: u64,
-    origin: Origin,
-    violations: ViolationLog,
-}
-
-impl Body for CappedBody {
-    type Data = Bytes;
-    type Error = HttpError;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    this.seen += data.len() as u64;
-                    if this.seen > this.cap {
-                        this.violations.record(too_large(&this.origin, this.cap));
-                        return Poll::Ready(Some(Err(HttpError::HttpResponseBodySize(Some(
-                            this.seen,
-                        )))));
-                    }
-                }
-                Poll::Ready(Some(Ok(frame)))
-            }
-            other => other,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
 }
 
 #[cfg(test)]
@@ -542,6 +537,19 @@ mod tests {
                 .check_path(&format!("https://www.wrike.com{bad}").parse().unwrap())
                 .unwrap_err();
             assert_eq!(e.rule, Some(SandboxRule::PathDenied), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_read_only_policy_lets_only_get_and_head_out() {
+        let mut p = policy("https://www.wrike.com/api/v4");
+        assert!(p.check_method(&http::Method::POST).is_ok());
+        p.read_only = true;
+        assert!(p.check_method(&http::Method::GET).is_ok());
+        assert!(p.check_method(&http::Method::HEAD).is_ok());
+        for m in [http::Method::POST, http::Method::PUT, http::Method::DELETE] {
+            let e = p.check_method(&m).unwrap_err();
+            assert_eq!(e.rule, Some(SandboxRule::EgressDenied), "{m}");
         }
     }
 
