@@ -283,6 +283,8 @@ fn report(error: &HostError) -> i32 {
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> HostResult<()> {
+    // --record and --replay are refused where they do not apply, never ignored.
+    let cassette = cassette_path(&cli)?;
     match &cli.command {
         Command::Connections { command } => {
             return print_json(&run_connections(
@@ -309,12 +311,6 @@ pub async fn run(cli: Cli) -> HostResult<()> {
         _ => {}
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
-        if cli.record.is_some() || cli.replay.is_some() {
-            return Err(HostError::invalid_input(
-                "record",
-                "--record and --replay apply to call, poll, pick and test, not to mcp",
-            ));
-        }
         let mut connector = build_connector(&cli)?;
         if *read_only {
             connector = connector.read_only_http();
@@ -329,7 +325,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             .await;
     }
     let mut connector = build_connector(&cli)?;
-    let recording = match (cassette_path(&cli)?, &cli.record) {
+    let recording = match (cassette, &cli.record) {
         (None, _) => None,
         (Some(path), Some(_)) => {
             let cassette = Cassette::new();

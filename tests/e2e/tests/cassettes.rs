@@ -230,6 +230,9 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
         .env_remove("CONNECTOR_TOKEN")
         .args(["--replay", tapes_arg, "call", "get_task_by_id", "--input"])
         .arg(r#"{"taskId":"x"}"#);
+    // --record and --replay are refused where they do not apply.
+    let mut describe = cli(&fake);
+    describe.args(["--record", tapes_arg, "describe"]);
     drop(fake);
 
     for (cmd, expected) in replay_cmds.iter_mut().zip(&recorded) {
@@ -245,6 +248,9 @@ fn the_cli_records_and_replays_call_pick_test_and_poll() {
     let e = run.error();
     assert_eq!(e["kind"], "cassette_mismatch");
     assert_eq!(e["field"], "query");
+    let run = CliRun::of(&mut describe);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.error()["field"], "record");
     let run = CliRun::of(&mut missing);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.error()["field"], "cassette");
