@@ -421,6 +421,8 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
                 rate_per_minute: *rate_limit,
                 ..Default::default()
             };
+            let mut options = options;
+            options.progress = batch_progress(file);
             let reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
                 Box::new(std::io::BufReader::new(std::io::stdin()))
             } else {
@@ -545,6 +547,39 @@ fn resolve_connection(cli: &Cli, descriptor: &Descriptor) -> HostResult<Connecti
         connection = connection.with_credentials(stored.source);
     }
     Ok(connection)
+}
+
+/// A progress bar on stderr for `call --batch`, when stderr is a terminal: with the number of
+/// lines when the input is a file (counted first), a running count for stdin.
+fn batch_progress(file: &Path) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total = (file.as_os_str() != "-")
+        .then(|| std::fs::read(file).ok())
+        .flatten()
+        .map(|bytes| {
+            bytes
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .count() as u64
+        });
+    let (bar, template) = match total {
+        Some(n) => (
+            indicatif::ProgressBar::new(n),
+            "{bar:30} {pos}/{len} lines, {elapsed} ({eta} left), {msg}",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {pos} lines, {elapsed}, {msg}",
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    Some(bar)
 }
 
 fn json_type(v: &Value) -> &'static str {
