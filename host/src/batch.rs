@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Settings of a bulk run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BatchOptions {
     /// Calls in flight at once (at least 1).
     pub concurrency: usize,
@@ -29,9 +29,24 @@ pub struct BatchOptions {
     pub max_attempts: u32,
     /// Pause after a `rate_limited` answer without `Retry-After`, doubled on each retry.
     pub backoff: Duration,
-    /// A progress bar advanced once per written result line (the CLI shows one on stderr when
-    /// stderr is a terminal); `None` shows nothing.
-    pub progress: Option<indicatif::ProgressBar>,
+    /// Called with the running totals each time result lines are written (the CLI draws a
+    /// progress bar from it when stderr is a terminal).
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback of a bulk run.
+pub type Progress = std::sync::Arc<dyn Fn(&BatchSummary) + Send + Sync>;
+
+impl std::fmt::Debug for BatchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchOptions")
+            .field("concurrency", &self.concurrency)
+            .field("rate_per_minute", &self.rate_per_minute)
+            .field("max_attempts", &self.max_attempts)
+            .field("backoff", &self.backoff)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for BatchOptions {
@@ -166,25 +181,15 @@ pub async fn run_batch(
         show(&options.progress, &summary);
     }
     flush_ready(&mut summary, &mut order, out, &mut pending)?;
-    if let Some(bar) = &options.progress {
-        bar.finish_with_message(progress_message(&summary));
-    }
+    show(&options.progress, &summary);
     Ok(summary)
 }
 
-/// Moves the progress bar to the lines written so far.
-fn show(progress: &Option<indicatif::ProgressBar>, summary: &BatchSummary) {
-    if let Some(bar) = progress {
-        bar.set_position(summary.lines as u64);
-        bar.set_message(progress_message(summary));
+/// Reports the running totals to the progress callback, if any.
+fn show(progress: &Option<Progress>, summary: &BatchSummary) {
+    if let Some(report) = progress {
+        report(summary);
     }
-}
-
-fn progress_message(summary: &BatchSummary) -> String {
-    format!(
-        "{} failed, {} rate-limited retries",
-        summary.failed, summary.retries
-    )
 }
 
 type Done = (usize, Result<Value, HostError>, usize);

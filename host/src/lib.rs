@@ -10,9 +10,7 @@
 pub mod batch;
 pub mod bindings;
 pub mod cassette;
-pub mod cli;
 pub mod config;
-pub mod connect;
 pub mod connector;
 pub mod credentials;
 pub mod descriptor;

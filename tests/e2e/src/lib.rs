@@ -43,13 +43,21 @@ pub fn hostile_component() -> PathBuf {
 /// a memory of `mib` MiB and fills it in its start function: one component whose instances
 /// together hold `count × mib` MiB of touched memory. Built once per shape into the target dir.
 pub fn many_memories_component(count: u32, mib: u32) -> PathBuf {
+    let base = std::fs::read(hostile_component()).expect("hostile guest readable");
+    // Keyed by the hostile guest's content too: a rebuilt guest (a new contract version, say)
+    // must not meet a component generated from the old one.
+    let digest = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        base.hash(&mut h);
+        h.finish()
+    };
     let path = target_dir()
         .join("e2e-components")
-        .join(format!("many-memories-{count}x{mib}.wasm"));
+        .join(format!("many-memories-{count}x{mib}-{digest:016x}.wasm"));
     if path.is_file() {
         return path;
     }
-    let base = std::fs::read(hostile_component()).expect("hostile guest readable");
     // The new module's index is the number of core modules the component defines already.
     let mut depth = 0usize;
     let mut modules = 0u32;

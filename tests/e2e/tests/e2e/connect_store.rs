@@ -1,9 +1,7 @@
 //! The credential store through the CLI: permanent tokens, named connections, `connections
 //! list/remove`, file permissions and a corrupt store.
 
-mod connect_support;
-
-use connect_support::*;
+use super::connect_support::*;
 use e2e_tests::CliRun;
 use fake_wrike::FakeWrike;
 use std::fs;

@@ -2,9 +2,7 @@
 //! retried), single-flight across concurrent calls, rotated refresh tokens persisted, and a
 //! revoked refresh token reported as "run connect again".
 
-mod connect_support;
-
-use connect_support::*;
+use super::connect_support::*;
 use connector_host::credentials::{CredentialStore, OAuthTokenSource};
 use connector_host::{ConnectionConfig, Connector, Limits};
 use e2e_tests::{runtime, wrike_component, CliRun};

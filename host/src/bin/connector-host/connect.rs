@@ -4,17 +4,17 @@
 //! URLs and scopes), or stores a permanent token read from stdin; the result goes to the
 //! [`CredentialStore`]. Nothing here ever prints a secret.
 
-use crate::config::Secret;
-use crate::credentials::flow::{self, AuthorizeOptions};
-use crate::credentials::oauth::OAuthApp;
-use crate::credentials::scopes::{select_scopes, OAuthSettings, ScopeChoice};
-use crate::credentials::store::{
+use clap::{Args, Subcommand};
+use connector_host::config::Secret;
+use connector_host::credentials::flow::{self, AuthorizeOptions};
+use connector_host::credentials::oauth::OAuthApp;
+use connector_host::credentials::scopes::{select_scopes, OAuthSettings, ScopeChoice};
+use connector_host::credentials::store::{
     unix_now, validate_api_host, ConnectionKind, CredentialStore, OAuthClientInfo, StoredConnection,
 };
-use crate::credentials::trust::{OAuthSettingsFile, OAuthTrust};
-use crate::descriptor::Descriptor;
-use crate::error::{ErrorKind, HostError, HostResult};
-use clap::{Args, Subcommand};
+use connector_host::credentials::trust::{OAuthSettingsFile, OAuthTrust};
+use connector_host::descriptor::Descriptor;
+use connector_host::error::{ErrorKind, HostError, HostResult};
 use serde_json::{json, Value};
 use std::io::{IsTerminal, Read};
 use std::time::Duration;
@@ -323,7 +323,7 @@ pub fn run_connections(cmd: &ConnectionsCommand, store: &CredentialStore) -> Hos
             Ok(json!({ "store": store.path(), "connections": items }))
         }
         ConnectionsCommand::Remove { name } => {
-            crate::credentials::store::validate_connection_name(name)?;
+            connector_host::credentials::store::validate_connection_name(name)?;
             if store.remove(name)? {
                 Ok(json!({ "removed": name }))
             } else {

@@ -2,9 +2,7 @@
 //! form submitted by an HTTP client, loopback redirect, code exchange, stored connection used by
 //! `call` — and scope selection, wrong state, denial and timeout.
 
-mod connect_support;
-
-use connect_support::*;
+use super::connect_support::*;
 use e2e_tests::CliRun;
 use fake_wrike::FakeWrike;
 

@@ -1,4 +1,9 @@
-//! The `connector-host` binary: see [`connector_host::cli`].
+//! The `connector-host` binary: the command line over the `connector_host` library. The
+//! command-line parsing ([`cli`]) and the interactive `connect` command ([`connect`]) live here,
+//! so the library an embedding application links has neither clap nor terminal prompts.
+
+mod cli;
+mod connect;
 
 fn main() {
     // Errors a guest provokes must not make the host capture (and later resolve) native
@@ -8,5 +13,5 @@ fn main() {
         // Set before any thread starts (safe in edition 2021).
         std::env::set_var("RUST_LIB_BACKTRACE", "0");
     }
-    std::process::exit(connector_host::cli::main());
+    std::process::exit(cli::main());
 }

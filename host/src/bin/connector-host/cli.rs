@@ -3,21 +3,23 @@
 //! Output is JSON on stdout; every failure is exactly one JSON object
 //! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
 
-use crate::cassette::{BodyMatch, Cassette};
-use crate::config::Secret;
-use crate::config::{ConfigFile, ConnectionConfig, Limits};
 use crate::connect::{
     connect_oauth, connect_token, run_connections, ConnectArgs, ConnectionsCommand,
 };
-use crate::connector::Connector;
-use crate::credentials::store::{api_base_url, validate_connection_name, DEFAULT_CONNECTION};
-use crate::credentials::{resolve_stored, CredentialStore, StaticToken};
-use crate::descriptor::Descriptor;
-use crate::engine::{LoadOptions, Runtime};
-use crate::error::{HostError, HostResult};
-use crate::mcp::{McpOptions, McpServer};
-use crate::triggers::{run_poll, StateFile};
 use clap::{Args, Parser, Subcommand};
+use connector_host::cassette::{BodyMatch, Cassette};
+use connector_host::config::Secret;
+use connector_host::config::{ConfigFile, ConnectionConfig, Limits};
+use connector_host::connector::Connector;
+use connector_host::credentials::store::{
+    api_base_url, validate_connection_name, DEFAULT_CONNECTION,
+};
+use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
+use connector_host::descriptor::Descriptor;
+use connector_host::engine::{LoadOptions, Runtime};
+use connector_host::error::{HostError, HostResult};
+use connector_host::mcp::{McpOptions, McpServer};
+use connector_host::triggers::{run_poll, StateFile};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -416,13 +418,24 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             rate_limit,
             ..
         } => {
-            let options = crate::batch::BatchOptions {
+            let options = connector_host::batch::BatchOptions {
                 concurrency: *concurrency as usize,
                 rate_per_minute: *rate_limit,
                 ..Default::default()
             };
             let mut options = options;
-            options.progress = batch_progress(file);
+            let bar = batch_progress(file);
+            if let Some(bar) = bar.clone() {
+                options.progress = Some(Arc::new(
+                    move |done: &connector_host::batch::BatchSummary| {
+                        bar.set_position(done.lines as u64);
+                        bar.set_message(format!(
+                            "{} failed, {} rate-limited retries",
+                            done.failed, done.retries
+                        ));
+                    },
+                ));
+            }
             let reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
                 Box::new(std::io::BufReader::new(std::io::stdin()))
             } else {
@@ -435,14 +448,18 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
                     },
                 )?))
             };
-            let summary = crate::batch::run_batch(
+            let summary = connector_host::batch::run_batch(
                 connector.clone(),
                 action,
                 reader,
                 &mut stdout.lock(),
                 &options,
             )
-            .await?;
+            .await;
+            if let Some(bar) = bar {
+                bar.finish();
+            }
+            let summary = summary?;
             match summary.first_failure {
                 None => Ok(()),
                 Some((line, mut e)) => {
