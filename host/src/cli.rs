@@ -15,7 +15,8 @@ use crate::credentials::{resolve_stored, CredentialStore, ResolvedConnection, St
 use crate::engine::{LoadOptions, Runtime};
 use crate::error::{HostError, HostResult};
 use crate::mcp::{McpOptions, McpServer};
-use crate::triggers::{run_poll, StateFile};
+use crate::state::open_poll_state;
+use crate::triggers::{run_poll, RunLimits};
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -170,9 +171,19 @@ pub enum Command {
         /// The trigger's input: JSON text, `@file` or `-`.
         #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
         input: String,
-        /// The state file holding the cursor and delivered keys (created when missing).
+        /// The state database (SQLite) holding the cursor, delivered keys and undelivered
+        /// events; created when missing. A JSON state file of earlier versions is imported once.
         #[arg(long, value_name = "FILE")]
         state: PathBuf,
+        /// Most `poll` calls in this run [default: 1000].
+        #[arg(long, value_name = "N")]
+        max_batches: Option<usize>,
+        /// Most new events in this run [default: 1000000].
+        #[arg(long, value_name = "N")]
+        max_events: Option<usize>,
+        /// Run deadline in milliseconds [default: 600000].
+        #[arg(long, value_name = "MS")]
+        run_deadline_ms: Option<u64>,
     },
     /// Test the connection: print the authenticated user.
     Test,
@@ -449,15 +460,35 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             trigger,
             input,
             state,
+            max_batches,
+            max_events,
+            run_deadline_ms,
         } => {
             let input = read_json_arg("input", input)?;
-            let mut state = StateFile::open(state, trigger)?;
-            let summary = run_poll(&connector, trigger, &input, &mut state, |event| {
+            let mut store = open_poll_state(state, trigger)?;
+            let defaults = RunLimits::default();
+            let limits = RunLimits {
+                max_batches: max_batches.unwrap_or(defaults.max_batches),
+                max_events: max_events.unwrap_or(defaults.max_events),
+                deadline: run_deadline_ms
+                    .map(std::time::Duration::from_millis)
+                    .unwrap_or(defaults.deadline),
+            };
+            let mut deliver = |event: &crate::state::OutboxEntry| {
                 let mut out = stdout.lock();
                 serde_json::to_writer(&mut out, &event.payload)?;
                 out.write_all(b"\n")?;
                 out.flush()
-            })
+            };
+            let summary = run_poll(
+                &connector,
+                trigger,
+                &input,
+                &mut store,
+                trigger,
+                limits,
+                &mut deliver,
+            )
             .await?;
             tracing::info!(
                 delivered = summary.delivered,

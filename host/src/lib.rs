@@ -24,6 +24,7 @@ pub mod pool;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
+pub mod state;
 pub mod triggers;
 
 /// What connector authors need for host-driven tests without a fake server: record a call's
