@@ -240,6 +240,9 @@ pub struct ConnectionConfig {
     /// Let host *names* resolve to loopback/private/link-local addresses (off by default; an
     /// address given literally in `base_url` is always allowed).
     pub allow_private_addresses: bool,
+    /// The connection settings (the connector's own connection fields), checked against the
+    /// descriptor's `settings_schema` before the first call that uses the connection.
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ConnectionConfig {
@@ -251,6 +254,7 @@ impl ConnectionConfig {
             granted_scopes: None,
             account_id: None,
             allow_private_addresses: false,
+            settings: serde_json::Map::new(),
         })
     }
 
@@ -286,6 +290,7 @@ impl fmt::Debug for ConnectionConfig {
             .field("granted_scopes", &self.granted_scopes)
             .field("account_id", &self.account_id)
             .field("allow_private_addresses", &self.allow_private_addresses)
+            .field("settings", &self.settings)
             .finish()
     }
 }

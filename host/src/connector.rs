@@ -1,7 +1,7 @@
 //! [`Connector`]: a loaded component bound to one connection, with every call run in a fresh,
 //! limited sandbox.
 
-use crate::bindings::wrike_connector::connector::types as wit;
+use crate::bindings::connector::plugin::types as wit;
 use crate::cassette::{BodyMatch, Cassette, Tape};
 use crate::config::{ConnectionConfig, Limits, Secret};
 use crate::descriptor::Descriptor;
@@ -391,6 +391,7 @@ impl Connector {
             api_base_url: self.connection.base_url_string(),
             granted_scopes: self.connection.granted_scopes.clone(),
             account_id: self.connection.account_id.clone(),
+            settings: Value::Object(self.connection.settings.clone()).to_string(),
         }
     }
 
@@ -441,7 +442,7 @@ impl Connector {
         let run = async {
             self.runtime.count_instance();
             let plugin = pre.instantiate_async(&mut store).await?;
-            let api = plugin.wrike_connector_connector_connector();
+            let api = plugin.connector_plugin_connector();
             let reply = match call {
                 Call::Describe => Reply::Descriptor(api.call_describe(&mut store).await?),
                 Call::Test => Reply::Json(api.call_test_connection(&mut store, &conn).await?),

@@ -1,7 +1,7 @@
 //! The connector's self-description as the host presents it: the WIT `descriptor` with its
 //! JSON Schemas parsed, ready to print as JSON and to validate inputs with.
 
-use crate::bindings::wrike_connector::connector::types as wit;
+use crate::bindings::connector::plugin::types as wit;
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,12 +31,29 @@ pub enum AuthConfig {
         default_scopes: Vec<String>,
         /// Separator used to join scopes.
         scope_separator: String,
+        /// How the host authenticates at the token endpoint.
+        #[serde(default)]
+        token_endpoint_auth: TokenEndpointAuth,
+        /// The token-response field naming the account's API host (Wrike: `host`), if any.
+        #[serde(default)]
+        api_host_field: Option<String>,
     },
     /// A static API token.
     ApiToken {
         /// Where to get one.
         instructions: String,
     },
+}
+
+/// How the host authenticates at an OAuth2 token endpoint (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenEndpointAuth {
+    /// `client_id` and `client_secret` in the form body.
+    #[default]
+    ClientSecretPost,
+    /// HTTP Basic authentication.
+    ClientSecretBasic,
 }
 
 /// One action.
@@ -73,6 +90,9 @@ pub struct Trigger {
     pub input_schema: Value,
     /// JSON Schema of one event.
     pub event_schema: Value,
+    /// For a webhook trigger: the polling trigger that closes a gap in its events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_up_trigger: Option<String>,
 }
 
 /// One pick list.
@@ -99,6 +119,9 @@ pub struct Descriptor {
     pub api_version: String,
     /// The default API base URL.
     pub default_base_url: String,
+    /// JSON Schema of the connection settings.
+    #[serde(default = "no_settings")]
+    pub settings_schema: Value,
     /// Authentication methods.
     pub auth: Vec<AuthConfig>,
     /// Actions.
@@ -107,6 +130,11 @@ pub struct Descriptor {
     pub triggers: Vec<Trigger>,
     /// Pick lists.
     pub pick_lists: Vec<PickList>,
+}
+
+/// The settings schema of a connector that declares none.
+fn no_settings() -> Value {
+    serde_json::json!({"type": "object", "additionalProperties": false})
 }
 
 fn parse_schema(owner: &str, which: &str, text: &str) -> HostResult<Value> {
@@ -137,6 +165,15 @@ impl Descriptor {
                         .collect(),
                     default_scopes: o.default_scopes,
                     scope_separator: o.scope_separator,
+                    token_endpoint_auth: match o.token_endpoint_auth {
+                        wit::TokenEndpointAuth::ClientSecretPost => {
+                            TokenEndpointAuth::ClientSecretPost
+                        }
+                        wit::TokenEndpointAuth::ClientSecretBasic => {
+                            TokenEndpointAuth::ClientSecretBasic
+                        }
+                    },
+                    api_host_field: o.api_host_field,
                 },
                 wit::AuthConfig::ApiToken(t) => AuthConfig::ApiToken {
                     instructions: t.instructions,
@@ -172,6 +209,7 @@ impl Descriptor {
                     title: t.title,
                     description: t.description,
                     required_scopes: t.required_scopes,
+                    catch_up_trigger: t.catch_up_trigger,
                 })
             })
             .collect::<HostResult<_>>()?;
@@ -192,6 +230,7 @@ impl Descriptor {
             version: d.version,
             api_version: d.api_version,
             default_base_url: d.default_base_url,
+            settings_schema: parse_schema("connection", "settings", &d.settings_schema)?,
             auth,
             actions,
             triggers,

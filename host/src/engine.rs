@@ -1,7 +1,7 @@
 //! Loading a connector component: one [`wasmtime::Engine`] with epoch interruption, an on-disk
 //! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
 
-use crate::bindings::{wrike_connector, PluginPre};
+use crate::bindings::{connector as contract, PluginPre};
 use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
 use crate::pool::{ConnectionPool, PoolSettings};
@@ -317,11 +317,11 @@ fn new_linker(engine: &Engine) -> HostResult<Linker<SandboxState>> {
     link(wasmtime_wasi_http::p2::add_only_http_to_linker_async(
         &mut linker,
     ))?;
-    link(wrike_connector::connector::host::add_to_linker::<
+    link(contract::plugin::host::add_to_linker::<
         _,
         HasSelf<SandboxState>,
     >(&mut linker, |s| s))?;
-    link(wrike_connector::connector::types::add_to_linker::<
+    link(contract::plugin::types::add_to_linker::<
         _,
         HasSelf<SandboxState>,
     >(&mut linker, |s| s))?;

@@ -4,8 +4,8 @@
 //! no arguments, no stdin and no sockets; the egress gate as the only way out; a memory
 //! limiter; and the `host` interface (logging and an allow-listed secret lookup).
 
-use crate::bindings::wrike_connector::connector::host as host_iface;
-use crate::bindings::wrike_connector::connector::types::LogLevel;
+use crate::bindings::connector::plugin::host as host_iface;
+use crate::bindings::connector::plugin::types::LogLevel;
 use crate::cassette::{Redactor, Tape};
 use crate::config::{Limits, Secret};
 use crate::egress::{EgressGate, EgressPolicy, ViolationLog};
@@ -262,7 +262,7 @@ impl WasiHttpView for SandboxState {
     }
 }
 
-impl crate::bindings::wrike_connector::connector::types::Host for SandboxState {}
+impl crate::bindings::connector::plugin::types::Host for SandboxState {}
 
 /// Longest guest log line kept; the rest is cut so a guest cannot flood the host's log.
 const MAX_LOG_LINE: usize = 4096;

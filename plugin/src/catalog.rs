@@ -28,6 +28,12 @@ pub const TOKEN_URL: &str = "https://login.wrike.com/oauth2/token";
 pub const DEFAULT_SCOPES: &[&str] = &["Default"];
 /// How scopes are joined in the `scope` parameter.
 pub const SCOPE_SEPARATOR: &str = ",";
+/// The token-response field naming the API host of the account (`www.wrike.com`,
+/// `app-eu.wrike.com`, …); the base URL is `https://{host}/api/v4` (API.md §2, WORKATO.md §1).
+pub const TOKEN_HOST_FIELD: &str = "host";
+/// JSON Schema of the connection settings: Wrike needs none beyond the credential (Workato's
+/// connection has only the OAuth client and the scope picker, which the host owns).
+pub const SETTINGS_SCHEMA: &str = r#"{"type":"object","additionalProperties":false}"#;
 /// Help text for permanent API tokens.
 pub const API_TOKEN_INSTRUCTIONS: &str = "Use a Wrike permanent access token: in Wrike open \
 Apps & Integrations → API, create (or open) an app in the App Console and choose \"Obtain token\". \

@@ -32,8 +32,8 @@ wit_bindgen::generate!({
     },
 });
 
-use crate::exports::wrike_connector::connector::connector::Guest;
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
+use crate::exports::connector::plugin::connector::Guest;
 
 use crate::error::Error;
 use crate::wrike::transport::WasiEnv;
@@ -82,6 +82,7 @@ impl Guest for Component {
             version: catalog::VERSION.into(),
             api_version: catalog::API_VERSION.into(),
             default_base_url: catalog::DEFAULT_BASE_URL.into(),
+            settings_schema: catalog::SETTINGS_SCHEMA.into(),
             auth: vec![
                 wit::AuthConfig::Oauth2(wit::Oauth2Config {
                     authorize_url: catalog::AUTHORIZE_URL.into(),
@@ -95,6 +96,8 @@ impl Guest for Component {
                         .collect(),
                     default_scopes: strings(catalog::DEFAULT_SCOPES),
                     scope_separator: catalog::SCOPE_SEPARATOR.into(),
+                    token_endpoint_auth: wit::TokenEndpointAuth::ClientSecretPost,
+                    api_host_field: Some(catalog::TOKEN_HOST_FIELD.into()),
                 }),
                 wit::AuthConfig::ApiToken(wit::ApiTokenConfig {
                     instructions: catalog::API_TOKEN_INSTRUCTIONS.into(),
@@ -119,6 +122,7 @@ impl Guest for Component {
                     required_scopes: strings(t.scopes),
                     input_schema: t.input_schema.into(),
                     event_schema: t.event_schema.into(),
+                    catch_up_trigger: None,
                 })
                 .collect(),
             pick_lists: catalog::pick_lists()
@@ -182,6 +186,50 @@ impl Guest for Component {
                     .collect()
             })
             .map_err(to_wit)
+    }
+
+    fn subscribe(
+        _conn: wit::Connection,
+        trigger: String,
+        _input: String,
+        _target: wit::WebhookTarget,
+    ) -> Result<wit::Subscription, wit::Error> {
+        Err(to_wit(no_webhook_trigger(&trigger)))
+    }
+
+    fn check_subscription(
+        _conn: wit::Connection,
+        trigger: String,
+        _sub: wit::Subscription,
+    ) -> Result<wit::SubscriptionStatus, wit::Error> {
+        Err(to_wit(no_webhook_trigger(&trigger)))
+    }
+
+    fn unsubscribe(
+        _conn: wit::Connection,
+        trigger: String,
+        _sub: wit::Subscription,
+    ) -> Result<(), wit::Error> {
+        Err(to_wit(no_webhook_trigger(&trigger)))
+    }
+
+    fn handle_delivery(
+        _conn: wit::Connection,
+        trigger: String,
+        _input: String,
+        _sub: wit::Subscription,
+        _target: wit::WebhookTarget,
+        _request: wit::HttpRequest,
+    ) -> Result<wit::Delivery, wit::Error> {
+        Err(to_wit(no_webhook_trigger(&trigger)))
+    }
+}
+
+/// The error for a webhook call naming a trigger this connector does not offer as a webhook.
+fn no_webhook_trigger(trigger: &str) -> Error {
+    Error::InvalidInput {
+        field: "trigger".into(),
+        message: format!("no webhook trigger named `{trigger}`"),
     }
 }
 

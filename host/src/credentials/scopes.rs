@@ -62,6 +62,7 @@ impl OAuthSettings {
                 scopes,
                 default_scopes,
                 scope_separator,
+                ..
             }) => Ok(OAuthSettings {
                 authorize_url: authorize_url.clone(),
                 token_url: token_url.clone(),

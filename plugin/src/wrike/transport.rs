@@ -10,11 +10,11 @@ use wasi::http::outgoing_handler;
 use wasi::http::types::{self as http, ErrorCode};
 use wasi::io::streams::StreamError;
 
+use crate::connector::plugin::host;
+use crate::connector::plugin::types::LogLevel as WitLogLevel;
 use crate::env::{Env, HttpRequest, HttpResponse, LogLevel, Method, Scheme};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
-use crate::wrike_connector::connector::host;
-use crate::wrike_connector::connector::types::LogLevel as WitLogLevel;
 
 /// Largest response body the guest reads into memory (the host caps responses as well).
 const MAX_BODY: usize = 64 * 1024 * 1024;

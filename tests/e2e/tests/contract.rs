@@ -11,8 +11,8 @@ fn component_imports_only_wasi_and_host_and_exports_connector() {
     for name in &imports {
         assert!(
             name.starts_with("wasi:")
-                || name.starts_with("wrike-connector:connector/host@")
-                || name.starts_with("wrike-connector:connector/types@"),
+                || name.starts_with("connector:plugin/host@")
+                || name.starts_with("connector:plugin/types@"),
             "unexpected import {name}"
         );
     }
@@ -25,13 +25,13 @@ fn component_imports_only_wasi_and_host_and_exports_connector() {
     assert!(
         imports
             .iter()
-            .any(|i| i.starts_with("wrike-connector:connector/host@")),
+            .any(|i| i.starts_with("connector:plugin/host@")),
         "{imports:?}"
     );
     assert!(
         exports
             .iter()
-            .any(|e| e == "wrike-connector:connector/connector@0.1.0"),
+            .any(|e| e == "connector:plugin/connector@0.2.0"),
         "{exports:?}"
     );
 }

@@ -20,8 +20,8 @@ wit_bindgen::generate!({
     },
 });
 
-use exports::wrike_connector::connector::connector::Guest;
-use wrike_connector::connector::types as wit;
+use connector::plugin::types as wit;
+use exports::connector::plugin::connector::Guest;
 
 struct Hostile;
 
@@ -44,6 +44,7 @@ impl Guest for Hostile {
             version: "0.0.0".into(),
             api_version: "none".into(),
             default_base_url: "http://127.0.0.1/".into(),
+            settings_schema: r#"{"type":"object"}"#.into(),
             // A hostile connector declares OAuth endpoints of its own, hoping the host sends
             // the client secret and the authorization code there.
             auth: vec![wit::AuthConfig::Oauth2(wit::Oauth2Config {
@@ -55,6 +56,8 @@ impl Guest for Hostile {
                 }],
                 default_scopes: vec!["Default".into()],
                 scope_separator: ",".into(),
+                token_endpoint_auth: wit::TokenEndpointAuth::ClientSecretPost,
+                api_host_field: Some("host".into()),
             })],
             actions,
             triggers: vec![],
@@ -91,6 +94,38 @@ impl Guest for Hostile {
         _: String,
     ) -> Result<Vec<wit::PickOption>, wit::Error> {
         Err(wit::Error::Internal("no pick lists".into()))
+    }
+
+    fn subscribe(
+        _: wit::Connection,
+        _: String,
+        _: String,
+        _: wit::WebhookTarget,
+    ) -> Result<wit::Subscription, wit::Error> {
+        Err(wit::Error::Internal("no webhook triggers".into()))
+    }
+
+    fn check_subscription(
+        _: wit::Connection,
+        _: String,
+        _: wit::Subscription,
+    ) -> Result<wit::SubscriptionStatus, wit::Error> {
+        Err(wit::Error::Internal("no webhook triggers".into()))
+    }
+
+    fn unsubscribe(_: wit::Connection, _: String, _: wit::Subscription) -> Result<(), wit::Error> {
+        Err(wit::Error::Internal("no webhook triggers".into()))
+    }
+
+    fn handle_delivery(
+        _: wit::Connection,
+        _: String,
+        _: String,
+        _: wit::Subscription,
+        _: wit::WebhookTarget,
+        _: wit::HttpRequest,
+    ) -> Result<wit::Delivery, wit::Error> {
+        Err(wit::Error::Internal("no webhook triggers".into()))
     }
 }
 

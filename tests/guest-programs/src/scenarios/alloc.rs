@@ -1,6 +1,6 @@
 //! Grows memory without bound (`mib` MiB at a time, default 16): the host's memory cap must trap it.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 
 pub fn run(input: &Value) -> Result<Value, wit::Error> {

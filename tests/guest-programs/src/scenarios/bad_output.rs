@@ -1,7 +1,7 @@
 //! Returns output that breaks the action's own declared output schema (`id` must be a string):
 //! the host must refuse it rather than hand it to an automation.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 
 /// The output schema `bad_output` declares.

@@ -2,7 +2,7 @@
 //! returns what came back. With `"swallow": true` it hides any failure and reports success, to
 //! show the host still reports the violation.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 use wasi::http::outgoing_handler;
 use wasi::http::types::{Fields, Method, OutgoingRequest, Scheme};

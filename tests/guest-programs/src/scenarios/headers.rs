@@ -3,7 +3,7 @@
 //! that large it carries on with smaller ones, as an attacker would. The host must count what
 //! these hold against the call's memory cap and bound how many it keeps.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 use wasi::http::types::Fields;
 

@@ -1,6 +1,6 @@
 //! The scenarios, one per file.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::Value;
 
 mod alloc;

@@ -1,6 +1,6 @@
 //! Panics: the host must turn the trap into an `internal` error and keep serving.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::Value;
 
 pub fn run() -> Result<Value, wit::Error> {

@@ -3,7 +3,7 @@
 //! referring twice to the next, 40 levels) so that expanding them grows as 2^40. Their actions
 //! run nothing: the host must refuse the schema before any input is checked against it.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 
 /// Input schema of `schema_cycle`.

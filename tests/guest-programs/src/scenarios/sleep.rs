@@ -1,7 +1,7 @@
 //! Blocks in a host call (a monotonic-clock wait of `secs`, default an hour): only the host's
 //! wall-clock timeout can end it, since epochs cannot interrupt a blocked host call.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 use wasi::clocks::monotonic_clock;
 

@@ -1,6 +1,6 @@
 //! Burns CPU forever: the host's epoch deadline must stop it.
 
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::types as wit;
 use serde_json::Value;
 
 pub fn run() -> Result<Value, wit::Error> {

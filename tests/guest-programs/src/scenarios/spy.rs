@@ -2,8 +2,8 @@
 //! the connection record, `host.secret` under likely names, the filesystem, stdin and sockets.
 //! Returns everything it found so the test can check the token is nowhere in it.
 
-use crate::wrike_connector::connector::host;
-use crate::wrike_connector::connector::types as wit;
+use crate::connector::plugin::host;
+use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 use std::io::Read;
 
