@@ -187,6 +187,9 @@ pub enum Command {
     },
     /// Test the connection: print the authenticated user.
     Test,
+    /// Run resident: keep webhook subscriptions alive, receive their deliveries, poll polling
+    /// triggers on a schedule, and deliver every event to a sink (stdout by default).
+    Serve(crate::serve::ServeArgs),
     /// Connect to Wrike: run the OAuth2 flow (or store a permanent token with --token-stdin)
     /// and save the connection under --connection NAME.
     Connect(ConnectArgs),
@@ -320,6 +323,13 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             return print_json(&summary);
         }
         _ => {}
+    }
+    if let Command::Serve(args) = &cli.command {
+        let file = config_file(&cli)?;
+        return crate::serve::run(args, file.serve.as_ref(), &file.subscription, |secrets| {
+            Ok(build_connector(&cli)?.with_secrets(secrets))
+        })
+        .await;
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
         let mut connector = build_connector(&cli)?;
@@ -455,7 +465,10 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             let options = connector.pick_list(name, &params).await?;
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
-        Command::Connect(_) | Command::Connections { .. } | Command::Mcp { .. } => Ok(()),
+        Command::Connect(_)
+        | Command::Connections { .. }
+        | Command::Mcp { .. }
+        | Command::Serve(_) => Ok(()),
         Command::Poll {
             trigger,
             input,

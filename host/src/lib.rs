@@ -24,6 +24,7 @@ pub mod pool;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
+pub mod serve;
 pub mod state;
 pub mod triggers;
 

@@ -76,9 +76,7 @@ pub fn drain(
         delivered += done.len();
         store.ack(&done)?;
         if let Some(e) = failure {
-            return Err(HostError::internal(format!(
-                "cannot deliver an event: {e}"
-            )));
+            return Err(HostError::internal(format!("cannot deliver an event: {e}")));
         }
     }
 }

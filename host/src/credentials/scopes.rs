@@ -277,6 +277,7 @@ mod tests {
             version: "0".into(),
             api_version: "v4".into(),
             default_base_url: "https://www.wrike.com/api/v4".into(),
+            settings_schema: json!({"type": "object", "additionalProperties": false}),
             auth: vec![AuthConfig::Oauth2 {
                 authorize_url: settings.authorize_url.clone(),
                 token_url: settings.token_url.clone(),
@@ -289,6 +290,8 @@ mod tests {
                     .collect(),
                 default_scopes: vec!["Default".into()],
                 scope_separator: ",".into(),
+                token_endpoint_auth: Default::default(),
+                api_host_field: Some("host".into()),
             }],
             actions: vec![
                 action("create_task", W),
@@ -316,6 +319,7 @@ mod tests {
                 required_scopes: R.iter().map(|s| s.to_string()).collect(),
                 input_schema: json!({}),
                 event_schema: json!({}),
+                catch_up_trigger: None,
             }],
             pick_lists: vec![],
         };

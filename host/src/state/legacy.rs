@@ -135,10 +135,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("state");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
     dir.join(format!(".{name}.{}.{suffix}", std::process::id()))
 }
 

@@ -65,8 +65,7 @@ impl SqliteStore {
     /// Opens (creating when missing) the database at `path`. A file that is not an SQLite
     /// database is refused and left untouched.
     pub fn open(path: &Path) -> HostResult<SqliteStore> {
-        if let Ok(bytes) = std::fs::read(path).map(|b| b.into_iter().take(16).collect::<Vec<_>>())
-        {
+        if let Ok(bytes) = std::fs::read(path).map(|b| b.into_iter().take(16).collect::<Vec<_>>()) {
             if !bytes.is_empty() && bytes != SQLITE_MAGIC {
                 return Err(HostError::invalid_input(
                     "state",
@@ -237,9 +236,10 @@ impl StateStore for SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (seq, subscription, key, payload) = row.map_err(sql)?;
-            let payload = serde_json::from_str(payload.as_deref().unwrap_or("null")).map_err(|e| {
-                HostError::internal(format!("outbox entry {seq} has a corrupt payload: {e}"))
-            })?;
+            let payload =
+                serde_json::from_str(payload.as_deref().unwrap_or("null")).map_err(|e| {
+                    HostError::internal(format!("outbox entry {seq} has a corrupt payload: {e}"))
+                })?;
             out.push(OutboxEntry {
                 seq,
                 subscription,
