@@ -261,3 +261,82 @@ impl ServeConfig {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use serde_json::json;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn args(v: &[&str]) -> ServeArgs {
+        Wrap::parse_from(std::iter::once("serve").chain(v.iter().copied())).args
+    }
+
+    #[test]
+    fn the_file_gives_subscriptions_and_flags_override_it() {
+        let section = json!({"listen": "0.0.0.0:9000", "public_url": "https://h.example.org/",
+            "sink": {"type": "http", "url": "https://sink.example.org/e"}});
+        let subs = [
+            json!({"name": "t", "trigger": "new_or_updated_task_webhook",
+            "input": {"folderId": "F"}}),
+        ];
+        let c = ServeConfig::resolve(&args(&["--listen", "127.0.0.1:1"]), Some(&section), &subs)
+            .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.public_url.as_deref(), Some("https://h.example.org"));
+        assert!(matches!(c.sink, SinkConfig::Http { .. }));
+        assert_eq!(c.subscriptions[0].input, json!({"folderId": "F"}));
+        assert_eq!(
+            c.check_interval,
+            Duration::from_secs(DEFAULT_CHECK_INTERVAL_SECS)
+        );
+        // The simple case replaces the list.
+        let c = ServeConfig::resolve(
+            &args(&["new_comment", "--input", "{}", "--sink-command", "cat"]),
+            Some(&section),
+            &subs,
+        )
+        .unwrap();
+        assert_eq!(c.subscriptions.len(), 1);
+        assert_eq!(c.subscriptions[0].name, "new_comment");
+        assert_eq!(
+            c.sink,
+            SinkConfig::Command {
+                argv: vec!["cat".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn bad_configurations_name_what_is_wrong() {
+        let e = ServeConfig::resolve(&args(&[]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("subscription"));
+        let twice = [
+            json!({"name": "a", "trigger": "x"}),
+            json!({"name": "a", "trigger": "y"}),
+        ];
+        let e = ServeConfig::resolve(&args(&[]), None, &twice).unwrap_err();
+        assert!(e.message.contains("twice"), "{}", e.message);
+        let e = ServeConfig::resolve(&args(&[]), None, &[json!({"name": "a b", "trigger": "x"})])
+            .unwrap_err();
+        assert!(e.message.contains("name"), "{}", e.message);
+        let e = ServeConfig::resolve(
+            &args(&[]),
+            None,
+            &[json!({"name": "a", "trigger": "x", "colour": 1})],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("colour"), "{}", e.message);
+        let e = ServeConfig::resolve(&args(&["x", "--input", "[1]"]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("input"));
+        let e =
+            ServeConfig::resolve(&args(&["x", "--public-url", "ftp://h"]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("public_url"));
+    }
+}

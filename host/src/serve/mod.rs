@@ -27,6 +27,9 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// How long Ctrl-C waits for calls into the component that are in flight.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A webhook subscription while `serve` runs.
 pub struct WebhookSub {
     /// Its name.
@@ -306,8 +309,13 @@ pub async fn run(
     wait_for_signal().await;
     tracing::info!("serve: shutting down");
     let _ = shared.shutdown.send(true);
-    for t in tasks {
-        t.abort();
+    // Pollers and checkers stop at their next pause; a call into the component in flight is
+    // let finish (its cursor commit included) for a grace period, then cut off.
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    for mut t in tasks {
+        if tokio::time::timeout_at(deadline, &mut t).await.is_err() {
+            t.abort();
+        }
     }
     let _ = sink.await;
     let _ = server.await;

@@ -175,7 +175,13 @@ fn a_legacy_json_state_file_is_imported_once() {
     assert_eq!(first.len(), 2);
     let keys: Vec<String> = first
         .iter()
-        .map(|e| format!("{}@{}", e["id"].as_str().unwrap(), e["updatedDate"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{}@{}",
+                e["id"].as_str().unwrap(),
+                e["updatedDate"].as_str().unwrap()
+            )
+        })
         .collect();
     std::fs::remove_file(&state).unwrap();
     let mut legacy = LegacyStateFile::open(&state, "new_or_updated_task").unwrap();
