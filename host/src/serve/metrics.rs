@@ -17,6 +17,14 @@ struct SubCounters {
     deliveries_rejected: u64,
 }
 
+/// One metric family: name, type, help text and how to read it from a subscription's counters.
+type Family = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&SubCounters) -> f64,
+);
+
 /// The process's counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -77,7 +85,7 @@ impl Metrics {
     pub fn render(&self) -> String {
         let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut out = String::new();
-        let families: [(&str, &str, &str, fn(&SubCounters) -> f64); 7] = [
+        let families: [Family; 7] = [
             (
                 "connector_events_total",
                 "counter",

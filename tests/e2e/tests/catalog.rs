@@ -131,7 +131,11 @@ fn describe_lists_every_action_trigger_and_pick_list() {
                 assert_eq!(t["kind"], "webhook", "{name}");
                 // The task, folder and project hooks are caught up by their polling twins.
                 let twin = (base != "new_event").then(|| base.to_string());
-                assert_eq!(t["catch_up_trigger"].as_str().map(str::to_string), twin, "{name}");
+                assert_eq!(
+                    t["catch_up_trigger"].as_str().map(str::to_string),
+                    twin,
+                    "{name}"
+                );
             }
             None => assert_eq!(t["kind"], "polling", "{name}"),
         }
