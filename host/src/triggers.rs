@@ -105,31 +105,51 @@ pub async fn run_poll(
         delivered: drain(store, subscription, deliver)?,
         ..RunSummary::default()
     };
-    let mut taken = 0;
-    loop {
-        if summary.batches >= limits.max_batches {
-            return Err(limit_error(trigger, format!("{} batches", summary.batches)));
-        }
-        if taken >= limits.max_events {
-            return Err(limit_error(trigger, format!("{taken} events")));
-        }
-        if summary.batches > 0 && started.elapsed() >= limits.deadline {
-            return Err(limit_error(
-                trigger,
-                format!("its run deadline of {} ms", limits.deadline.as_millis()),
-            ));
-        }
-        let cursor = store.cursor(subscription)?;
-        let batch = connector.poll(trigger, input, cursor.as_deref()).await?;
-        summary.batches += 1;
-        let enqueued = store.enqueue(subscription, &batch.events, Some(&batch.cursor))?;
-        taken += enqueued.added;
-        summary.duplicates_skipped += enqueued.duplicates;
-        summary.delivered += drain(store, subscription, deliver)?;
-        if !batch.more {
-            return Ok(summary);
+    // Entries delivered but not yet acknowledged: acknowledged together with the next batch
+    // (one durable commit per batch), and at the end of the run.
+    let mut delivered: Vec<i64> = Vec::new();
+    let result = async {
+        let mut taken = 0;
+        loop {
+            if summary.batches >= limits.max_batches {
+                return Err(limit_error(trigger, format!("{} batches", summary.batches)));
+            }
+            if taken >= limits.max_events {
+                return Err(limit_error(trigger, format!("{taken} events")));
+            }
+            if summary.batches > 0 && started.elapsed() >= limits.deadline {
+                return Err(limit_error(
+                    trigger,
+                    format!("its run deadline of {} ms", limits.deadline.as_millis()),
+                ));
+            }
+            let cursor = store.cursor(subscription)?;
+            let batch = connector.poll(trigger, input, cursor.as_deref()).await?;
+            summary.batches += 1;
+            let enqueued = store.enqueue_acking(
+                subscription,
+                &batch.events,
+                Some(&batch.cursor),
+                &delivered,
+            )?;
+            delivered.clear();
+            taken += enqueued.added;
+            summary.duplicates_skipped += enqueued.duplicates;
+            // Only this batch's entries are pending now (earlier ones are acknowledged).
+            for entry in store.pending(Some(subscription), usize::MAX)? {
+                deliver(&entry)
+                    .map_err(|e| HostError::internal(format!("cannot deliver an event: {e}")))?;
+                delivered.push(entry.seq);
+                summary.delivered += 1;
+            }
+            if !batch.more {
+                return Ok(());
+            }
         }
     }
+    .await;
+    store.ack(&delivered)?;
+    result.map(|()| summary)
 }
 
 #[cfg(test)]

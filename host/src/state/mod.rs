@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How many delivered (acknowledged) keys a subscription remembers for deduplication; older
-/// ones are forgotten, oldest first.
+/// ones are forgotten, oldest first (checked every 1024 acknowledgements).
 pub const DELIVERED_KEYS_KEPT: u64 = 100_000;
 
 /// One event waiting in the outbox.
@@ -80,6 +80,17 @@ pub trait StateStore: Send {
         subscription: &str,
         events: &[Event],
         cursor: Option<&str>,
+    ) -> HostResult<Enqueued>;
+
+    /// [`StateStore::enqueue`] and [`StateStore::ack`] of `acked` in one transaction: one
+    /// durable commit per batch instead of two, for a caller that acknowledges the previous
+    /// batch together with the next one (a crash in between only repeats those deliveries).
+    fn enqueue_acking(
+        &mut self,
+        subscription: &str,
+        events: &[Event],
+        cursor: Option<&str>,
+        acked: &[i64],
     ) -> HostResult<Enqueued>;
 
     /// Up to `limit` outbox entries, oldest first; only `subscription`'s when given.

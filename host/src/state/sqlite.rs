@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 );
 ";
 
+/// Old delivered keys are forgotten when an acknowledged entry's position is a multiple of this.
+const PRUNE_EVERY: i64 = 1024;
+
 /// SQLite's file header, to tell a database from a legacy JSON state file.
 pub(super) const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
@@ -132,6 +135,17 @@ impl SqliteStore {
         tx.commit().map_err(sql)
     }
 
+    /// Forgetting old keys costs an index walk: done only when one of the acknowledged
+    /// positions is a multiple of [`PRUNE_EVERY`].
+    fn maybe_prune(&self, seqs: &[i64], subs: Vec<String>) -> HostResult<()> {
+        if seqs.iter().any(|s| s % PRUNE_EVERY == 0) {
+            for sub in subs {
+                self.prune(&sub)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Forgets acknowledged keys of `subscription` beyond the newest [`DELIVERED_KEYS_KEPT`].
     fn prune(&self, subscription: &str) -> HostResult<()> {
         let threshold: Option<i64> = self
@@ -153,6 +167,32 @@ impl SqliteStore {
         }
         Ok(())
     }
+}
+
+/// Marks the entries `seqs` acknowledged (dropping their payloads); returns the subscriptions
+/// they belonged to.
+fn ack_in(tx: &Connection, seqs: &[i64]) -> HostResult<Vec<String>> {
+    let mut subs = Vec::new();
+    if seqs.is_empty() {
+        return Ok(subs);
+    }
+    let mut update = tx
+        .prepare_cached(
+            "UPDATE events SET acked = 1, payload = NULL WHERE seq = ?1 RETURNING subscription",
+        )
+        .map_err(sql)?;
+    for seq in seqs {
+        let sub: Option<String> = update
+            .query_row([seq], |r| r.get(0))
+            .optional()
+            .map_err(sql)?;
+        if let Some(sub) = sub {
+            if !subs.contains(&sub) {
+                subs.push(sub);
+            }
+        }
+    }
+    Ok(subs)
 }
 
 fn set_cursor(tx: &Connection, subscription: &str, cursor: &str) -> HostResult<()> {
@@ -183,8 +223,19 @@ impl StateStore for SqliteStore {
         events: &[Event],
         cursor: Option<&str>,
     ) -> HostResult<Enqueued> {
+        self.enqueue_acking(subscription, events, cursor, &[])
+    }
+
+    fn enqueue_acking(
+        &mut self,
+        subscription: &str,
+        events: &[Event],
+        cursor: Option<&str>,
+        acked: &[i64],
+    ) -> HostResult<Enqueued> {
         let mut out = Enqueued::default();
         let tx = self.conn.transaction().map_err(sql)?;
+        let acked_subs = ack_in(&tx, acked)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -207,6 +258,7 @@ impl StateStore for SqliteStore {
             set_cursor(&tx, subscription, cursor)?;
         }
         tx.commit().map_err(sql)?;
+        self.maybe_prune(acked, acked_subs)?;
         Ok(out)
     }
 
@@ -255,30 +307,9 @@ impl StateStore for SqliteStore {
             return Ok(());
         }
         let tx = self.conn.transaction().map_err(sql)?;
-        let mut subs = Vec::new();
-        {
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE events SET acked = 1, payload = NULL WHERE seq = ?1 RETURNING subscription",
-                )
-                .map_err(sql)?;
-            for seq in seqs {
-                let sub: Option<String> = update
-                    .query_row([seq], |r| r.get(0))
-                    .optional()
-                    .map_err(sql)?;
-                if let Some(sub) = sub {
-                    if !subs.contains(&sub) {
-                        subs.push(sub);
-                    }
-                }
-            }
-        }
+        let subs = ack_in(&tx, seqs)?;
         tx.commit().map_err(sql)?;
-        for sub in subs {
-            self.prune(&sub)?;
-        }
-        Ok(())
+        self.maybe_prune(seqs, subs)
     }
 
     fn knows_key(&mut self, subscription: &str, key: &str) -> HostResult<bool> {
