@@ -179,41 +179,60 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
             }
             continue;
         }
-        for entry in entries {
-            let mut attempt = 0;
-            loop {
-                match sink.deliver(&entry).await {
-                    Ok(()) => {
-                        shared.metrics.sink(true);
-                        break;
-                    }
-                    Err(e) if e.permanent => {
-                        shared.metrics.sink(false);
-                        tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
-                        break;
-                    }
-                    Err(e) => {
-                        shared.metrics.sink(false);
-                        let wait = e
-                            .retry_after
-                            .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
-                        attempt = attempt.saturating_add(1);
-                        tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
-                        tokio::select! {
-                            _ = tokio::time::sleep(wait) => {}
-                            _ = shutdown.changed() => return,
-                        }
+        // Acknowledged in one transaction per chunk (a crash repeats at most this chunk).
+        let mut done = Vec::with_capacity(entries.len());
+        let stopped = deliver_chunk(&shared, &sink, &entries, &mut done, &mut shutdown).await;
+        if let Err(e) = shared.store().ack(&done) {
+            tracing::error!(error = %e.message, "cannot acknowledge outbox entries");
+        }
+        if stopped {
+            return;
+        }
+    }
+}
+
+/// Delivers `entries` in order, pushing each acknowledged (or permanently refused) one onto
+/// `done`; returns true when shutdown interrupted it.
+async fn deliver_chunk(
+    shared: &Shared,
+    sink: &Sink,
+    entries: &[OutboxEntry],
+    done: &mut Vec<i64>,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    for entry in entries {
+        let mut attempt = 0;
+        loop {
+            match sink.deliver(entry).await {
+                Ok(()) => {
+                    shared.metrics.sink(true);
+                    break;
+                }
+                Err(e) if e.permanent => {
+                    shared.metrics.sink(false);
+                    tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
+                    break;
+                }
+                Err(e) => {
+                    shared.metrics.sink(false);
+                    let wait = e
+                        .retry_after
+                        .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
+                    attempt = attempt.saturating_add(1);
+                    tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = shutdown.changed() => return true,
                     }
                 }
             }
-            if let Err(e) = shared.store().ack(&[entry.seq]) {
-                tracing::error!(error = %e.message, "cannot acknowledge an outbox entry");
-            }
-            if *shutdown.borrow() {
-                return;
-            }
+        }
+        done.push(entry.seq);
+        if *shutdown.borrow() {
+            return true;
         }
     }
+    false
 }
 
 #[cfg(test)]
