@@ -215,6 +215,7 @@ mod tests {
             secret: "s".into(),
             remote_id: None,
             remote_state: None,
+            target_url: None,
         };
         store.save_subscription(&rec).unwrap();
         rec.remote_id = Some("IEAAA".into());

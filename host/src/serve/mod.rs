@@ -118,6 +118,7 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
                 let mut r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
                 r.remote_id = Some(remote.id.clone());
                 r.remote_state = Some(remote.state);
+                r.target_url = Some(sub.target.url.clone());
                 r.clone()
             };
             shared.store().save_subscription(&record)?;
@@ -149,6 +150,7 @@ fn record_for(
         secret: random_hex(32)?,
         remote_id: None,
         remote_state: None,
+        target_url: None,
     };
     store.save_subscription(&record)?;
     Ok(record)
@@ -227,14 +229,29 @@ pub async fn run(
                 format!("subscription `{}` is a webhook trigger: give --public-url (or public_url in [serve])", s.name),
             ));
         };
-        let record = record_for(&mut store, &stored, s)?;
+        let mut record = record_for(&mut store, &stored, s)?;
+        let url = format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token);
+        if record.remote_id.is_some() && record.target_url.as_deref() != Some(url.as_str()) {
+            // The public URL changed: the old hook delivers where nobody listens. Remove it
+            // (best effort) so that it is registered again with the new URL.
+            let old = RemoteSubscription {
+                id: record.remote_id.clone().unwrap_or_default(),
+                state: record.remote_state.clone().unwrap_or_else(|| "{}".into()),
+            };
+            if let Err(e) = probe.unsubscribe(&s.trigger, &old).await {
+                tracing::warn!(subscription = %s.name, error = %e.message, "cannot remove the hook of the old public URL");
+            }
+            record.remote_id = None;
+            record.remote_state = None;
+            store.save_subscription(&record)?;
+        }
         secrets.insert(secret_name(&s.name), Secret::new(record.secret.clone()));
         let sub = WebhookSub {
             name: s.name.clone(),
             trigger: s.trigger.clone(),
             input: s.input.clone(),
             target: WebhookTarget {
-                url: format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token),
+                url,
                 secret_name: secret_name(&s.name),
             },
             catch_up: decl.catch_up_trigger.clone(),

@@ -57,6 +57,8 @@ pub struct SubscriptionRecord {
     pub remote_id: Option<String>,
     /// The component's state for the subscription (JSON text), once subscribed.
     pub remote_state: Option<String>,
+    /// The URL the remote subscription delivers to, once subscribed.
+    pub target_url: Option<String>,
 }
 
 /// What [`StateStore::enqueue`] did with a batch.

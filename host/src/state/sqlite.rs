@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     path_token TEXT NOT NULL UNIQUE,
     secret TEXT NOT NULL,
     remote_id TEXT,
-    remote_state TEXT
+    remote_state TEXT,
+    target_url TEXT
 );
 ";
 
@@ -327,11 +328,12 @@ impl StateStore for SqliteStore {
     fn save_subscription(&mut self, s: &SubscriptionRecord) -> HostResult<()> {
         self.conn
             .execute(
-                "INSERT INTO subscriptions (name, trigger, input, path_token, secret, remote_id, remote_state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO subscriptions (name, trigger, input, path_token, secret, remote_id, remote_state, target_url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (name) DO UPDATE SET trigger = excluded.trigger, input = excluded.input,
                    path_token = excluded.path_token, secret = excluded.secret,
-                   remote_id = excluded.remote_id, remote_state = excluded.remote_state",
+                   remote_id = excluded.remote_id, remote_state = excluded.remote_state,
+                   target_url = excluded.target_url",
                 params![
                     s.name,
                     s.trigger,
@@ -339,7 +341,8 @@ impl StateStore for SqliteStore {
                     s.path_token,
                     s.secret,
                     s.remote_id,
-                    s.remote_state
+                    s.remote_state,
+                    s.target_url
                 ],
             )
             .map(|_| ())
@@ -350,7 +353,7 @@ impl StateStore for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT name, trigger, input, path_token, secret, remote_id, remote_state
+                "SELECT name, trigger, input, path_token, secret, remote_id, remote_state, target_url
                  FROM subscriptions ORDER BY name",
             )
             .map_err(sql)?;
@@ -364,6 +367,7 @@ impl StateStore for SqliteStore {
                     secret: r.get(4)?,
                     remote_id: r.get(5)?,
                     remote_state: r.get(6)?,
+                    target_url: r.get(7)?,
                 })
             })
             .map_err(sql)?;

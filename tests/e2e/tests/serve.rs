@@ -506,3 +506,32 @@ fn unsubscribe_removes_the_hook_and_the_stored_subscription() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(fake.with_store(|st| st.webhooks.is_empty()));
 }
+
+#[test]
+fn a_new_public_url_replaces_the_hook_and_deliveries_follow() {
+    let fake = FakeWrike::start().unwrap();
+    let folder = fake.folder_ids()[0].0.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let config = task_hook_config(&folder);
+    let serve = Serve::start(&fake, dir.path(), free_port(), &config);
+    let (old, _, _) = active_hook(&fake);
+    serve.stop();
+
+    let port = free_port();
+    let serve = Serve::start(&fake, dir.path(), port, &config);
+    let new_url = wait_for("the hook registered again", || {
+        let hooks = fake.with_store(|st| st.webhooks.clone());
+        let fresh = hooks
+            .values()
+            .find(|h| h.hook_url.contains(&format!(":{port}/")))
+            .map(|h| h.hook_url.clone());
+        (!hooks.contains_key(&old)).then_some(fresh).flatten()
+    });
+    assert!(new_url.starts_with(&format!("http://127.0.0.1:{port}/hooks/")));
+    let task = fake.create_task_direct(&folder, "after the move");
+    let id = task["id"].as_str().unwrap().to_string();
+    serve.wait_event("the task through the new hook", |l| {
+        l["event"]["id"] == id.as_str()
+    });
+    serve.stop();
+}
