@@ -188,20 +188,20 @@ async fn wait_for_signal() {
 }
 
 /// Runs `serve` until Ctrl-C or SIGTERM. `section` and `subscriptions` are the `[serve]` and
-/// `[[subscription]]` parts of the --config file; `make` builds the connector lending the
-/// given secrets.
+/// `[[subscription]]` parts of the --config file; `connector` is bound to the connection (the
+/// subscriptions' secrets are lent to it here).
 pub async fn run(
     args: &ServeArgs,
     section: Option<&Value>,
     subscriptions: &[Value],
-    make: impl FnOnce(BTreeMap<String, Secret>) -> HostResult<Connector>,
+    connector: Connector,
 ) -> HostResult<()> {
     let config = ServeConfig::resolve(args, section, subscriptions)?;
     let mut store = SqliteStore::open(&config.state)?;
     let stored = store.subscriptions()?;
     // Built without secrets first (removing a hook or describing the connector needs none);
     // the secrets of the subscriptions are lent once they are known.
-    let probe = make(BTreeMap::new())?;
+    let probe = connector;
     if args.unsubscribe {
         return unsubscribe_all(&mut store, &probe).await;
     }
