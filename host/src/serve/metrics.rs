@@ -81,6 +81,15 @@ impl Metrics {
         }
     }
 
+    /// Totals over every subscription: events in, events the sink acknowledged, errors.
+    pub fn totals(&self) -> (u64, u64, u64) {
+        let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner());
+        let events = subs.values().map(|c| c.events).sum();
+        let errors = subs.values().map(|c| c.errors).sum();
+        let delivered = self.sink.lock().unwrap_or_else(|p| p.into_inner()).0;
+        (events, delivered, errors)
+    }
+
     /// The counters in the Prometheus text exposition format.
     pub fn render(&self) -> String {
         let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner()).clone();

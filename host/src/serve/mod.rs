@@ -172,6 +172,22 @@ async fn unsubscribe_all(store: &mut SqliteStore, connector: &Connector) -> Host
     Ok(())
 }
 
+/// A one-line status on stderr, rewritten every second (only when stderr is a terminal).
+async fn status_line(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let (events, delivered, errors) = shared.metrics.totals();
+        eprint!("\r\x1b[2Kserve: {events} events in, {delivered} delivered, {errors} errors");
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => {
+                eprintln!();
+                return;
+            }
+        }
+    }
+}
+
 async fn wait_for_signal() {
     #[cfg(unix)]
     {
@@ -322,6 +338,9 @@ pub async fn run(
         "{}",
         serde_json::json!({"serving": addr.to_string(), "subscriptions": config.subscriptions.len()})
     );
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        tasks.push(tokio::spawn(status_line(shared.clone())));
+    }
 
     wait_for_signal().await;
     tracing::info!("serve: shutting down");
