@@ -40,8 +40,9 @@ pub struct OutboxEntry {
     pub payload: Value,
 }
 
-/// A webhook subscription as the host keeps it across restarts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A webhook subscription as the host keeps it across restarts. Its `Debug` output leaves the
+/// secret out.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionRecord {
     /// The subscription's name in the configuration (unique).
     pub name: String,
@@ -59,6 +60,21 @@ pub struct SubscriptionRecord {
     pub remote_state: Option<String>,
     /// The URL the remote subscription delivers to, once subscribed.
     pub target_url: Option<String>,
+}
+
+impl std::fmt::Debug for SubscriptionRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionRecord")
+            .field("name", &self.name)
+            .field("trigger", &self.trigger)
+            .field("input", &self.input)
+            .field("path_token", &"<hidden>")
+            .field("secret", &"<hidden>")
+            .field("remote_id", &self.remote_id)
+            .field("remote_state", &self.remote_state)
+            .field("target_url", &self.target_url)
+            .finish()
+    }
 }
 
 /// What [`StateStore::enqueue`] did with a batch.
