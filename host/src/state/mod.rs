@@ -72,7 +72,7 @@ impl std::fmt::Debug for SubscriptionRecord {
             .field("secret", &"<hidden>")
             .field("remote_id", &self.remote_id)
             .field("remote_state", &self.remote_state)
-            .field("target_url", &self.target_url)
+            .field("target_url", &self.target_url.as_ref().map(|_| "<hidden>"))
             .finish()
     }
 }
