@@ -158,6 +158,13 @@ pub struct ConfigFile {
     pub engine: EngineSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
+    /// `[serve]`: read by `connector-host serve` (see [`crate::serve::config::ServeSection`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serve: Option<serde_json::Value>,
+    /// `[[subscription]]`: read by `connector-host serve` (see
+    /// [`crate::serve::config::SubscriptionConfig`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subscription: Vec<serde_json::Value>,
 }
 
 /// The `[engine]` section of the configuration file.

@@ -16,6 +16,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use wasmtime::{Store, UpdateDeadline};
 
+#[path = "connector_traps.rs"]
+mod traps;
+#[path = "connector_webhooks.rs"]
+mod webhooks;
+
+use traps::{limit_error, trap_error};
+pub use webhooks::{
+    Delivery, IncomingRequest, RemoteSubscription, SubscriptionStatus, WebhookTarget,
+};
+
 /// One event emitted by a polling trigger.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -62,6 +72,7 @@ enum Call {
         name: String,
         params: String,
     },
+    Webhook(webhooks::WebhookCall),
 }
 
 enum Reply {
@@ -69,12 +80,17 @@ enum Reply {
     Json(Result<String, wit::Error>),
     Poll(Result<wit::PollResult, wit::Error>),
     Pick(Result<Vec<wit::PickOption>, wit::Error>),
+    Webhook(webhooks::WebhookReply),
 }
 
 impl Reply {
     fn is_unauthorized(&self) -> bool {
         let err = match self {
             Reply::Json(Err(e)) | Reply::Poll(Err(e)) | Reply::Pick(Err(e)) => e,
+            Reply::Webhook(r) => match r.error() {
+                Some(e) => e,
+                None => return false,
+            },
             _ => return false,
         };
         matches!(err, wit::Error::Unauthorized(_))
@@ -497,6 +513,7 @@ impl Connector {
                     api.call_pick_list(&mut store, &conn, &name, &params)
                         .await?,
                 ),
+                Call::Webhook(call) => Reply::Webhook(call.run(api, &mut store, &conn).await?),
             };
             wasmtime::Result::Ok(reply)
         };
@@ -526,90 +543,6 @@ impl Connector {
             (_, r) => r,
         }
     }
-}
-
-/// The sandbox violation behind a trap raised by one of wasmtime's count limits (instances,
-/// memories, tables) or by a full resource table, if that is what it was.
-fn limit_error(trap: &wasmtime::Error, limits: &Limits) -> Option<HostError> {
-    let table_full = matches!(
-        find_cause::<wasmtime::component::ResourceTableError>(trap),
-        Some(wasmtime::component::ResourceTableError::Full)
-    );
-    if table_full {
-        return Some(
-            HostError::sandbox(
-                SandboxRule::ResourceLimit,
-                format!(
-                    "the plugin tried to hold more than {} host resources (wasi:http fields, requests, bodies, streams) at once",
-                    limits.max_host_resources
-                ),
-            )
-            .with_hint("raise the limit with `max_host_resources` in the [limits] section of --config"),
-        );
-    }
-    // The typed error does not always survive the bindings' conversions; its wording does.
-    let text = trap
-        .chain()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>()
-        .join(": ");
-    let too_big = [
-        wasmtime_wasi_http::FieldMapError::TotalSizeTooBig,
-        wasmtime_wasi_http::FieldMapError::TooManyFields,
-    ];
-    let header_map_full = too_big.iter().any(|kind| {
-        find_cause::<wasmtime_wasi_http::FieldMapError>(trap)
-            .is_some_and(|e| std::mem::discriminant(e) == std::mem::discriminant(kind))
-            || text.contains(&kind.to_string())
-    });
-    if header_map_full {
-        return Some(
-            HostError::sandbox(
-                SandboxRule::ResourceLimit,
-                format!(
-                    "the plugin tried to build a header map larger than {} bytes on the host",
-                    limits.request_header_bytes
-                ),
-            )
-            .with_hint(
-                "raise the limit with `request_header_bytes` in the [limits] section of --config",
-            ),
-        );
-    }
-    // wasmtime's wording for its count limits: "resource limit exceeded: <what> count too high".
-    let at = text.find("resource limit exceeded: ")?;
-    let what = text[at + "resource limit exceeded: ".len()..]
-        .split(" count too high")
-        .next()
-        .unwrap_or("instance");
-    let (noun, limit, key) = match what {
-        w if w.contains("memor") => ("memories", limits.max_memories, "max_memories"),
-        w if w.contains("table") => ("tables", limits.max_tables, "max_tables"),
-        _ => ("instances", limits.max_instances, "max_instances"),
-    };
-    Some(
-        HostError::sandbox(
-            SandboxRule::ResourceLimit,
-            format!("the component tried to create more than {limit} {noun} in one call"),
-        )
-        .with_hint(format!(
-            "raise the limit with `{key}` in the [limits] section of --config"
-        )),
-    )
-}
-
-/// The error of type `E` behind `trap`, wherever it sits in the chain of causes.
-fn find_cause<E: std::error::Error + Send + Sync + 'static>(trap: &wasmtime::Error) -> Option<&E> {
-    trap.downcast_ref::<E>()
-        .or_else(|| trap.chain().find_map(|e| e.downcast_ref::<E>()))
-}
-
-fn trap_error(trap: &wasmtime::Error) -> HostError {
-    let detail = match trap.downcast_ref::<wasmtime::Trap>() {
-        Some(t) => format!("the plugin trapped: {t}"),
-        None => format!("the plugin failed: {trap:#}"),
-    };
-    HostError::internal(detail)
 }
 
 fn parse_output(what: &str, result: Result<String, wit::Error>) -> HostResult<Value> {

@@ -33,6 +33,9 @@ pub enum ErrorKind {
     /// Replaying a cassette, the component sent a request no recorded exchange matches
     /// (`field` names what differed: `method`, `path`, `query` or `body`). Exit code 8.
     CassetteMismatch,
+    /// A trigger run reached one of its limits (batches, events or deadline per run); its
+    /// cursor is kept and the next run goes on from there. Exit code 9.
+    RunLimit,
 }
 
 impl ErrorKind {
@@ -49,6 +52,7 @@ impl ErrorKind {
             ErrorKind::SandboxViolation => "sandbox_violation",
             ErrorKind::Internal => "internal",
             ErrorKind::CassetteMismatch => "cassette_mismatch",
+            ErrorKind::RunLimit => "run_limit",
         }
     }
 
@@ -63,6 +67,7 @@ impl ErrorKind {
             ErrorKind::SandboxViolation => 7,
             ErrorKind::Internal => 1,
             ErrorKind::CassetteMismatch => 8,
+            ErrorKind::RunLimit => 9,
         }
     }
 }

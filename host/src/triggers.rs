@@ -1,236 +1,237 @@
-//! Running a polling trigger to completion with a durable state file.
+//! Running a polling trigger with durable state ([`crate::state`]).
 //!
-//! Delivery rule: an event is written to the sink and flushed, then its key is committed to
-//! the state file; the guest's cursor is committed only after every event of its batch is
-//! delivered. A crash between delivery and commit makes the next run fetch the batch again, and
-//! the committed keys keep the delivered events from being emitted twice. Nothing is skipped,
-//! because the cursor never moves past an undelivered event.
+//! Delivery rule: each batch the guest returns goes into the outbox together with its cursor,
+//! in one transaction (events whose key is already known are dropped there, so an event enters
+//! the outbox exactly once). The outbox is then drained to the sink, and an entry is taken off
+//! only after the sink accepted it. A run starts by draining what a crashed run left behind, so
+//! nothing is lost; the sink may see an event again only if the process died between the
+//! sink's acceptance and the acknowledgement.
 
-use crate::connector::{Connector, Event};
-use crate::error::{HostError, HostResult};
-use serde::{Deserialize, Serialize};
+use crate::connector::Connector;
+use crate::error::{ErrorKind, HostError, HostResult};
+use crate::state::{OutboxEntry, StateStore};
 use serde_json::Value;
-use std::collections::VecDeque;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-/// How many delivered keys the state file remembers (oldest dropped first).
-pub const DELIVERED_KEYS_KEPT: usize = 5_000;
+/// How many outbox entries are handed to the sink between two acknowledgements.
+pub const DRAIN_CHUNK: usize = 500;
 
-/// Most `poll` calls one run makes while the guest keeps saying `more`.
-pub const MAX_BATCHES_PER_RUN: usize = 1_000;
-
-/// The persisted state of one trigger subscription.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TriggerState {
-    /// Format version; currently 1.
-    pub version: u32,
-    /// The trigger this state belongs to.
-    pub trigger: String,
-    /// The guest's committed cursor; `None` before the first completed batch.
-    pub cursor: Option<String>,
-    /// Keys of recently delivered events, oldest first.
-    pub delivered: VecDeque<String>,
+/// Bounds on one run, so that a trigger that always answers `more` cannot keep a poller busy
+/// forever. A run that reaches one ends with an [`ErrorKind::RunLimit`] error; the cursor of
+/// every batch already taken is kept, so the next run goes on from there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunLimits {
+    /// Most `poll` calls in one run.
+    pub max_batches: usize,
+    /// Most new events taken into the outbox in one run.
+    pub max_events: usize,
+    /// Longest a run may take, from its start to the start of its last `poll` call.
+    pub deadline: Duration,
 }
 
-/// A [`TriggerState`] kept in a file, written atomically.
-pub struct StateFile {
-    path: PathBuf,
-    state: TriggerState,
-}
-
-impl StateFile {
-    /// Opens `path` for `trigger`: a missing or empty file starts fresh; a file written for
-    /// another trigger, or that is not a state file, is refused and left untouched.
-    pub fn open(path: &Path, trigger: &str) -> HostResult<StateFile> {
-        let state = match std::fs::read(path) {
-            Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => TriggerState::default(),
-            Ok(bytes) => serde_json::from_slice::<TriggerState>(&bytes).map_err(|e| {
-                HostError::invalid_input(
-                    "state",
-                    format!("the state file `{}` is not a valid trigger state: {e}; it was left untouched", path.display()),
-                )
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => TriggerState::default(),
-            Err(e) => {
-                return Err(HostError::invalid_input(
-                    "state",
-                    format!("cannot read the state file `{}`: {e}", path.display()),
-                ))
-            }
-        };
-        let state = if state.trigger.is_empty() {
-            TriggerState {
-                version: 1,
-                trigger: trigger.to_string(),
-                ..state
-            }
-        } else if state.trigger != trigger {
-            return Err(HostError::invalid_input(
-                "state",
-                format!(
-                    "the state file `{}` belongs to trigger `{}`, not `{trigger}`; use one state file per trigger",
-                    path.display(),
-                    state.trigger
-                ),
-            ));
-        } else if state.version != 1 {
-            return Err(HostError::invalid_input(
-                "state",
-                format!(
-                    "the state file `{}` has unsupported version {}",
-                    path.display(),
-                    state.version
-                ),
-            ));
-        } else {
-            state
-        };
-        Ok(StateFile {
-            path: path.to_path_buf(),
-            state,
-        })
-    }
-
-    /// The current state.
-    pub fn state(&self) -> &TriggerState {
-        &self.state
-    }
-
-    fn was_delivered(&self, key: &str) -> bool {
-        self.state.delivered.iter().any(|k| k == key)
-    }
-
-    fn mark_delivered(&mut self, key: &str) -> HostResult<()> {
-        self.state.delivered.push_back(key.to_string());
-        while self.state.delivered.len() > DELIVERED_KEYS_KEPT {
-            self.state.delivered.pop_front();
+impl Default for RunLimits {
+    fn default() -> Self {
+        RunLimits {
+            max_batches: 1_000,
+            max_events: 1_000_000,
+            deadline: Duration::from_secs(600),
         }
-        self.save()
-    }
-
-    fn commit_cursor(&mut self, cursor: String) -> HostResult<()> {
-        self.state.cursor = Some(cursor);
-        self.save()
-    }
-
-    /// Writes the state atomically: a temporary file beside the target, synced, then renamed.
-    pub fn save(&self) -> HostResult<()> {
-        let fail = |e: std::io::Error| {
-            HostError::internal(format!(
-                "cannot write the state file `{}`: {e}",
-                self.path.display()
-            ))
-        };
-        let dir = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = self
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("state");
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let bytes = serde_json::to_vec_pretty(&self.state)
-            .map_err(|e| HostError::internal(e.to_string()))?;
-        let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-        file.write_all(&bytes)
-            .and_then(|_| file.sync_all())
-            .map_err(fail)?;
-        std::fs::rename(&tmp, &self.path).map_err(fail)
     }
 }
 
 /// What one run of a trigger did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunSummary {
-    /// Events delivered.
+    /// Events handed to the sink and acknowledged (including ones left by an earlier run).
     pub delivered: usize,
-    /// Events the guest returned again that had already been delivered (skipped).
+    /// Events the guest returned again that were already known (dropped).
     pub duplicates_skipped: usize,
     /// `poll` calls made.
     pub batches: usize,
 }
 
-/// Polls `trigger` until the guest has nothing more, delivering each new event to `deliver`
-/// and committing progress to `state` as described in the module docs.
+/// Hands every outbox entry of `subscription` to `deliver`, acknowledging them in chunks.
+pub fn drain(
+    store: &mut dyn StateStore,
+    subscription: &str,
+    deliver: &mut dyn FnMut(&OutboxEntry) -> std::io::Result<()>,
+) -> HostResult<usize> {
+    let mut delivered = 0;
+    loop {
+        let entries = store.pending(Some(subscription), DRAIN_CHUNK)?;
+        if entries.is_empty() {
+            return Ok(delivered);
+        }
+        let mut done = Vec::with_capacity(entries.len());
+        let mut failure = None;
+        for entry in &entries {
+            match deliver(entry) {
+                Ok(()) => done.push(entry.seq),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        delivered += done.len();
+        store.ack(&done)?;
+        if let Some(e) = failure {
+            return Err(HostError::internal(format!("cannot deliver an event: {e}")));
+        }
+    }
+}
+
+fn limit_error(trigger: &str, what: String) -> HostError {
+    HostError::new(
+        ErrorKind::RunLimit,
+        format!("trigger `{trigger}` stopped after {what}; its cursor is kept and the next run goes on from there"),
+    )
+}
+
+/// Polls `trigger` until the guest has nothing more or a [`RunLimits`] bound is reached,
+/// keeping its state in `store` under the subscription name `subscription` and handing each
+/// new event to `deliver`, as described in the module docs.
 pub async fn run_poll(
     connector: &Connector,
     trigger: &str,
     input: &Value,
-    state: &mut StateFile,
-    mut deliver: impl FnMut(&Event) -> std::io::Result<()>,
+    store: &mut dyn StateStore,
+    subscription: &str,
+    limits: RunLimits,
+    deliver: &mut dyn FnMut(&OutboxEntry) -> std::io::Result<()>,
 ) -> HostResult<RunSummary> {
-    let mut summary = RunSummary::default();
-    loop {
-        let batch = connector
-            .poll(trigger, input, state.state.cursor.as_deref())
-            .await?;
-        summary.batches += 1;
-        for event in &batch.events {
-            if state.was_delivered(&event.key) {
-                summary.duplicates_skipped += 1;
-                continue;
+    let started = Instant::now();
+    let mut summary = RunSummary {
+        delivered: drain(store, subscription, deliver)?,
+        ..RunSummary::default()
+    };
+    // Entries delivered but not yet acknowledged: acknowledged together with the next batch
+    // (one durable commit per batch), and at the end of the run.
+    let mut delivered: Vec<i64> = Vec::new();
+    let result = async {
+        let mut taken = 0;
+        loop {
+            if summary.batches >= limits.max_batches {
+                return Err(limit_error(trigger, format!("{} batches", summary.batches)));
             }
-            deliver(event)
-                .map_err(|e| HostError::internal(format!("cannot deliver an event: {e}")))?;
-            state.mark_delivered(&event.key)?;
-            summary.delivered += 1;
-        }
-        state.commit_cursor(batch.cursor)?;
-        if !batch.more {
-            return Ok(summary);
-        }
-        if summary.batches >= MAX_BATCHES_PER_RUN {
-            tracing::warn!("trigger `{trigger}` still has more after {MAX_BATCHES_PER_RUN} batches; stopping this run");
-            return Ok(summary);
+            if taken >= limits.max_events {
+                return Err(limit_error(trigger, format!("{taken} events")));
+            }
+            if summary.batches > 0 && started.elapsed() >= limits.deadline {
+                return Err(limit_error(
+                    trigger,
+                    format!("its run deadline of {} ms", limits.deadline.as_millis()),
+                ));
+            }
+            let cursor = store.cursor(subscription)?;
+            let batch = connector.poll(trigger, input, cursor.as_deref()).await?;
+            summary.batches += 1;
+            let enqueued = store.enqueue_acking(
+                subscription,
+                &batch.events,
+                Some(&batch.cursor),
+                &delivered,
+            )?;
+            delivered.clear();
+            taken += enqueued.added;
+            summary.duplicates_skipped += enqueued.duplicates;
+            // Only this batch's entries are pending now (earlier ones are acknowledged).
+            for entry in store.pending(Some(subscription), usize::MAX)? {
+                deliver(&entry)
+                    .map_err(|e| HostError::internal(format!("cannot deliver an event: {e}")))?;
+                delivered.push(entry.seq);
+                summary.delivered += 1;
+            }
+            if !batch.more {
+                return Ok(());
+            }
         }
     }
+    .await;
+    store.ack(&delivered)?;
+    result.map(|()| summary)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connector::Event;
+    use crate::state::SqliteStore;
+    use serde_json::json;
 
-    #[test]
-    fn fresh_state_and_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        let mut f = StateFile::open(&path, "t").unwrap();
-        assert_eq!(f.state().cursor, None);
-        f.mark_delivered("a@1").unwrap();
-        f.commit_cursor("c1".into()).unwrap();
-        let g = StateFile::open(&path, "t").unwrap();
-        assert_eq!(g.state().cursor.as_deref(), Some("c1"));
-        assert!(g.was_delivered("a@1"));
-    }
-
-    #[test]
-    fn refuses_foreign_or_corrupt_state_and_leaves_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.json");
-        StateFile::open(&path, "a").unwrap().save().unwrap();
-        let e = StateFile::open(&path, "b").err().unwrap();
-        assert_eq!(e.field.as_deref(), Some("state"));
-        std::fs::write(&path, b"{not json").unwrap();
-        let e = StateFile::open(&path, "a").err().unwrap();
-        assert!(e.message.contains("left untouched"));
-        assert_eq!(std::fs::read(&path).unwrap(), b"{not json");
-    }
-
-    #[test]
-    fn delivered_keys_are_bounded() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut f = StateFile::open(&dir.path().join("s.json"), "t").unwrap();
-        for i in 0..(DELIVERED_KEYS_KEPT + 3) {
-            f.state.delivered.push_back(i.to_string());
+    fn event(key: &str) -> Event {
+        Event {
+            key: key.into(),
+            payload: json!({ "id": key }),
         }
-        f.mark_delivered("last").unwrap();
-        assert_eq!(f.state().delivered.len(), DELIVERED_KEYS_KEPT);
-        assert!(!f.was_delivered("0"));
-        assert!(f.was_delivered("last"));
+    }
+
+    #[test]
+    fn events_enter_the_outbox_once_and_leave_after_ack() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let e = store
+            .enqueue("t", &[event("a@1"), event("b@1"), event("a@1")], Some("c1"))
+            .unwrap();
+        assert_eq!((e.added, e.duplicates), (2, 1));
+        let again = store.enqueue("t", &[event("b@1")], Some("c2")).unwrap();
+        assert_eq!((again.added, again.duplicates), (0, 1));
+        assert_eq!(store.cursor("t").unwrap().as_deref(), Some("c2"));
+        // Another subscription has its own keys.
+        assert_eq!(store.enqueue("u", &[event("a@1")], None).unwrap().added, 1);
+
+        let mut seen = Vec::new();
+        let mut fail_on_b = |e: &OutboxEntry| {
+            if e.key == "b@1" {
+                return Err(std::io::Error::other("sink down"));
+            }
+            seen.push(e.key.clone());
+            Ok(())
+        };
+        assert!(drain(&mut store, "t", &mut fail_on_b).is_err());
+        assert_eq!(seen, ["a@1"]);
+        // a@1 was acknowledged; b@1 stays in the outbox, and survives reopening.
+        drop(store);
+        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let pending = store.pending(Some("t"), 10).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].key, "b@1");
+        assert_eq!(pending[0].payload, json!({ "id": "b@1" }));
+        let mut ok = |_: &OutboxEntry| Ok(());
+        assert_eq!(drain(&mut store, "t", &mut ok).unwrap(), 1);
+        assert!(store.pending(Some("t"), 10).unwrap().is_empty());
+        assert!(store.knows_key("t", "b@1").unwrap());
+    }
+
+    #[test]
+    fn subscriptions_are_kept_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let mut rec = crate::state::SubscriptionRecord {
+            name: "tasks".into(),
+            trigger: "new_or_updated_task_webhook".into(),
+            input: "{}".into(),
+            path_token: "p".into(),
+            secret: "s".into(),
+            remote_id: None,
+            remote_state: None,
+            target_url: None,
+        };
+        store.save_subscription(&rec).unwrap();
+        rec.remote_id = Some("IEAAA".into());
+        store.save_subscription(&rec).unwrap();
+        assert_eq!(store.subscriptions().unwrap(), [rec]);
+        store.remove_subscription("tasks").unwrap();
+        assert!(store.subscriptions().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x");
+        std::fs::write(&path, b"hello").unwrap();
+        let e = SqliteStore::open(&path).err().unwrap();
+        assert!(e.message.contains("left untouched"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
     }
 }

@@ -273,6 +273,56 @@ pub fn pick_list(
     (list.fetch)(&mut client, &params)
 }
 
+/// `subscribe`: registers webhook trigger `name` for `input`, delivering to `url` signed with
+/// `secret`; returns the hook id.
+pub fn webhook_subscribe(
+    env: &mut dyn Env,
+    base_url: &str,
+    name: &str,
+    input: &str,
+    url: &str,
+    secret: &str,
+) -> Result<String> {
+    let trigger = triggers::webhooks::find(name)?;
+    let input = parse_input(input, trigger.input_schema)?;
+    let mut client = Client::new(base_url, env)?;
+    triggers::webhooks::subscribe(&mut client, &input, url, secret)
+}
+
+/// `check-subscription` of webhook trigger `name`'s hook `id`.
+pub fn webhook_check(
+    env: &mut dyn Env,
+    base_url: &str,
+    name: &str,
+    id: &str,
+) -> Result<triggers::webhooks::Status> {
+    triggers::webhooks::find(name)?;
+    let mut client = Client::new(base_url, env)?;
+    triggers::webhooks::check(&mut client, id)
+}
+
+/// `unsubscribe` of webhook trigger `name`'s hook `id`.
+pub fn webhook_unsubscribe(env: &mut dyn Env, base_url: &str, name: &str, id: &str) -> Result<()> {
+    triggers::webhooks::find(name)?;
+    let mut client = Client::new(base_url, env)?;
+    triggers::webhooks::unsubscribe(&mut client, id)
+}
+
+/// `handle-delivery`: one received request for webhook trigger `name`.
+pub fn webhook_delivery(
+    env: &mut dyn Env,
+    base_url: &str,
+    name: &str,
+    input: &str,
+    secret: &str,
+    request: &triggers::webhooks::Request<'_>,
+) -> Result<(triggers::webhooks::Response, Vec<Event>)> {
+    let trigger = triggers::webhooks::find(name)?;
+    let input = parse_input(input, trigger.input_schema)?;
+    let mut client = Client::new(base_url, env)?;
+    triggers::webhooks::handle(&mut client, trigger, &input, secret, request)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,16 @@ impl Guest for Component {
                     event_schema: t.event_schema.into(),
                     catch_up_trigger: None,
                 })
+                .chain(triggers::webhooks::TRIGGERS.iter().map(|t| wit::Trigger {
+                    name: t.name.into(),
+                    title: t.title.into(),
+                    description: t.description.into(),
+                    kind: wit::TriggerKind::Webhook,
+                    required_scopes: strings(t.scopes),
+                    input_schema: t.input_schema.into(),
+                    event_schema: t.event_schema.into(),
+                    catch_up_trigger: t.catch_up.map(str::to_string),
+                }))
                 .collect(),
             pick_lists: catalog::pick_lists()
                 .map(|p| wit::PickListInfo {
@@ -189,48 +199,101 @@ impl Guest for Component {
     }
 
     fn subscribe(
-        _conn: wit::Connection,
+        conn: wit::Connection,
         trigger: String,
-        _input: String,
-        _target: wit::WebhookTarget,
+        input: String,
+        target: wit::WebhookTarget,
     ) -> Result<wit::Subscription, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
+        let secret = webhook_secret(&target)?;
+        catalog::webhook_subscribe(
+            &mut WasiEnv,
+            &conn.api_base_url,
+            &trigger,
+            &input,
+            &target.url,
+            &secret,
+        )
+        .map(|id| wit::Subscription {
+            id,
+            state: "{}".into(),
+        })
+        .map_err(to_wit)
     }
 
     fn check_subscription(
-        _conn: wit::Connection,
+        conn: wit::Connection,
         trigger: String,
-        _sub: wit::Subscription,
+        sub: wit::Subscription,
     ) -> Result<wit::SubscriptionStatus, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
+        use triggers::webhooks::Status;
+        catalog::webhook_check(&mut WasiEnv, &conn.api_base_url, &trigger, &sub.id)
+            .map(|s| match s {
+                Status::Active => wit::SubscriptionStatus::Active,
+                Status::Reactivated => wit::SubscriptionStatus::Reactivated,
+                Status::Gone => wit::SubscriptionStatus::Gone,
+            })
+            .map_err(to_wit)
     }
 
     fn unsubscribe(
-        _conn: wit::Connection,
+        conn: wit::Connection,
         trigger: String,
-        _sub: wit::Subscription,
+        sub: wit::Subscription,
     ) -> Result<(), wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
+        catalog::webhook_unsubscribe(&mut WasiEnv, &conn.api_base_url, &trigger, &sub.id)
+            .map_err(to_wit)
     }
 
     fn handle_delivery(
-        _conn: wit::Connection,
+        conn: wit::Connection,
         trigger: String,
-        _input: String,
+        input: String,
         _sub: wit::Subscription,
-        _target: wit::WebhookTarget,
-        _request: wit::HttpRequest,
+        target: wit::WebhookTarget,
+        request: wit::HttpRequest,
     ) -> Result<wit::Delivery, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
+        let secret = webhook_secret(&target)?;
+        let req = triggers::webhooks::Request {
+            method: &request.method,
+            headers: &request.headers,
+            body: &request.body,
+        };
+        let (response, events) = catalog::webhook_delivery(
+            &mut WasiEnv,
+            &conn.api_base_url,
+            &trigger,
+            &input,
+            &secret,
+            &req,
+        )
+        .map_err(to_wit)?;
+        Ok(wit::Delivery {
+            response: wit::HttpResponse {
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+            },
+            events: events
+                .into_iter()
+                .map(|e| wit::Event {
+                    key: e.key,
+                    payload: e.payload,
+                })
+                .collect(),
+        })
     }
 }
 
-/// The error for a webhook call naming a trigger this connector does not offer as a webhook.
-fn no_webhook_trigger(trigger: &str) -> Error {
-    Error::InvalidInput {
-        field: "trigger".into(),
-        message: format!("no webhook trigger named `{trigger}`"),
-    }
+/// The signing secret the host holds for a subscription, read through `host.secret`.
+fn webhook_secret(target: &wit::WebhookTarget) -> Result<String, wit::Error> {
+    connector::plugin::host::secret(&target.secret_name)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            to_wit(Error::internal(format!(
+                "the host lent no secret named `{}`",
+                target.secret_name
+            )))
+        })
 }
 
 // The component exports exist only on wasm32: native linkers reject the `:`/`@` in the export
@@ -268,7 +331,20 @@ mod tests {
             matches!(&d.auth[1], wit::AuthConfig::ApiToken(t) if t.instructions.contains("App Console"))
         );
         assert_eq!(d.actions.len(), catalog::actions().count());
-        assert_eq!(d.triggers.len(), catalog::triggers().count());
+        assert_eq!(
+            d.triggers.len(),
+            catalog::triggers().count() + triggers::webhooks::TRIGGERS.len()
+        );
+        let task_hook = d
+            .triggers
+            .iter()
+            .find(|t| t.name == "new_or_updated_task_webhook")
+            .unwrap();
+        assert_eq!(task_hook.kind, wit::TriggerKind::Webhook);
+        assert_eq!(
+            task_hook.catch_up_trigger.as_deref(),
+            Some("new_or_updated_task")
+        );
         assert_eq!(d.pick_lists.len(), catalog::pick_lists().count());
     }
 

@@ -1,4 +1,4 @@
-//! `new_or_updated_task`: polls `GET /tasks` (or `/folders/{folderId}/tasks`) sorted by
+//! `new_or_updated_task`: polls `GET /tasks` (or `/folders/{folderId}/tasks`, `/spaces/{spaceId}/tasks`) sorted by
 //! `updatedDate` ascending from the high-water mark, one page per poll (WORKATO.md §3).
 
 use serde_json::{Map, Value};
@@ -17,6 +17,8 @@ pub const DEFAULT_PAGE_SIZE: u64 = 100;
 const INPUT: &str = crate::s_input!(
     [""],
     r#""since":{"type":"string","format":"date-time","description":"Pick up tasks updated at or after this instant on the first poll (default: one hour before the first poll)"},"folderId":"#,
+    crate::s_id!(),
+    r#","spaceId":"#,
     crate::s_id!(),
     r#","status":{"type":"array","minItems":1,"uniqueItems":true,"items":"#,
     crate::s_task_status!(),
@@ -71,6 +73,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    crate::resources::at_most_one(input, &["folderId", "spaceId"])?;
     let mut cur = match cursor {
         Some(text) => Cursor::parse(text)?,
         None => Cursor::fresh(start_point(input, client.now())?),

@@ -19,7 +19,8 @@ use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};
 use connector_host::error::{HostError, HostResult};
 use connector_host::mcp::{McpOptions, McpServer};
-use connector_host::triggers::{run_poll, StateFile};
+use connector_host::state::open_poll_state;
+use connector_host::triggers::{run_poll, RunLimits};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -179,12 +180,25 @@ pub enum Command {
         /// The trigger's input: JSON text, `@file` or `-`.
         #[arg(long, default_value = "{}", value_name = "JSON | @file | -")]
         input: String,
-        /// The state file holding the cursor and delivered keys (created when missing).
+        /// The state database (SQLite) holding the cursor, delivered keys and undelivered
+        /// events; created when missing. A JSON state file of earlier versions is imported once.
         #[arg(long, value_name = "FILE")]
         state: PathBuf,
+        /// Most `poll` calls in this run [default: 1000].
+        #[arg(long, value_name = "N")]
+        max_batches: Option<usize>,
+        /// Most new events in this run [default: 1000000].
+        #[arg(long, value_name = "N")]
+        max_events: Option<usize>,
+        /// Run deadline in milliseconds [default: 600000].
+        #[arg(long, value_name = "MS")]
+        run_deadline_ms: Option<u64>,
     },
     /// Test the connection: print the authenticated user.
     Test,
+    /// Run resident: keep webhook subscriptions alive, receive their deliveries, poll polling
+    /// triggers on a schedule, and deliver every event to a sink (stdout by default).
+    Serve(connector_host::serve::ServeArgs),
     /// Connect to Wrike: run the OAuth2 flow (or store a permanent token with --token-stdin)
     /// and save the connection under --connection NAME.
     Connect(ConnectArgs),
@@ -324,6 +338,11 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             return print_json(&summary);
         }
         _ => {}
+    }
+    if let Command::Serve(args) = &cli.command {
+        let file = config_file(&cli)?;
+        let connector = build_connector(&cli).await?;
+        return connector_host::serve::run(args, file.serve.as_ref(), &file.subscription, connector).await;
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
         let mut connector = build_connector(&cli).await?;
@@ -476,20 +495,43 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             let options = connector.pick_list(name, &params).await?;
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
-        Command::Connect(_) | Command::Connections { .. } | Command::Mcp { .. } => Ok(()),
+        Command::Connect(_)
+        | Command::Connections { .. }
+        | Command::Mcp { .. }
+        | Command::Serve(_) => Ok(()),
         Command::Poll {
             trigger,
             input,
             state,
+            max_batches,
+            max_events,
+            run_deadline_ms,
         } => {
             let input = read_json_arg("input", input)?;
-            let mut state = StateFile::open(state, trigger)?;
-            let summary = run_poll(&connector, trigger, &input, &mut state, |event| {
+            let mut store = open_poll_state(state, trigger)?;
+            let defaults = RunLimits::default();
+            let limits = RunLimits {
+                max_batches: max_batches.unwrap_or(defaults.max_batches),
+                max_events: max_events.unwrap_or(defaults.max_events),
+                deadline: run_deadline_ms
+                    .map(std::time::Duration::from_millis)
+                    .unwrap_or(defaults.deadline),
+            };
+            let mut deliver = |event: &connector_host::state::OutboxEntry| {
                 let mut out = stdout.lock();
                 serde_json::to_writer(&mut out, &event.payload)?;
                 out.write_all(b"\n")?;
                 out.flush()
-            })
+            };
+            let summary = run_poll(
+                &connector,
+                trigger,
+                &input,
+                &mut store,
+                trigger,
+                limits,
+                &mut deliver,
+            )
             .await?;
             tracing::info!(
                 delivered = summary.delivered,

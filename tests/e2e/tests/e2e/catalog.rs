@@ -118,10 +118,27 @@ fn describe_lists_every_action_trigger_and_pick_list() {
             "new_or_updated_project",
             "new_or_updated_timelog",
             "new_comment",
+            "new_event_webhook",
+            "new_or_updated_task_webhook",
+            "new_or_updated_folder_webhook",
+            "new_or_updated_project_webhook",
         ])
     );
     for t in d["triggers"].as_array().unwrap() {
-        assert_eq!(t["kind"], "polling", "{}", t["name"]);
+        let name = t["name"].as_str().unwrap();
+        match name.strip_suffix("_webhook") {
+            Some(base) => {
+                assert_eq!(t["kind"], "webhook", "{name}");
+                // The task, folder and project hooks are caught up by their polling twins.
+                let twin = (base != "new_event").then(|| base.to_string());
+                assert_eq!(
+                    t["catch_up_trigger"].as_str().map(str::to_string),
+                    twin,
+                    "{name}"
+                );
+            }
+            None => assert_eq!(t["kind"], "polling", "{name}"),
+        }
     }
 
     assert_eq!(

@@ -1,8 +1,10 @@
 //! The `new_or_updated_task` trigger through `connector-host poll --state FILE`: a first poll,
 //! an empty second poll, an update emitted exactly once, paging inside one run, and no
-//! duplicate after a delivery failure.
+//! duplicate after a delivery failure; a legacy JSON state file imported once; the per-run
+//! limits ending a run with `run_limit` and the cursor kept.
 
-use connector_host::triggers::{run_poll, StateFile};
+use connector_host::state::{open_poll_state, LegacyStateFile, OutboxEntry};
+use connector_host::triggers::{run_poll, RunLimits};
 use e2e_tests::{cli, wrike, CliRun};
 use fake_wrike::FakeWrike;
 use serde_json::json;
@@ -129,30 +131,119 @@ async fn a_failed_delivery_neither_loses_nor_repeats_events() {
 
     // The sink breaks after two events (a closed pipe, a crash).
     let mut delivered = Vec::new();
-    let mut state = StateFile::open(&path, "new_or_updated_task").unwrap();
-    let err = run_poll(&c, "new_or_updated_task", &input, &mut state, |e| {
+    let mut store = open_poll_state(&path, "new_or_updated_task").unwrap();
+    let mut sink = |e: &OutboxEntry| {
         if delivered.len() == 2 {
             return Err(std::io::Error::other("sink closed"));
         }
         delivered.push(e.payload["id"].as_str().unwrap().to_string());
         Ok(())
-    })
-    .await
-    .unwrap_err();
+    };
+    let trigger = "new_or_updated_task";
+    let limits = RunLimits::default();
+    let err = run_poll(&c, trigger, &input, &mut store, trigger, limits, &mut sink)
+        .await
+        .unwrap_err();
     assert!(err.message.contains("sink closed"));
     assert_eq!(delivered, ids[..2]);
+    drop(store);
 
     // A new run, from the file alone, delivers exactly the rest.
-    let mut state = StateFile::open(&path, "new_or_updated_task").unwrap();
+    let mut store = open_poll_state(&path, "new_or_updated_task").unwrap();
     let mut rest = Vec::new();
-    let summary = run_poll(&c, "new_or_updated_task", &input, &mut state, |e| {
+    let mut sink = |e: &OutboxEntry| {
         rest.push(e.payload["id"].as_str().unwrap().to_string());
         Ok(())
-    })
-    .await
-    .unwrap();
+    };
+    run_poll(&c, trigger, &input, &mut store, trigger, limits, &mut sink)
+        .await
+        .unwrap();
     assert_eq!(rest, ids[2..]);
-    assert_eq!(summary.duplicates_skipped, 2);
+}
+
+#[test]
+fn a_legacy_json_state_file_is_imported_once() {
+    let fake = FakeWrike::start().unwrap();
+    let folder = fake.folder_ids()[0].0.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("tasks.state");
+    let input = json!({"folderId": folder});
+    fake.create_task_direct(&folder, "a");
+    fake.create_task_direct(&folder, "b");
+    // What an earlier version left: the cursor and keys of a first run, as JSON.
+    let first = poll(&fake, &state, input.clone());
+    assert_eq!(first.len(), 2);
+    let keys: Vec<String> = first
+        .iter()
+        .map(|e| {
+            format!(
+                "{}@{}",
+                e["id"].as_str().unwrap(),
+                e["updatedDate"].as_str().unwrap()
+            )
+        })
+        .collect();
+    std::fs::remove_file(&state).unwrap();
+    let mut legacy = LegacyStateFile::open(&state, "new_or_updated_task").unwrap();
+    for key in &keys {
+        legacy.mark_delivered(key).unwrap();
+    }
+    // No cursor: the next run sees both tasks again, and the imported keys drop them.
+    assert!(poll(&fake, &state, input.clone()).is_empty());
+    assert!(dir.path().join("tasks.state.v1.json").is_file());
+    let c = fake.create_task_direct(&folder, "c");
+    let events = poll(&fake, &state, input);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["id"], c["id"]);
+}
+
+#[test]
+fn a_run_that_reaches_its_batch_limit_stops_with_run_limit_and_keeps_its_cursor() {
+    let fake = FakeWrike::start().unwrap();
+    let folder = fake.folder_ids()[0].0.clone();
+    for i in 0..5 {
+        fake.create_task_direct(&folder, &format!("t{i}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s");
+    let input = json!({"folderId": folder, "pageSize": 2}).to_string();
+    let args = [
+        "poll",
+        "new_or_updated_task",
+        "--input",
+        &input,
+        "--state",
+        state.to_str().unwrap(),
+        "--max-batches",
+        "1",
+    ];
+    let run = CliRun::of(cli(&fake).args(args));
+    assert_eq!(run.code, 9, "{}", run.stderr);
+    assert_eq!(run.error()["kind"], "run_limit");
+    let mut seen: Vec<String> = run
+        .json_lines()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(seen.len(), 2, "one batch of two delivered before the stop");
+    // Each further run goes on from the kept cursor; together they deliver every task once.
+    for _ in 0..5 {
+        let run = CliRun::of(cli(&fake).args(args));
+        seen.extend(
+            run.json_lines()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_string()),
+        );
+        if run.code == 0 {
+            break;
+        }
+        assert_eq!(run.error()["kind"], "run_limit");
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 5, "nothing twice: {seen:?}");
 }
 
 #[test]

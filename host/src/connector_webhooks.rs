@@ -1,0 +1,313 @@
+//! The webhook half of [`Connector`]: `subscribe`, `check-subscription`, `unsubscribe` and
+//! `handle-delivery`, each run in the same fresh, limited sandbox as every other call.
+
+use super::{from_wit_error, wit, Call, Connector, Event, Reply};
+use crate::error::{HostError, HostResult};
+use serde_json::Value;
+use wasmtime::Store;
+
+/// Where the remote API delivers a subscription's requests, and the name of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookTarget {
+    /// The public URL of the subscription (with its unguessable path).
+    pub url: String,
+    /// The name under which the secret is lent to the component (see
+    /// [`Connector::with_secrets`]).
+    pub secret_name: String,
+}
+
+/// A subscription as the component registered it; stored and passed back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteSubscription {
+    /// The remote API's id of the subscription.
+    pub id: String,
+    /// The component's own state (JSON text).
+    pub state: String,
+}
+
+/// What `check-subscription` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionStatus {
+    /// Active; nothing to do.
+    Active,
+    /// Was suspended and is re-activated: run the catch-up trigger.
+    Reactivated,
+    /// Gone: subscribe again and run the catch-up trigger.
+    Gone,
+}
+
+/// One received HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingRequest {
+    /// The method.
+    pub method: String,
+    /// Lower-case header names and raw values, in order.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+/// What to answer a received request, and the events it carried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// The status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// Response body.
+    pub body: Vec<u8>,
+    /// Events, oldest first (validated against the trigger's event schema).
+    pub events: Vec<Event>,
+}
+
+/// A webhook call into the guest.
+#[derive(Clone)]
+pub(super) enum WebhookCall {
+    Subscribe {
+        trigger: String,
+        input: String,
+        target: wit::WebhookTarget,
+    },
+    Check {
+        trigger: String,
+        sub: wit::Subscription,
+    },
+    Unsubscribe {
+        trigger: String,
+        sub: wit::Subscription,
+    },
+    Deliver {
+        trigger: String,
+        input: String,
+        sub: wit::Subscription,
+        target: wit::WebhookTarget,
+        request: wit::HttpRequest,
+    },
+}
+
+/// The guest's answer to a [`WebhookCall`].
+pub(super) enum WebhookReply {
+    Subscribed(Result<wit::Subscription, wit::Error>),
+    Checked(Result<wit::SubscriptionStatus, wit::Error>),
+    Unsubscribed(Result<(), wit::Error>),
+    Delivered(Result<wit::Delivery, wit::Error>),
+}
+
+impl WebhookReply {
+    pub(super) fn error(&self) -> Option<&wit::Error> {
+        match self {
+            WebhookReply::Subscribed(Err(e))
+            | WebhookReply::Checked(Err(e))
+            | WebhookReply::Unsubscribed(Err(e))
+            | WebhookReply::Delivered(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl WebhookCall {
+    pub(super) async fn run(
+        self,
+        api: &crate::bindings::exports::connector::plugin::connector::Guest,
+        store: &mut Store<crate::sandbox::SandboxState>,
+        conn: &wit::Connection,
+    ) -> wasmtime::Result<WebhookReply> {
+        Ok(match self {
+            WebhookCall::Subscribe {
+                trigger,
+                input,
+                target,
+            } => WebhookReply::Subscribed(
+                api.call_subscribe(&mut *store, conn, &trigger, &input, &target)
+                    .await?,
+            ),
+            WebhookCall::Check { trigger, sub } => WebhookReply::Checked(
+                api.call_check_subscription(&mut *store, conn, &trigger, &sub)
+                    .await?,
+            ),
+            WebhookCall::Unsubscribe { trigger, sub } => WebhookReply::Unsubscribed(
+                api.call_unsubscribe(&mut *store, conn, &trigger, &sub)
+                    .await?,
+            ),
+            WebhookCall::Deliver {
+                trigger,
+                input,
+                sub,
+                target,
+                request,
+            } => WebhookReply::Delivered(
+                api.call_handle_delivery(
+                    &mut *store,
+                    conn,
+                    &trigger,
+                    &input,
+                    &sub,
+                    &target,
+                    &request,
+                )
+                .await?,
+            ),
+        })
+    }
+}
+
+fn wit_target(t: &WebhookTarget) -> wit::WebhookTarget {
+    wit::WebhookTarget {
+        url: t.url.clone(),
+        secret_name: t.secret_name.clone(),
+    }
+}
+
+fn wit_sub(s: &RemoteSubscription) -> wit::Subscription {
+    wit::Subscription {
+        id: s.id.clone(),
+        state: s.state.clone(),
+    }
+}
+
+impl Connector {
+    /// Checks that `trigger` is a webhook trigger of the connector, that the connection's
+    /// scopes cover it and that `input` matches its schema.
+    async fn webhook_trigger(&self, trigger: &str, input: Option<&Value>) -> HostResult<()> {
+        let descriptor = self.describe().await?;
+        let decl = descriptor
+            .trigger(trigger)
+            .filter(|t| t.kind == "webhook")
+            .ok_or_else(|| {
+                HostError::invalid_input(
+                    "trigger",
+                    format!("`{trigger}` is not a webhook trigger of this connector"),
+                )
+            })?;
+        self.check_scopes(trigger, &decl.required_scopes)?;
+        if let Some(input) = input {
+            self.schema_for(trigger, "input", &decl.input_schema)?
+                .validate(input)?;
+        }
+        Ok(())
+    }
+
+    async fn webhook_call(&self, call: WebhookCall) -> HostResult<WebhookReply> {
+        match self.invoke_authorized(Call::Webhook(call)).await? {
+            Reply::Webhook(r) => Ok(r),
+            _ => Err(HostError::internal("unexpected reply to a webhook call")),
+        }
+    }
+
+    /// Registers webhook trigger `trigger` for `input` with the remote API, delivering to
+    /// `target`.
+    pub async fn subscribe(
+        &self,
+        trigger: &str,
+        input: &Value,
+        target: &WebhookTarget,
+    ) -> HostResult<RemoteSubscription> {
+        self.webhook_trigger(trigger, Some(input)).await?;
+        let call = WebhookCall::Subscribe {
+            trigger: trigger.to_string(),
+            input: input.to_string(),
+            target: wit_target(target),
+        };
+        match self.webhook_call(call).await? {
+            WebhookReply::Subscribed(r) => {
+                let s = r.map_err(from_wit_error)?;
+                Ok(RemoteSubscription {
+                    id: s.id,
+                    state: s.state,
+                })
+            }
+            _ => Err(HostError::internal("unexpected reply to subscribe")),
+        }
+    }
+
+    /// Checks `sub` remotely, re-activating it when it was suspended.
+    pub async fn check_subscription(
+        &self,
+        trigger: &str,
+        sub: &RemoteSubscription,
+    ) -> HostResult<SubscriptionStatus> {
+        self.webhook_trigger(trigger, None).await?;
+        let call = WebhookCall::Check {
+            trigger: trigger.to_string(),
+            sub: wit_sub(sub),
+        };
+        match self.webhook_call(call).await? {
+            WebhookReply::Checked(r) => Ok(match r.map_err(from_wit_error)? {
+                wit::SubscriptionStatus::Active => SubscriptionStatus::Active,
+                wit::SubscriptionStatus::Reactivated => SubscriptionStatus::Reactivated,
+                wit::SubscriptionStatus::Gone => SubscriptionStatus::Gone,
+            }),
+            _ => Err(HostError::internal(
+                "unexpected reply to check-subscription",
+            )),
+        }
+    }
+
+    /// Removes `sub` from the remote API.
+    pub async fn unsubscribe(&self, trigger: &str, sub: &RemoteSubscription) -> HostResult<()> {
+        self.webhook_trigger(trigger, None).await?;
+        let call = WebhookCall::Unsubscribe {
+            trigger: trigger.to_string(),
+            sub: wit_sub(sub),
+        };
+        match self.webhook_call(call).await? {
+            WebhookReply::Unsubscribed(r) => r.map_err(from_wit_error),
+            _ => Err(HostError::internal("unexpected reply to unsubscribe")),
+        }
+    }
+
+    /// Hands one received request to the component: the answer to send back and the events
+    /// (each checked against the trigger's event schema).
+    pub async fn handle_delivery(
+        &self,
+        trigger: &str,
+        input: &Value,
+        sub: &RemoteSubscription,
+        target: &WebhookTarget,
+        request: IncomingRequest,
+    ) -> HostResult<Delivery> {
+        self.webhook_trigger(trigger, None).await?;
+        let descriptor = self.describe().await?;
+        let event_schema = match descriptor.trigger(trigger) {
+            Some(decl) => self.schema_for(trigger, "event", &decl.event_schema)?,
+            None => return Err(HostError::internal("the trigger disappeared")),
+        };
+        let call = WebhookCall::Deliver {
+            trigger: trigger.to_string(),
+            input: input.to_string(),
+            sub: wit_sub(sub),
+            target: wit_target(target),
+            request: wit::HttpRequest {
+                method: request.method,
+                headers: request.headers,
+                body: request.body,
+            },
+        };
+        let delivery = match self.webhook_call(call).await? {
+            WebhookReply::Delivered(r) => r.map_err(from_wit_error)?,
+            _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
+        };
+        let events = delivery
+            .events
+            .into_iter()
+            .map(|e| {
+                let payload: Value = serde_json::from_str(&e.payload).map_err(|err| {
+                    HostError::internal(format!(
+                        "trigger `{trigger}` emitted an event that is not JSON: {err}"
+                    ))
+                })?;
+                event_schema.validate_output(&format!("trigger `{trigger}`"), &payload)?;
+                Ok(Event {
+                    key: e.key,
+                    payload,
+                })
+            })
+            .collect::<HostResult<_>>()?;
+        Ok(Delivery {
+            status: delivery.response.status,
+            headers: delivery.response.headers,
+            body: delivery.response.body,
+            events,
+        })
+    }
+}

@@ -1,0 +1,343 @@
+//! What `connector-host serve` runs: the `[serve]` section and the `[[subscription]]` list of
+//! the `--config` file, and the flags for the simple case (one trigger).
+
+use crate::error::{HostError, HostResult};
+use serde::Deserialize;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Default polling interval of a polling trigger.
+pub const DEFAULT_INTERVAL_SECS: u64 = 60;
+/// Default interval between two `check-subscription` calls of a webhook subscription.
+pub const DEFAULT_CHECK_INTERVAL_SECS: u64 = 300;
+/// Default cap on a received request body.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+
+/// `connector-host serve`: keep subscriptions alive, receive webhooks, poll on a schedule and
+/// deliver every event to a sink. Subscriptions come from `[[subscription]]` in --config, or
+/// from TRIGGER and --input.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct ServeArgs {
+    /// One trigger to run (the simple case; named after itself), instead of `[[subscription]]`.
+    #[cfg_attr(feature = "cli", arg(value_name = "TRIGGER"))]
+    pub trigger: Option<String>,
+    /// The input of TRIGGER: JSON text.
+    #[cfg_attr(feature = "cli", arg(long, default_value = "{}", value_name = "JSON", requires = "trigger"))]
+    pub input: String,
+    /// Polling interval of TRIGGER in seconds, if it is a polling trigger [default: 60].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECS", requires = "trigger"))]
+    pub interval_secs: Option<u64>,
+    /// Address the webhook receiver listens on [default: 127.0.0.1:8080].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ADDR"))]
+    pub listen: Option<String>,
+    /// The public base URL that reaches --listen (a reverse proxy or a tunnel); required for
+    /// webhook triggers.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
+    pub public_url: Option<String>,
+    /// The state database [default: connector-serve.db].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub state: Option<PathBuf>,
+    /// Deliver events by HTTP POST to URL instead of stdout.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL", conflicts_with = "sink_command"))]
+    pub sink_url: Option<String>,
+    /// Deliver each event by running this command (no shell) with the event on stdin.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "PROGRAM", num_args = 1.., allow_hyphen_values = true))]
+    pub sink_command: Option<Vec<String>>,
+    /// Seconds between checks of each webhook subscription [default: 300].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECS"))]
+    pub check_interval_secs: Option<u64>,
+    /// Remove every stored webhook subscription from the remote API and the state, then exit.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub unsubscribe: bool,
+}
+
+/// Where events go.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SinkConfig {
+    /// One JSON line per event on stdout.
+    #[default]
+    Stdout,
+    /// `POST url` with the event as JSON and `Idempotency-Key: {subscription}/{key}`.
+    Http {
+        /// The endpoint.
+        url: String,
+        /// Longest wait between two tries, in milliseconds [default: 30000].
+        max_backoff_ms: Option<u64>,
+    },
+    /// Run `argv` once per event with the event on stdin; exit status 0 acknowledges it.
+    Command {
+        /// Program and arguments (no shell).
+        argv: Vec<String>,
+    },
+}
+
+/// The `[serve]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServeSection {
+    /// Listen address.
+    pub listen: Option<String>,
+    /// Public base URL.
+    pub public_url: Option<String>,
+    /// State database.
+    pub state: Option<PathBuf>,
+    /// Seconds between subscription checks.
+    pub check_interval_secs: Option<u64>,
+    /// Cap on a received body, in bytes.
+    pub max_body_bytes: Option<usize>,
+    /// Where events go.
+    pub sink: SinkConfig,
+}
+
+/// One `[[subscription]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionConfig {
+    /// Unique name (the key of its state).
+    pub name: String,
+    /// The trigger, polling or webhook.
+    pub trigger: String,
+    /// The trigger's input.
+    #[serde(default = "empty_object")]
+    pub input: Value,
+    /// Polling interval in seconds (polling triggers).
+    pub interval_secs: Option<u64>,
+}
+
+fn empty_object() -> Value {
+    Value::Object(Default::default())
+}
+
+/// Everything `serve` runs with, flags applied over the file.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Listen address.
+    pub listen: String,
+    /// Public base URL, without a trailing slash.
+    pub public_url: Option<String>,
+    /// State database.
+    pub state: PathBuf,
+    /// Interval between subscription checks.
+    pub check_interval: Duration,
+    /// Cap on a received body.
+    pub max_body_bytes: usize,
+    /// Where events go.
+    pub sink: SinkConfig,
+    /// The subscriptions.
+    pub subscriptions: Vec<SubscriptionConfig>,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> HostError {
+    HostError::invalid_input(field, message)
+}
+
+impl ServeConfig {
+    /// Builds the configuration from the `[serve]` and `[[subscription]]` parts of the
+    /// --config file (`section`, `subscriptions`) and the flags.
+    pub fn resolve(
+        args: &ServeArgs,
+        section: Option<&Value>,
+        subscriptions: &[Value],
+    ) -> HostResult<ServeConfig> {
+        let file: ServeSection = match section {
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|e| bad("serve", format!("the [serve] section is invalid: {e}")))?,
+            None => ServeSection::default(),
+        };
+        let mut subs = subscriptions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                serde_json::from_value::<SubscriptionConfig>(v.clone()).map_err(|e| {
+                    bad(
+                        "subscription",
+                        format!("[[subscription]] number {} is invalid: {e}", i + 1),
+                    )
+                })
+            })
+            .collect::<HostResult<Vec<_>>>()?;
+        if let Some(trigger) = &args.trigger {
+            let input: Value = serde_json::from_str(&args.input)
+                .map_err(|e| bad("input", format!("--input is not JSON: {e}")))?;
+            subs = vec![SubscriptionConfig {
+                name: trigger.clone(),
+                trigger: trigger.clone(),
+                input,
+                interval_secs: args.interval_secs,
+            }];
+        }
+        if subs.is_empty() && !args.unsubscribe {
+            return Err(bad(
+                "subscription",
+                "nothing to serve: name a TRIGGER or list [[subscription]] entries in --config",
+            ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for s in &subs {
+            let ok = !s.name.is_empty()
+                && s.name.len() <= 64
+                && s.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+            if !ok {
+                return Err(bad(
+                    "subscription",
+                    format!(
+                        "subscription name `{}` must be 1-64 letters, digits, `_`, `-` or `.`",
+                        s.name
+                    ),
+                ));
+            }
+            if !names.insert(s.name.clone()) {
+                return Err(bad(
+                    "subscription",
+                    format!("subscription `{}` is listed twice", s.name),
+                ));
+            }
+            if !s.input.is_object() {
+                return Err(bad(
+                    "input",
+                    format!(
+                        "the input of subscription `{}` must be a JSON object",
+                        s.name
+                    ),
+                ));
+            }
+            if s.interval_secs == Some(0) {
+                return Err(bad("interval_secs", "must be at least 1"));
+            }
+        }
+        let sink = match (&args.sink_url, &args.sink_command) {
+            (Some(url), _) => SinkConfig::Http {
+                url: url.clone(),
+                max_backoff_ms: None,
+            },
+            (_, Some(argv)) => SinkConfig::Command { argv: argv.clone() },
+            _ => file.sink,
+        };
+        match &sink {
+            SinkConfig::Http { url, .. } if url::Url::parse(url).is_err() => {
+                return Err(bad("sink", format!("the sink URL `{url}` is not a URL")))
+            }
+            SinkConfig::Command { argv } if argv.is_empty() => {
+                return Err(bad("sink", "the sink command is empty"))
+            }
+            _ => {}
+        }
+        let public_url = args
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &public_url {
+            match url::Url::parse(u) {
+                Ok(p) if p.scheme() == "https" || p.scheme() == "http" => {}
+                _ => return Err(bad("public_url", format!("`{u}` is not an http(s) URL"))),
+            }
+        }
+        let check = args
+            .check_interval_secs
+            .or(file.check_interval_secs)
+            .unwrap_or(DEFAULT_CHECK_INTERVAL_SECS);
+        Ok(ServeConfig {
+            listen: args
+                .listen
+                .clone()
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url,
+            state: args
+                .state
+                .clone()
+                .or(file.state)
+                .unwrap_or_else(|| PathBuf::from("connector-serve.db")),
+            check_interval: Duration::from_secs(check.max(1)),
+            max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            sink,
+            subscriptions: subs,
+        })
+    }
+}
+
+// The tests parse flags with clap, as the CLI does.
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use serde_json::json;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn args(v: &[&str]) -> ServeArgs {
+        Wrap::parse_from(std::iter::once("serve").chain(v.iter().copied())).args
+    }
+
+    #[test]
+    fn the_file_gives_subscriptions_and_flags_override_it() {
+        let section = json!({"listen": "0.0.0.0:9000", "public_url": "https://h.example.org/",
+            "sink": {"type": "http", "url": "https://sink.example.org/e"}});
+        let subs = [
+            json!({"name": "t", "trigger": "new_or_updated_task_webhook",
+            "input": {"folderId": "F"}}),
+        ];
+        let c = ServeConfig::resolve(&args(&["--listen", "127.0.0.1:1"]), Some(&section), &subs)
+            .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.public_url.as_deref(), Some("https://h.example.org"));
+        assert!(matches!(c.sink, SinkConfig::Http { .. }));
+        assert_eq!(c.subscriptions[0].input, json!({"folderId": "F"}));
+        assert_eq!(
+            c.check_interval,
+            Duration::from_secs(DEFAULT_CHECK_INTERVAL_SECS)
+        );
+        // The simple case replaces the list.
+        let c = ServeConfig::resolve(
+            &args(&["new_comment", "--input", "{}", "--sink-command", "cat"]),
+            Some(&section),
+            &subs,
+        )
+        .unwrap();
+        assert_eq!(c.subscriptions.len(), 1);
+        assert_eq!(c.subscriptions[0].name, "new_comment");
+        assert_eq!(
+            c.sink,
+            SinkConfig::Command {
+                argv: vec!["cat".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn bad_configurations_name_what_is_wrong() {
+        let e = ServeConfig::resolve(&args(&[]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("subscription"));
+        let twice = [
+            json!({"name": "a", "trigger": "x"}),
+            json!({"name": "a", "trigger": "y"}),
+        ];
+        let e = ServeConfig::resolve(&args(&[]), None, &twice).unwrap_err();
+        assert!(e.message.contains("twice"), "{}", e.message);
+        let e = ServeConfig::resolve(&args(&[]), None, &[json!({"name": "a b", "trigger": "x"})])
+            .unwrap_err();
+        assert!(e.message.contains("name"), "{}", e.message);
+        let e = ServeConfig::resolve(
+            &args(&[]),
+            None,
+            &[json!({"name": "a", "trigger": "x", "colour": 1})],
+        )
+        .unwrap_err();
+        assert!(e.message.contains("colour"), "{}", e.message);
+        let e = ServeConfig::resolve(&args(&["x", "--input", "[1]"]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("input"));
+        let e =
+            ServeConfig::resolve(&args(&["x", "--public-url", "ftp://h"]), None, &[]).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("public_url"));
+    }
+}

@@ -1,0 +1,359 @@
+//! `connector-host serve`: a resident host that keeps webhook subscriptions alive, receives
+//! their deliveries, polls polling triggers on a schedule and delivers every event to a sink.
+//!
+//! - [`config`]: the `[serve]` section, `[[subscription]]` entries and flags.
+//! - [`receiver`]: the HTTP server (`/hooks/{token}`, `/healthz`, `/metrics`).
+//! - [`scheduler`]: pollers, subscription checks and catch-up polls.
+//! - [`sink`]: stdout, HTTP or command sinks and the outbox worker.
+//! - [`metrics`]: Prometheus counters.
+//!
+//! Events enter the durable outbox ([`crate::state`]) exactly once (deduplicated by key per
+//! subscription, in the transaction that stores them) and leave it only after the sink
+//! acknowledged them.
+
+pub mod config;
+pub mod metrics;
+pub mod receiver;
+pub mod scheduler;
+pub mod sink;
+
+pub use config::{ServeArgs, ServeConfig, SinkConfig, SubscriptionConfig};
+
+use crate::config::Secret;
+use crate::connector::{Connector, RemoteSubscription, SubscriptionStatus, WebhookTarget};
+use crate::error::{HostError, HostResult};
+use crate::state::{SqliteStore, StateStore, SubscriptionRecord};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How long Ctrl-C waits for calls into the component that are in flight.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A webhook subscription while `serve` runs.
+pub struct WebhookSub {
+    /// Its name.
+    pub name: String,
+    /// The webhook trigger.
+    pub trigger: String,
+    /// The trigger's input.
+    pub input: Value,
+    /// The public URL and the secret's name.
+    pub target: WebhookTarget,
+    /// The polling trigger that closes gaps, if the connector names one.
+    pub catch_up: Option<String>,
+    record: Mutex<SubscriptionRecord>,
+}
+
+impl WebhookSub {
+    /// The remote subscription, once subscribed.
+    pub fn remote(&self) -> Option<RemoteSubscription> {
+        let r = self.record.lock().unwrap_or_else(|p| p.into_inner());
+        r.remote_id.as_ref().map(|id| RemoteSubscription {
+            id: id.clone(),
+            state: r.remote_state.clone().unwrap_or_else(|| "{}".into()),
+        })
+    }
+}
+
+/// What every task of `serve` shares.
+pub struct Shared {
+    store: Mutex<SqliteStore>,
+    /// The component, bound to the connection, lending each subscription's secret.
+    pub connector: Arc<Connector>,
+    /// Counters.
+    pub metrics: metrics::Metrics,
+    /// Woken when events enter the outbox.
+    pub wake_sink: tokio::sync::Notify,
+    /// Set to true on Ctrl-C or SIGTERM.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Webhook subscriptions by path token.
+    pub hooks: HashMap<String, Arc<WebhookSub>>,
+    /// Cap on a received body.
+    pub max_body_bytes: usize,
+}
+
+impl Shared {
+    /// The state store (held briefly: every operation is one short transaction).
+    pub fn store(&self) -> MutexGuard<'_, SqliteStore> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// `hex` of `n` bytes from the OS's CSPRNG.
+fn random_hex(n: usize) -> HostResult<String> {
+    let mut b = vec![0u8; n];
+    getrandom::fill(&mut b)
+        .map_err(|e| HostError::internal(format!("the OS random number generator failed: {e}")))?;
+    Ok(hex::encode(b))
+}
+
+fn secret_name(subscription: &str) -> String {
+    format!("webhook:{subscription}")
+}
+
+/// Subscribes `sub` when it has no remote subscription, else checks it; catches up whenever
+/// events may have been missed.
+pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<()> {
+    let status = match sub.remote() {
+        Some(remote) => {
+            shared
+                .connector
+                .check_subscription(&sub.trigger, &remote)
+                .await?
+        }
+        None => SubscriptionStatus::Gone,
+    };
+    match status {
+        SubscriptionStatus::Active => return Ok(()),
+        SubscriptionStatus::Reactivated => {
+            tracing::warn!(subscription = %sub.name, "the hook was suspended; re-activated it");
+        }
+        SubscriptionStatus::Gone => {
+            let remote = shared
+                .connector
+                .subscribe(&sub.trigger, &sub.input, &sub.target)
+                .await?;
+            let record = {
+                let mut r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
+                r.remote_id = Some(remote.id.clone());
+                r.remote_state = Some(remote.state);
+                r.target_url = Some(sub.target.url.clone());
+                r.clone()
+            };
+            shared.store().save_subscription(&record)?;
+            tracing::info!(subscription = %sub.name, id = %remote.id, "subscribed");
+        }
+    }
+    scheduler::catch_up(shared, sub).await.map(|_| ())
+}
+
+/// Loads or creates the stored record of webhook subscription `s`: the same path and secret
+/// across restarts, new ones when the trigger or input changed.
+fn record_for(
+    store: &mut SqliteStore,
+    stored: &[SubscriptionRecord],
+    s: &SubscriptionConfig,
+) -> HostResult<SubscriptionRecord> {
+    let input = s.input.to_string();
+    if let Some(r) = stored
+        .iter()
+        .find(|r| r.name == s.name && r.trigger == s.trigger && r.input == input)
+    {
+        return Ok(r.clone());
+    }
+    let record = SubscriptionRecord {
+        name: s.name.clone(),
+        trigger: s.trigger.clone(),
+        input,
+        path_token: random_hex(16)?,
+        secret: random_hex(32)?,
+        remote_id: None,
+        remote_state: None,
+        target_url: None,
+    };
+    store.save_subscription(&record)?;
+    Ok(record)
+}
+
+/// `serve --unsubscribe`: removes every stored webhook subscription remotely and locally.
+async fn unsubscribe_all(store: &mut SqliteStore, connector: &Connector) -> HostResult<()> {
+    for record in store.subscriptions()? {
+        if let Some(id) = &record.remote_id {
+            let remote = RemoteSubscription {
+                id: id.clone(),
+                state: record.remote_state.clone().unwrap_or_else(|| "{}".into()),
+            };
+            connector.unsubscribe(&record.trigger, &remote).await?;
+        }
+        store.remove_subscription(&record.name)?;
+        eprintln!("{}", serde_json::json!({"unsubscribed": record.name}));
+    }
+    Ok(())
+}
+
+/// A one-line status on stderr, rewritten every second (only when stderr is a terminal).
+async fn status_line(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        let (events, delivered, errors) = shared.metrics.totals();
+        eprint!("\r\x1b[2Kserve: {events} events in, {delivered} delivered, {errors} errors");
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => {
+                eprintln!();
+                return;
+            }
+        }
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs `serve` until Ctrl-C or SIGTERM. `section` and `subscriptions` are the `[serve]` and
+/// `[[subscription]]` parts of the --config file; `connector` is bound to the connection (the
+/// subscriptions' secrets are lent to it here).
+pub async fn run(
+    args: &ServeArgs,
+    section: Option<&Value>,
+    subscriptions: &[Value],
+    connector: Connector,
+) -> HostResult<()> {
+    let config = ServeConfig::resolve(args, section, subscriptions)?;
+    let mut store = SqliteStore::open(&config.state)?;
+    let stored = store.subscriptions()?;
+    // Built without secrets first (removing a hook or describing the connector needs none);
+    // the secrets of the subscriptions are lent once they are known.
+    let probe = connector;
+    if args.unsubscribe {
+        return unsubscribe_all(&mut store, &probe).await;
+    }
+    let mut secrets = BTreeMap::new();
+    let descriptor = probe.describe().await?;
+    let mut pollers = Vec::new();
+    let mut hooks = HashMap::new();
+    for s in &config.subscriptions {
+        let decl = descriptor.trigger(&s.trigger).ok_or_else(|| {
+            HostError::invalid_input(
+                "trigger",
+                format!(
+                    "subscription `{}`: the connector has no trigger `{}`",
+                    s.name, s.trigger
+                ),
+            )
+        })?;
+        if decl.kind != "webhook" {
+            pollers.push(s.clone());
+            continue;
+        }
+        let Some(public) = &config.public_url else {
+            return Err(HostError::invalid_input(
+                "public_url",
+                format!("subscription `{}` is a webhook trigger: give --public-url (or public_url in [serve])", s.name),
+            ));
+        };
+        let mut record = record_for(&mut store, &stored, s)?;
+        let url = format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token);
+        if record.remote_id.is_some() && record.target_url.as_deref() != Some(url.as_str()) {
+            // The public URL changed: the old hook delivers where nobody listens. Remove it
+            // (best effort) so that it is registered again with the new URL.
+            let old = RemoteSubscription {
+                id: record.remote_id.clone().unwrap_or_default(),
+                state: record.remote_state.clone().unwrap_or_else(|| "{}".into()),
+            };
+            if let Err(e) = probe.unsubscribe(&s.trigger, &old).await {
+                tracing::warn!(subscription = %s.name, error = %e.message, "cannot remove the hook of the old public URL");
+            }
+            record.remote_id = None;
+            record.remote_state = None;
+            store.save_subscription(&record)?;
+        }
+        secrets.insert(secret_name(&s.name), Secret::new(record.secret.clone()));
+        let sub = WebhookSub {
+            name: s.name.clone(),
+            trigger: s.trigger.clone(),
+            input: s.input.clone(),
+            target: WebhookTarget {
+                url,
+                secret_name: secret_name(&s.name),
+            },
+            catch_up: decl.catch_up_trigger.clone(),
+            record: Mutex::new(record.clone()),
+        };
+        hooks.insert(record.path_token.clone(), Arc::new(sub));
+    }
+    let (shutdown, _) = tokio::sync::watch::channel(false);
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        connector: Arc::new(probe.with_secrets(secrets)),
+        metrics: metrics::Metrics::default(),
+        wake_sink: tokio::sync::Notify::new(),
+        shutdown,
+        hooks,
+        max_body_bytes: config.max_body_bytes,
+    });
+
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| {
+            HostError::invalid_input("listen", format!("cannot listen on {}: {e}", config.listen))
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HostError::internal(e.to_string()))?;
+    tracing::info!(%addr, "serve: listening");
+    let mut stop = shared.shutdown.subscribe();
+    let app = receiver::router(shared.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    let sink = tokio::spawn(sink::run_worker(
+        shared.clone(),
+        sink::Sink::new(config.sink.clone()),
+    ));
+    let mut tasks = Vec::new();
+    for s in pollers {
+        let interval = std::time::Duration::from_secs(
+            s.interval_secs.unwrap_or(config::DEFAULT_INTERVAL_SECS),
+        );
+        tasks.push(tokio::spawn(scheduler::run_poller(
+            shared.clone(),
+            s.name,
+            s.trigger,
+            s.input,
+            interval,
+        )));
+    }
+    for sub in shared.hooks.values().cloned() {
+        let shared = shared.clone();
+        let every = config.check_interval;
+        tasks.push(tokio::spawn(async move {
+            // At start: subscribe (or check), and catch up on whatever happened while the
+            // host was not running.
+            if let Err(e) = ensure_subscribed(&shared, &sub).await {
+                shared.metrics.error(&sub.name, false);
+                tracing::warn!(subscription = %sub.name, error = %e.message, "subscribing failed; will retry");
+            }
+            scheduler::run_checker(shared, sub, every).await;
+        }));
+    }
+    eprintln!(
+        "{}",
+        serde_json::json!({"serving": addr.to_string(), "subscriptions": config.subscriptions.len()})
+    );
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        tasks.push(tokio::spawn(status_line(shared.clone())));
+    }
+
+    wait_for_signal().await;
+    tracing::info!("serve: shutting down");
+    let _ = shared.shutdown.send(true);
+    // Pollers and checkers stop at their next pause; a call into the component in flight is
+    // let finish (its cursor commit included) for a grace period, then cut off.
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    for mut t in tasks {
+        if tokio::time::timeout_at(deadline, &mut t).await.is_err() {
+            t.abort();
+        }
+    }
+    let _ = sink.await;
+    let _ = server.await;
+    Ok(())
+}

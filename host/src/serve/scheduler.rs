@@ -1,0 +1,202 @@
+//! Polling on a schedule, checking webhook subscriptions, and catching up after a gap.
+//!
+//! Each subscription runs in its own task: a failing one backs off on its own and never stalls
+//! the others. A poll run takes batches while the trigger says `more` (draining a backlog at
+//! once, within [`RunLimits`]), committing each batch and its cursor to the outbox in one
+//! transaction; the sink worker delivers them.
+
+use super::sink::backoff;
+use super::{Shared, WebhookSub};
+use crate::error::{ErrorKind, HostError, HostResult};
+use crate::state::StateStore;
+use crate::triggers::RunLimits;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Longest wait between two tries of a failing subscription.
+const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Polls `trigger` with `input` into the outbox of `subscription`, keeping the cursor under
+/// `cursor_key`, until it has nothing more or a limit is reached. Returns the events added.
+pub async fn poll_run(
+    shared: &Shared,
+    subscription: &str,
+    cursor_key: &str,
+    trigger: &str,
+    input: &Value,
+    limits: RunLimits,
+) -> HostResult<usize> {
+    let started = Instant::now();
+    let (mut batches, mut added) = (0usize, 0usize);
+    loop {
+        let cursor = shared.store().cursor(cursor_key)?;
+        let t = Instant::now();
+        let result = shared
+            .connector
+            .poll(trigger, input, cursor.as_deref())
+            .await;
+        shared.metrics.poll(subscription, t.elapsed());
+        let batch = result?;
+        batches += 1;
+        let enqueued = {
+            let mut store = shared.store();
+            if cursor_key == subscription {
+                store.enqueue(subscription, &batch.events, Some(&batch.cursor))?
+            } else {
+                // A catch-up keeps its cursor under its own key: set it only after the events
+                // are safely in the outbox (a crash in between re-fetches them, and their keys
+                // drop them).
+                let e = store.enqueue(subscription, &batch.events, None)?;
+                store.enqueue(cursor_key, &[], Some(&batch.cursor))?;
+                e
+            }
+        };
+        added += enqueued.added;
+        if enqueued.added > 0 {
+            shared.metrics.events(subscription, enqueued.added);
+            shared.wake_sink.notify_one();
+        }
+        if !batch.more {
+            return Ok(added);
+        }
+        if batches >= limits.max_batches
+            || added >= limits.max_events
+            || started.elapsed() >= limits.deadline
+        {
+            return Err(HostError::new(
+                ErrorKind::RunLimit,
+                format!("trigger `{trigger}` still has more after {batches} batches and {added} events; the next run goes on"),
+            ));
+        }
+    }
+}
+
+/// The input of `catch_up` for a webhook input: only the properties the catch-up trigger's
+/// input schema declares (a webhook trigger's `events` or `recursive` mean nothing there).
+pub async fn catch_up_input(shared: &Shared, catch_up: &str, input: &Value) -> HostResult<Value> {
+    let descriptor = shared.connector.describe().await?;
+    let decl = descriptor.trigger(catch_up).ok_or_else(|| {
+        HostError::internal(format!("the catch-up trigger `{catch_up}` does not exist"))
+    })?;
+    let declared = decl
+        .input_schema
+        .get("properties")
+        .and_then(Value::as_object);
+    let mut out = serde_json::Map::new();
+    if let (Some(declared), Some(given)) = (declared, input.as_object()) {
+        for (k, v) in given {
+            if declared.contains_key(k) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// One catch-up poll of a webhook subscription's `catch-up-trigger`, into its own outbox (so
+/// that events already delivered by the hook are dropped by key).
+pub async fn catch_up(shared: &Shared, sub: &WebhookSub) -> HostResult<usize> {
+    let Some(catch_up) = &sub.catch_up else {
+        return Ok(0);
+    };
+    let input = catch_up_input(shared, catch_up, &sub.input).await?;
+    let cursor_key = format!("{}#catch-up", sub.name);
+    let added = poll_run(
+        shared,
+        &sub.name,
+        &cursor_key,
+        catch_up,
+        &input,
+        RunLimits::default(),
+    )
+    .await?;
+    tracing::info!(subscription = %sub.name, trigger = %catch_up, added, "caught up");
+    Ok(added)
+}
+
+fn note_failure(shared: &Shared, subscription: &str, e: &HostError) {
+    shared
+        .metrics
+        .error(subscription, e.kind == ErrorKind::SandboxViolation);
+    tracing::warn!(subscription, kind = %e.kind, error = %e.message, "call failed");
+}
+
+/// The wait after a failure: `Retry-After` for a rate limit, else the jittered backoff.
+fn failure_wait(e: &HostError, failures: u32) -> Duration {
+    match (e.kind, e.retry_after_ms) {
+        (ErrorKind::RateLimited, Some(ms)) => Duration::from_millis(ms),
+        _ => backoff(failures, MAX_FAILURE_BACKOFF),
+    }
+}
+
+/// Sleeps `d` unless shutdown comes first; returns false on shutdown.
+async fn pause(shared: &Shared, d: Duration) -> bool {
+    let mut shutdown = shared.shutdown.subscribe();
+    if *shutdown.borrow() {
+        return false;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => true,
+        _ = shutdown.changed() => false,
+    }
+}
+
+/// Runs a polling subscription until shutdown: a run every `interval`, at once again when a
+/// run stopped at a limit, later after a failure.
+pub async fn run_poller(
+    shared: Arc<Shared>,
+    name: String,
+    trigger: String,
+    input: Value,
+    interval: Duration,
+) {
+    let mut failures = 0u32;
+    loop {
+        let wait = match poll_run(
+            &shared,
+            &name,
+            &name,
+            &trigger,
+            &input,
+            RunLimits::default(),
+        )
+        .await
+        {
+            Ok(_) => {
+                failures = 0;
+                interval
+            }
+            Err(e) if e.kind == ErrorKind::RunLimit => Duration::ZERO,
+            Err(e) => {
+                note_failure(&shared, &name, &e);
+                failures = failures.saturating_add(1);
+                failure_wait(&e, failures).min(interval.max(Duration::from_secs(1)) * 10)
+            }
+        };
+        if !pause(&shared, wait).await {
+            return;
+        }
+    }
+}
+
+/// Checks a webhook subscription every `every` until shutdown; after a re-activation or a
+/// re-subscription, catches up.
+pub async fn run_checker(shared: Arc<Shared>, sub: Arc<WebhookSub>, every: Duration) {
+    let mut failures = 0u32;
+    loop {
+        if !pause(&shared, every).await {
+            return;
+        }
+        let mut outcome = super::ensure_subscribed(&shared, &sub).await;
+        while let Err(e) = &outcome {
+            note_failure(&shared, &sub.name, e);
+            failures = failures.saturating_add(1);
+            if !pause(&shared, failure_wait(e, failures).min(every)).await {
+                return;
+            }
+            outcome = super::ensure_subscribed(&shared, &sub).await;
+        }
+        failures = 0;
+    }
+}

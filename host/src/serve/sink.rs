@@ -1,0 +1,256 @@
+//! Where events go, and the worker that drains the outbox into it.
+//!
+//! An entry leaves the outbox only after the sink acknowledged it: delivery is at least once.
+//! Transient failures (a transport error, 408, 429, 5xx, a command failing) are retried with
+//! jittered exponential backoff, honouring `Retry-After`; a permanent refusal (any other 4xx)
+//! is logged and the event dropped, so one poisoned event cannot stall every other.
+
+use super::config::SinkConfig;
+use super::Shared;
+use crate::state::{OutboxEntry, StateStore};
+use serde_json::json;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// First backoff step.
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+/// Outbox entries read at once.
+const CHUNK: usize = 100;
+
+/// Why one try failed.
+#[derive(Debug)]
+pub struct SinkError {
+    /// What happened.
+    pub message: String,
+    /// The sink asked to wait this long (`Retry-After`).
+    pub retry_after: Option<Duration>,
+    /// Retrying cannot help.
+    pub permanent: bool,
+}
+
+fn transient(message: String) -> SinkError {
+    SinkError {
+        message,
+        retry_after: None,
+        permanent: false,
+    }
+}
+
+/// A configured sink.
+pub struct Sink {
+    config: SinkConfig,
+    http: reqwest::Client,
+}
+
+/// The JSON document a sink receives for one event.
+pub fn envelope(entry: &OutboxEntry) -> serde_json::Value {
+    json!({"subscription": entry.subscription, "key": entry.key, "event": entry.payload})
+}
+
+impl Sink {
+    /// A sink for `config`.
+    pub fn new(config: SinkConfig) -> Sink {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Sink { config, http }
+    }
+
+    /// The longest wait between two tries.
+    pub fn max_backoff(&self) -> Duration {
+        match &self.config {
+            SinkConfig::Http {
+                max_backoff_ms: Some(ms),
+                ..
+            } => Duration::from_millis(*ms),
+            _ => Duration::from_secs(30),
+        }
+    }
+
+    /// One try to hand `entry` to the sink.
+    pub async fn deliver(&self, entry: &OutboxEntry) -> Result<(), SinkError> {
+        let doc = envelope(entry);
+        match &self.config {
+            SinkConfig::Stdout => {
+                let mut out = std::io::stdout().lock();
+                serde_json::to_writer(&mut out, &doc)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| out.write_all(b"\n"))
+                    .and_then(|_| out.flush())
+                    .map_err(|e| transient(format!("cannot write to stdout: {e}")))
+            }
+            SinkConfig::Http { url, .. } => {
+                let response = self
+                    .http
+                    .post(url)
+                    .header(
+                        "idempotency-key",
+                        format!("{}/{}", entry.subscription, entry.key),
+                    )
+                    .json(&doc)
+                    .send()
+                    .await
+                    .map_err(|e| transient(format!("POST {url} failed: {e}")))?;
+                let status = response.status().as_u16();
+                if (200..300).contains(&status) {
+                    return Ok(());
+                }
+                let retry_after = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                Err(SinkError {
+                    message: format!("POST {url} answered {status}"),
+                    retry_after,
+                    permanent: (400..500).contains(&status) && status != 408 && status != 429,
+                })
+            }
+            SinkConfig::Command { argv } => {
+                let mut child = tokio::process::Command::new(&argv[0])
+                    .args(&argv[1..])
+                    .stdin(std::process::Stdio::piped())
+                    .kill_on_drop(true)
+                    .spawn()
+                    .map_err(|e| transient(format!("cannot run `{}`: {e}", argv[0])))?;
+                if let Some(mut stdin) = child.stdin.take() {
+                    let mut line = doc.to_string().into_bytes();
+                    line.push(b'\n');
+                    // A command that exits without reading its input still decides by its status.
+                    let _ = stdin.write_all(&line).await;
+                }
+                let status = child
+                    .wait()
+                    .await
+                    .map_err(|e| transient(format!("`{}` failed: {e}", argv[0])))?;
+                if status.success() {
+                    Ok(())
+                } else {
+                    Err(transient(format!("`{}` exited with {status}", argv[0])))
+                }
+            }
+        }
+    }
+}
+
+/// A random number in `0..=n` from the OS's CSPRNG (0 if it is unavailable).
+fn random_up_to(n: u64) -> u64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() || n == 0 {
+        return 0;
+    }
+    u64::from_le_bytes(b) % (n + 1)
+}
+
+/// The wait before try `attempt + 1`: exponential, capped, with "equal jitter" (half fixed,
+/// half random) so that many retrying processes spread out.
+pub fn backoff(attempt: u32, cap: Duration) -> Duration {
+    let exp = BACKOFF_BASE
+        .saturating_mul(2u32.saturating_pow(attempt.min(20)))
+        .min(cap);
+    let half = exp.as_millis() as u64 / 2;
+    Duration::from_millis(half + random_up_to(half))
+}
+
+/// Drains the outbox into `sink` until shutdown. On shutdown the event in flight is finished
+/// (or left in the outbox if the sink is failing) and the worker returns.
+pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
+    let mut shutdown = shared.shutdown.subscribe();
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let entries = match shared.store().pending(None, CHUNK) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(error = %e.message, "cannot read the outbox");
+                Vec::new()
+            }
+        };
+        if entries.is_empty() {
+            tokio::select! {
+                _ = shared.wake_sink.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+            continue;
+        }
+        // Acknowledged in one transaction per chunk (a crash repeats at most this chunk).
+        let mut done = Vec::with_capacity(entries.len());
+        let stopped = deliver_chunk(&shared, &sink, &entries, &mut done, &mut shutdown).await;
+        if let Err(e) = shared.store().ack(&done) {
+            tracing::error!(error = %e.message, "cannot acknowledge outbox entries");
+        }
+        if stopped {
+            return;
+        }
+    }
+}
+
+/// Delivers `entries` in order, pushing each acknowledged (or permanently refused) one onto
+/// `done`; returns true when shutdown interrupted it.
+async fn deliver_chunk(
+    shared: &Shared,
+    sink: &Sink,
+    entries: &[OutboxEntry],
+    done: &mut Vec<i64>,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    for entry in entries {
+        let mut attempt = 0;
+        loop {
+            match sink.deliver(entry).await {
+                Ok(()) => {
+                    shared.metrics.sink(true);
+                    break;
+                }
+                Err(e) if e.permanent => {
+                    shared.metrics.sink(false);
+                    tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
+                    break;
+                }
+                Err(e) => {
+                    shared.metrics.sink(false);
+                    let wait = e
+                        .retry_after
+                        .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
+                    attempt = attempt.saturating_add(1);
+                    tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = shutdown.changed() => return true,
+                    }
+                }
+            }
+        }
+        done.push(entry.seq);
+        if *shutdown.borrow() {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered_within_bounds() {
+        let cap = Duration::from_secs(2);
+        for attempt in 0..30 {
+            let exp = BACKOFF_BASE
+                .saturating_mul(2u32.saturating_pow(attempt.min(20)))
+                .min(cap);
+            let b = backoff(attempt, cap);
+            assert!(
+                b >= exp / 2 && b <= exp,
+                "attempt {attempt}: {b:?} vs {exp:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Durable trigger state behind one small trait: cursors, delivered keys (for deduplication),
+//! the outbox of events not yet acknowledged by a sink, and webhook subscriptions.
+//!
+//! The delivery rule every user of a [`StateStore`] follows:
+//!
+//! 1. [`StateStore::enqueue`] puts a batch of events into the outbox and moves the cursor, in one
+//!    transaction. An event whose key the subscription already has (in the outbox, or delivered
+//!    and remembered) is dropped there: events enter the outbox **exactly once**.
+//! 2. [`StateStore::pending`] reads the outbox in order; the caller hands the events to a sink.
+//! 3. [`StateStore::ack`] takes them off the outbox only after the sink acknowledged them:
+//!    delivery to the sink is **at least once**, and a crash at any point loses nothing.
+//!
+//! [`SqliteStore`] is the implementation (WAL mode, one transaction per batch).
+
+mod legacy;
+mod sqlite;
+
+pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
+pub use sqlite::{open_poll_state, SqliteStore};
+
+use crate::connector::Event;
+use crate::error::HostResult;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How many delivered (acknowledged) keys a subscription remembers for deduplication; older
+/// ones are forgotten, oldest first (checked every 1024 acknowledgements).
+pub const DELIVERED_KEYS_KEPT: u64 = 100_000;
+
+/// One event waiting in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    /// Position in the outbox; pass it to [`StateStore::ack`].
+    pub seq: i64,
+    /// The subscription the event belongs to.
+    pub subscription: String,
+    /// The event's deduplication key.
+    pub key: String,
+    /// The event's payload.
+    pub payload: Value,
+}
+
+/// A webhook subscription as the host keeps it across restarts. Its `Debug` output leaves the
+/// secret out.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionRecord {
+    /// The subscription's name in the configuration (unique).
+    pub name: String,
+    /// The webhook trigger it runs.
+    pub trigger: String,
+    /// The trigger's input, as JSON text.
+    pub input: String,
+    /// The random path segment the receiver serves this subscription on.
+    pub path_token: String,
+    /// The signing secret (hex of 32 random bytes). Never printed or logged.
+    pub secret: String,
+    /// The remote API's id of the subscription, once subscribed.
+    pub remote_id: Option<String>,
+    /// The component's state for the subscription (JSON text), once subscribed.
+    pub remote_state: Option<String>,
+    /// The URL the remote subscription delivers to, once subscribed.
+    pub target_url: Option<String>,
+}
+
+impl std::fmt::Debug for SubscriptionRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionRecord")
+            .field("name", &self.name)
+            .field("trigger", &self.trigger)
+            .field("input", &self.input)
+            .field("path_token", &"<hidden>")
+            .field("secret", &"<hidden>")
+            .field("remote_id", &self.remote_id)
+            .field("remote_state", &self.remote_state)
+            .field("target_url", &self.target_url.as_ref().map(|_| "<hidden>"))
+            .finish()
+    }
+}
+
+/// What [`StateStore::enqueue`] did with a batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enqueued {
+    /// Events added to the outbox.
+    pub added: usize,
+    /// Events dropped because their key was already known.
+    pub duplicates: usize,
+}
+
+/// Durable state of triggers and their deliveries. Every method is one transaction.
+pub trait StateStore: Send {
+    /// The committed cursor of `subscription`, if any.
+    fn cursor(&mut self, subscription: &str) -> HostResult<Option<String>>;
+
+    /// Adds the events whose keys `subscription` does not know yet to the outbox, in order, and
+    /// sets the cursor to `cursor` when given — all in one transaction.
+    fn enqueue(
+        &mut self,
+        subscription: &str,
+        events: &[Event],
+        cursor: Option<&str>,
+    ) -> HostResult<Enqueued>;
+
+    /// [`StateStore::enqueue`] and [`StateStore::ack`] of `acked` in one transaction: one
+    /// durable commit per batch instead of two, for a caller that acknowledges the previous
+    /// batch together with the next one (a crash in between only repeats those deliveries).
+    fn enqueue_acking(
+        &mut self,
+        subscription: &str,
+        events: &[Event],
+        cursor: Option<&str>,
+        acked: &[i64],
+    ) -> HostResult<Enqueued>;
+
+    /// Up to `limit` outbox entries, oldest first; only `subscription`'s when given.
+    fn pending(&mut self, subscription: Option<&str>, limit: usize)
+        -> HostResult<Vec<OutboxEntry>>;
+
+    /// Takes the entries `seqs` off the outbox (their keys stay remembered for deduplication).
+    fn ack(&mut self, seqs: &[i64]) -> HostResult<()>;
+
+    /// Whether `subscription` has ever seen `key` (in the outbox or delivered and remembered).
+    fn knows_key(&mut self, subscription: &str, key: &str) -> HostResult<bool>;
+
+    /// Inserts or replaces a webhook subscription.
+    fn save_subscription(&mut self, record: &SubscriptionRecord) -> HostResult<()>;
+
+    /// Every stored webhook subscription, by name.
+    fn subscriptions(&mut self) -> HostResult<Vec<SubscriptionRecord>>;
+
+    /// Removes a webhook subscription and its cursor (its outbox entries stay until delivered).
+    fn remove_subscription(&mut self, name: &str) -> HostResult<()>;
+}
