@@ -1,9 +1,10 @@
 //! Wrike API v4 connector as a WebAssembly component (`wasm32-wasip2`).
 //!
-//! This file is only the export glue: it generates the bindings for `wit/connector.wit`,
-//! converts between the generated types and the crate's own, and hands each call to
-//! [`catalog`]. The connector reaches the network only through `wasi:http/outgoing-handler`
-//! ([`wrike::transport`]); the host adds the credential to every request.
+//! This file is only the export glue: [`Wrike`] implements the SDK's [`Connector`] by handing
+//! each call to [`catalog`], and [`export_connector!`] exports it. The bindings, the transport
+//! over `wasi:http`, the error type and the catalog plumbing live in `connector-sdk`; the
+//! connector reaches the network only through `wasi:http/outgoing-handler`, and the host adds
+//! the credential to every request.
 
 pub mod base64;
 pub mod catalog;
@@ -18,64 +19,25 @@ pub mod time;
 pub mod triggers;
 pub mod wrike;
 
-wit_bindgen::generate!({
-    world: "plugin",
-    path: "../wit",
-    with: {
-        "wasi:http/types@0.2.12": wasi::http::types,
-        "wasi:http/outgoing-handler@0.2.12": wasi::http::outgoing_handler,
-        "wasi:io/poll@0.2.12": wasi::io::poll,
-        "wasi:io/error@0.2.12": wasi::io::error,
-        "wasi:io/streams@0.2.12": wasi::io::streams,
-        "wasi:clocks/monotonic-clock@0.2.12": wasi::clocks::monotonic_clock,
-        "wasi:clocks/wall-clock@0.2.12": wasi::clocks::wall_clock,
-    },
-});
+use connector_sdk::{export_connector, wit, Connector};
 
-use crate::connector::plugin::types as wit;
-use crate::exports::connector::plugin::connector::Guest;
+use crate::catalog::{PickOption, PollResult};
+use crate::env::Env;
+use crate::error::Result;
 
-use crate::error::Error;
-use crate::wrike::transport::WasiEnv;
+/// The generated bindings of the contract (from `connector-sdk`), under the crate's historical
+/// path `crate::connector::plugin::…`.
+pub use connector_sdk::bindings::connector;
 
-/// The component: implements the exported `connector` interface.
-pub struct Component;
-
-fn to_wit(e: Error) -> wit::Error {
-    match e {
-        Error::InvalidInput { field, message } => {
-            wit::Error::InvalidInput(wit::InvalidInput { field, message })
-        }
-        Error::Unauthorized(m) => wit::Error::Unauthorized(m),
-        Error::Forbidden(m) => wit::Error::Forbidden(m),
-        Error::NotFound(m) => wit::Error::NotFound(m),
-        Error::RateLimited {
-            retry_after_ms,
-            message,
-        } => wit::Error::RateLimited(wit::RateLimited {
-            retry_after_ms,
-            message,
-        }),
-        Error::Upstream {
-            status,
-            code,
-            message,
-        } => wit::Error::Upstream(wit::UpstreamError {
-            status,
-            code,
-            message,
-        }),
-        Error::Transport(m) => wit::Error::Transport(m),
-        Error::Internal(m) => wit::Error::Internal(m),
-    }
-}
+/// The Wrike connector: implements the SDK's [`Connector`] on top of [`catalog`].
+pub struct Wrike;
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-impl Guest for Component {
-    fn describe() -> wit::Descriptor {
+impl Connector for Wrike {
+    fn descriptor() -> wit::Descriptor {
         wit::Descriptor {
             name: catalog::NAME.into(),
             title: catalog::TITLE.into(),
@@ -103,140 +65,46 @@ impl Guest for Component {
                     instructions: catalog::API_TOKEN_INSTRUCTIONS.into(),
                 }),
             ],
-            actions: catalog::actions()
-                .map(|a| wit::Action {
-                    name: a.name.into(),
-                    title: a.title.into(),
-                    description: a.description.into(),
-                    required_scopes: strings(a.scopes),
-                    input_schema: a.input_schema.into(),
-                    output_schema: a.output_schema.into(),
-                })
-                .collect(),
-            triggers: catalog::triggers()
-                .map(|t| wit::Trigger {
-                    name: t.name.into(),
-                    title: t.title.into(),
-                    description: t.description.into(),
-                    kind: wit::TriggerKind::Polling,
-                    required_scopes: strings(t.scopes),
-                    input_schema: t.input_schema.into(),
-                    event_schema: t.event_schema.into(),
-                    catch_up_trigger: None,
-                })
-                .collect(),
-            pick_lists: catalog::pick_lists()
-                .map(|p| wit::PickListInfo {
-                    name: p.name.into(),
-                    description: p.description.into(),
-                    params_schema: p.params_schema.into(),
-                })
-                .collect(),
+            actions: catalog::actions().map(wit::Action::from).collect(),
+            triggers: catalog::triggers().map(wit::Trigger::from).collect(),
+            pick_lists: catalog::pick_lists().map(wit::PickListInfo::from).collect(),
         }
     }
 
-    fn test_connection(conn: wit::Connection) -> Result<String, wit::Error> {
-        catalog::test_connection(&mut WasiEnv, &conn.api_base_url).map_err(to_wit)
+    fn test_connection(env: &mut dyn Env, conn: &wit::Connection) -> Result<String> {
+        catalog::test_connection(env, &conn.api_base_url)
     }
 
-    fn execute(conn: wit::Connection, action: String, input: String) -> Result<String, wit::Error> {
-        catalog::execute(&mut WasiEnv, &conn.api_base_url, &action, &input).map_err(to_wit)
+    fn execute(
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        action: &str,
+        input: &str,
+    ) -> Result<String> {
+        catalog::execute(env, &conn.api_base_url, action, input)
     }
 
     fn poll(
-        conn: wit::Connection,
-        trigger: String,
-        input: String,
-        cursor: Option<String>,
-    ) -> Result<wit::PollResult, wit::Error> {
-        catalog::poll(
-            &mut WasiEnv,
-            &conn.api_base_url,
-            &trigger,
-            &input,
-            cursor.as_deref(),
-        )
-        .map(|r| wit::PollResult {
-            events: r
-                .events
-                .into_iter()
-                .map(|e| wit::Event {
-                    key: e.key,
-                    payload: e.payload,
-                })
-                .collect(),
-            cursor: r.cursor,
-            more: r.more,
-        })
-        .map_err(to_wit)
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        trigger: &str,
+        input: &str,
+        cursor: Option<&str>,
+    ) -> Result<PollResult> {
+        catalog::poll(env, &conn.api_base_url, trigger, input, cursor)
     }
 
     fn pick_list(
-        conn: wit::Connection,
-        name: String,
-        params: String,
-    ) -> Result<Vec<wit::PickOption>, wit::Error> {
-        catalog::pick_list(&mut WasiEnv, &conn.api_base_url, &name, &params)
-            .map(|list| {
-                list.into_iter()
-                    .map(|o| wit::PickOption {
-                        label: o.label,
-                        value: o.value,
-                    })
-                    .collect()
-            })
-            .map_err(to_wit)
-    }
-
-    fn subscribe(
-        _conn: wit::Connection,
-        trigger: String,
-        _input: String,
-        _target: wit::WebhookTarget,
-    ) -> Result<wit::Subscription, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
-    }
-
-    fn check_subscription(
-        _conn: wit::Connection,
-        trigger: String,
-        _sub: wit::Subscription,
-    ) -> Result<wit::SubscriptionStatus, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
-    }
-
-    fn unsubscribe(
-        _conn: wit::Connection,
-        trigger: String,
-        _sub: wit::Subscription,
-    ) -> Result<(), wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
-    }
-
-    fn handle_delivery(
-        _conn: wit::Connection,
-        trigger: String,
-        _input: String,
-        _sub: wit::Subscription,
-        _target: wit::WebhookTarget,
-        _request: wit::HttpRequest,
-    ) -> Result<wit::Delivery, wit::Error> {
-        Err(to_wit(no_webhook_trigger(&trigger)))
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        name: &str,
+        params: &str,
+    ) -> Result<Vec<PickOption>> {
+        catalog::pick_list(env, &conn.api_base_url, name, params)
     }
 }
 
-/// The error for a webhook call naming a trigger this connector does not offer as a webhook.
-fn no_webhook_trigger(trigger: &str) -> Error {
-    Error::InvalidInput {
-        field: "trigger".into(),
-        message: format!("no webhook trigger named `{trigger}`"),
-    }
-}
-
-// The component exports exist only on wasm32: native linkers reject the `:`/`@` in the export
-// names, and native builds serve unit tests only.
-#[cfg(target_arch = "wasm32")]
-export!(Component);
+export_connector!(Wrike);
 
 #[cfg(test)]
 mod tests {
@@ -244,7 +112,7 @@ mod tests {
 
     #[test]
     fn describe_converts_the_catalog() {
-        let d = <Component as Guest>::describe();
+        let d = Wrike::descriptor();
         assert_eq!(
             (d.name.as_str(), d.title.as_str(), d.api_version.as_str()),
             ("wrike", "Wrike", "v4")
@@ -270,35 +138,5 @@ mod tests {
         assert_eq!(d.actions.len(), catalog::actions().count());
         assert_eq!(d.triggers.len(), catalog::triggers().count());
         assert_eq!(d.pick_lists.len(), catalog::pick_lists().count());
-    }
-
-    #[test]
-    fn errors_convert_case_by_case() {
-        assert!(matches!(
-            to_wit(Error::invalid("title", "is required")),
-            wit::Error::InvalidInput(wit::InvalidInput { ref field, .. }) if field == "title"
-        ));
-        assert!(matches!(
-            to_wit(Error::RateLimited {
-                retry_after_ms: Some(5),
-                message: String::new()
-            }),
-            wit::Error::RateLimited(wit::RateLimited {
-                retry_after_ms: Some(5),
-                ..
-            })
-        ));
-        assert!(matches!(
-            to_wit(Error::Upstream {
-                status: 502,
-                code: None,
-                message: String::new()
-            }),
-            wit::Error::Upstream(wit::UpstreamError { status: 502, .. })
-        ));
-        assert!(matches!(
-            to_wit(Error::Transport("x".into())),
-            wit::Error::Transport(_)
-        ));
     }
 }
