@@ -27,6 +27,8 @@
 //! export_connector!(Echo);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod connector;
 pub mod env;
@@ -70,10 +72,6 @@ pub use catalog::{Event, PickOption, PollResult};
 pub use connector::{Connector, Export, WebhookDelivery};
 pub use env::Env;
 pub use error::{Error, Result};
-
-/// Re-exported for the expansion of [`export_connector!`]; not part of the API.
-#[doc(hidden)]
-pub use wit_bindgen as __wit_bindgen;
 
 /// Exports connector type `$ty` (implementing [`Connector`]) as the component's `connector`
 /// interface. Use it once, in the connector crate's `lib.rs`.

@@ -9,6 +9,8 @@
 //! - Auth: an API token (a personal access token), sent by the host as `Authorization: Bearer`.
 //! - Settings: `owner`, the default repository owner.
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod input;
 pub mod issues;
