@@ -29,6 +29,9 @@ pub struct BatchOptions {
     pub max_attempts: u32,
     /// Pause after a `rate_limited` answer without `Retry-After`, doubled on each retry.
     pub backoff: Duration,
+    /// A progress bar advanced once per written result line (the CLI shows one on stderr when
+    /// stderr is a terminal); `None` shows nothing.
+    pub progress: Option<indicatif::ProgressBar>,
 }
 
 impl Default for BatchOptions {
@@ -38,6 +41,7 @@ impl Default for BatchOptions {
             rate_per_minute: 400,
             max_attempts: 8,
             backoff: Duration::from_secs(1),
+            progress: None,
         }
     }
 }
@@ -137,7 +141,7 @@ pub async fn run_batch(
             .acquire_owned()
             .await
             .map_err(|_| HostError::internal("the batch's worker slots closed"))?;
-        let (connector, limiter, tx, action, options) = (
+        let (connector, limiter, tx, action, line_options) = (
             connector.clone(),
             limiter.clone(),
             tx.clone(),
@@ -145,21 +149,42 @@ pub async fn run_batch(
             options.clone(),
         );
         tokio::spawn(async move {
-            let (result, retries) = run_line(&connector, &action, &line, &limiter, &options).await;
+            let (result, retries) =
+                run_line(&connector, &action, &line, &limiter, &line_options).await;
             let _ = tx.send((number, result, retries));
             drop(permit);
         });
         // Write whatever is ready, in order, while the rest runs.
         while let Ok(done) = rx.try_recv() {
             accept(done, &mut summary, &mut order, out, &mut pending)?;
+            show(&options.progress, &summary);
         }
     }
     drop(tx);
     while let Some(done) = rx.recv().await {
         accept(done, &mut summary, &mut order, out, &mut pending)?;
+        show(&options.progress, &summary);
     }
     flush_ready(&mut summary, &mut order, out, &mut pending)?;
+    if let Some(bar) = &options.progress {
+        bar.finish_with_message(progress_message(&summary));
+    }
     Ok(summary)
+}
+
+/// Moves the progress bar to the lines written so far.
+fn show(progress: &Option<indicatif::ProgressBar>, summary: &BatchSummary) {
+    if let Some(bar) = progress {
+        bar.set_position(summary.lines as u64);
+        bar.set_message(progress_message(summary));
+    }
+}
+
+fn progress_message(summary: &BatchSummary) -> String {
+    format!(
+        "{} failed, {} rate-limited retries",
+        summary.failed, summary.retries
+    )
 }
 
 type Done = (usize, Result<Value, HostError>, usize);

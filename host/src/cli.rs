@@ -5,13 +5,14 @@
 
 use crate::cassette::{BodyMatch, Cassette};
 use crate::config::Secret;
-use crate::config::{ConfigFile, ConnectionConfig, Limits, DEFAULT_BASE_URL};
+use crate::config::{ConfigFile, ConnectionConfig, Limits};
 use crate::connect::{
     connect_oauth, connect_token, run_connections, ConnectArgs, ConnectionsCommand,
 };
 use crate::connector::Connector;
-use crate::credentials::store::{validate_connection_name, DEFAULT_CONNECTION};
-use crate::credentials::{resolve_stored, CredentialStore, ResolvedConnection, StaticToken};
+use crate::credentials::store::{api_base_url, validate_connection_name, DEFAULT_CONNECTION};
+use crate::credentials::{resolve_stored, CredentialStore, StaticToken};
+use crate::descriptor::Descriptor;
 use crate::engine::{LoadOptions, Runtime};
 use crate::error::{HostError, HostResult};
 use crate::mcp::{McpOptions, McpServer};
@@ -31,9 +32,15 @@ pub struct Cli {
     pub component: Option<PathBuf>,
 
     /// The API base URL the plugin may reach (and nothing else). Default: from the stored
-    /// connection's API host (`https://{host}/api/v4`), else https://www.wrike.com/api/v4.
+    /// connection's API host (`https://{host}` + the path of the component's default base URL),
+    /// else the component's default base URL (Wrike: https://www.wrike.com/api/v4).
     #[arg(long, global = true, env = "CONNECTOR_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// The connection settings, a JSON object (text, @file or - for stdin), checked against the
+    /// component's settings schema (`describe` shows it as `settings_schema`).
+    #[arg(long, global = true, env = "CONNECTOR_SETTINGS", value_name = "JSON")]
+    pub settings: Option<String>,
 
     /// The stored connection to use (and, for `connect`, to create) when CONNECTOR_TOKEN is not
     /// set [default: `default`].
@@ -295,11 +302,17 @@ pub async fn run(cli: Cli) -> HostResult<()> {
         Command::Connect(args) => {
             let name = connection_name(&cli)?;
             let store = CredentialStore::default_location()?;
+            let component = load_component(&cli)?;
+            let descriptor = component.describe().await?;
             let summary = if args.is_token() {
-                connect_token(args, &name, &store, &mut std::io::stdin().lock())?
+                connect_token(
+                    args,
+                    &name,
+                    &store,
+                    &descriptor.default_base_url,
+                    &mut std::io::stdin().lock(),
+                )?
             } else {
-                let connector = connector_for(&cli, ConnectionConfig::new(DEFAULT_BASE_URL)?)?;
-                let descriptor = connector.describe().await?;
                 let file = config_file(&cli)?;
                 connect_oauth(args, &name, &store, &descriptor, &file.oauth, |line| {
                     eprintln!("{line}")
@@ -311,7 +324,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
         _ => {}
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
-        let mut connector = build_connector(&cli)?;
+        let mut connector = build_connector(&cli).await?;
         if *read_only {
             connector = connector.read_only_http();
         }
@@ -324,7 +337,7 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             .serve_stdio()
             .await;
     }
-    let mut connector = build_connector(&cli)?;
+    let mut connector = build_connector(&cli).await?;
     let recording = match (cassette, &cli.record) {
         (None, _) => None,
         (Some(path), Some(_)) => {
@@ -408,6 +421,8 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
                 rate_per_minute: *rate_limit,
                 ..Default::default()
             };
+            let mut options = options;
+            options.progress = batch_progress(file);
             let reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
                 Box::new(std::io::BufReader::new(std::io::stdin()))
             } else {
@@ -482,7 +497,7 @@ fn connection_name(cli: &Cli) -> HostResult<String> {
 /// given, else `https://{host}/api/v4` from the stored connection's API host (`http://` for a
 /// loopback IP such as the fake Wrike's `127.0.0.1:PORT`), else the default. The granted
 /// scopes: --granted-scopes when given, else those of the stored OAuth2 connection.
-fn resolve_connection(cli: &Cli) -> HostResult<ConnectionConfig> {
+fn resolve_connection(cli: &Cli, descriptor: &Descriptor) -> HostResult<ConnectionConfig> {
     let env_token = std::env::var("CONNECTOR_TOKEN")
         .ok()
         .map(|t| t.trim().to_string())
@@ -498,18 +513,30 @@ fn resolve_connection(cli: &Cli) -> HostResult<ConnectionConfig> {
             )?
         }
     };
-    let base_url = match (&cli.base_url, &stored) {
-        (Some(url), _) => url.clone(),
-        (
-            None,
-            Some(ResolvedConnection {
-                api_base_url: Some(url),
-                ..
-            }),
-        ) => url.clone(),
-        _ => DEFAULT_BASE_URL.to_string(),
+    let stored_base = match stored.as_ref().and_then(|s| s.api_host.as_deref()) {
+        Some(host) => Some(api_base_url(host, &descriptor.default_base_url)?),
+        None => None,
     };
+    let base_url = cli
+        .base_url
+        .clone()
+        .or(stored_base)
+        .unwrap_or_else(|| descriptor.default_base_url.clone());
     let mut connection = ConnectionConfig::new(&base_url)?;
+    if let Some(raw) = &cli.settings {
+        connection.settings = match read_json_arg("settings", raw)? {
+            Value::Object(map) => map,
+            other => {
+                return Err(HostError::invalid_input(
+                    "settings",
+                    format!(
+                        "--settings must be a JSON object of connection settings, not {}",
+                        json_type(&other)
+                    ),
+                ))
+            }
+        };
+    }
     if let Some(token) = env_token {
         connection = connection.with_credentials(Arc::new(StaticToken::new(
             Secret::new(token),
@@ -522,8 +549,63 @@ fn resolve_connection(cli: &Cli) -> HostResult<ConnectionConfig> {
     Ok(connection)
 }
 
-fn build_connector(cli: &Cli) -> HostResult<Connector> {
-    connector_for(cli, resolve_connection(cli)?)
+/// A progress bar on stderr for `call --batch`, when stderr is a terminal: with the number of
+/// lines when the input is a file (counted first), a running count for stdin.
+fn batch_progress(file: &Path) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let total = (file.as_os_str() != "-")
+        .then(|| std::fs::read(file).ok())
+        .flatten()
+        .map(|bytes| {
+            bytes
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .count() as u64
+        });
+    let (bar, template) = match total {
+        Some(n) => (
+            indicatif::ProgressBar::new(n),
+            "{bar:30} {pos}/{len} lines, {elapsed} ({eta} left), {msg}",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {pos} lines, {elapsed}, {msg}",
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    Some(bar)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The connector for a command that runs against a connection: the component's descriptor
+/// first (from the on-disk cache when warm), since the default API base URL and the settings
+/// schema come from it, then the connection.
+async fn build_connector(cli: &Cli) -> HostResult<Connector> {
+    let component = load_component(cli)?;
+    let descriptor = component.describe().await?;
+    let connection = if matches!(cli.command, Command::Describe) {
+        // `describe` needs no connection: a broken credential store must not stop it.
+        ConnectionConfig::new(&descriptor.default_base_url)?
+    } else {
+        resolve_connection(cli, &descriptor)?
+    };
+    connector_for(cli, component.runtime().clone(), connection)
 }
 
 fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
@@ -533,21 +615,11 @@ fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
     }
 }
 
-fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Connector> {
+/// The component loaded (from the compilation cache when warm) and bound to no connection.
+fn load_component(cli: &Cli) -> HostResult<Connector> {
     let file = config_file(cli)?;
-    let limits = cli.limits.apply(file.limits);
+    let limits = cli.limits.apply(file.limits.clone());
     limits.validate()?;
-    connection.allow_private_addresses =
-        cli.allow_private_addresses || file.egress.allow_private_addresses;
-    if let Some(granted) = &cli.granted_scopes {
-        connection.granted_scopes = Some(
-            granted
-                .iter()
-                .map(|x| x.trim().to_string())
-                .filter(|x| !x.is_empty())
-                .collect(),
-        );
-    }
     let component = match &cli.component {
         Some(path) => path.clone(),
         None => default_component_path().ok_or_else(|| {
@@ -573,7 +645,28 @@ fn connector_for(cli: &Cli, mut connection: ConnectionConfig) -> HostResult<Conn
             allocator: file.engine.allocator,
         },
     )?;
-    Connector::new(Arc::new(runtime), connection, limits)
+    Connector::unbound(Arc::new(runtime), limits)
+}
+
+fn connector_for(
+    cli: &Cli,
+    runtime: Arc<Runtime>,
+    mut connection: ConnectionConfig,
+) -> HostResult<Connector> {
+    let file = config_file(cli)?;
+    let limits = cli.limits.apply(file.limits);
+    connection.allow_private_addresses =
+        cli.allow_private_addresses || file.egress.allow_private_addresses;
+    if let Some(granted) = &cli.granted_scopes {
+        connection.granted_scopes = Some(
+            granted
+                .iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        );
+    }
+    Connector::new(runtime, connection, limits)
 }
 
 /// File name of the Wrike component as cargo builds it.

@@ -9,9 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// The default Wrike API base URL.
-pub const DEFAULT_BASE_URL: &str = "https://www.wrike.com/api/v4";
-
 /// Sandbox limits applied to every call into the guest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

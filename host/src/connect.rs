@@ -129,10 +129,12 @@ impl ConnectArgs {
 }
 
 /// `connect --token-stdin`: stores the permanent token read from `input` as `name`.
+/// `default_base_url` is the component's, which the stored API host is combined with.
 pub fn connect_token(
     args: &ConnectArgs,
     name: &str,
     store: &CredentialStore,
+    default_base_url: &str,
     input: &mut dyn Read,
 ) -> HostResult<Value> {
     args.check_token_mode()?;
@@ -157,7 +159,7 @@ pub fn connect_token(
         ));
     }
     let conn = StoredConnection::permanent_token(Secret::new(token), args.api_host.clone());
-    let summary = connection_summary(name, &conn)?;
+    let summary = connection_summary(name, &conn, default_base_url)?;
     store.put(name, conn)?;
     Ok(summary)
 }
@@ -212,6 +214,8 @@ pub async fn connect_oauth(
         client_id: client_id.clone(),
         client_secret: client_secret.clone(),
         token_url: token_url.clone(),
+        auth: settings.token_endpoint_auth,
+        api_host_field: settings.api_host_field.clone(),
     };
     let options = AuthorizeOptions {
         app,
@@ -254,18 +258,24 @@ pub async fn connect_oauth(
             client_id,
             client_secret,
             token_url,
+            token_endpoint_auth: settings.token_endpoint_auth,
+            api_host_field: settings.api_host_field.clone(),
         }),
         created_at: now,
         updated_at: now,
     };
-    let summary = connection_summary(name, &conn)?;
+    let summary = connection_summary(name, &conn, &descriptor.default_base_url)?;
     store.put(name, conn)?;
     Ok(summary)
 }
 
-fn connection_summary(name: &str, conn: &StoredConnection) -> HostResult<Value> {
+fn connection_summary(
+    name: &str,
+    conn: &StoredConnection,
+    default_base_url: &str,
+) -> HostResult<Value> {
     let mut summary = conn.summary(name);
-    summary["api_base_url"] = json!(conn.api_base_url()?);
+    summary["api_base_url"] = json!(conn.api_base_url(default_base_url)?);
     Ok(summary)
 }
 

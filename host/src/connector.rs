@@ -121,6 +121,18 @@ impl Connector {
         })
     }
 
+    /// The component alone, bound to no connection: for [`Connector::describe`] (which needs
+    /// none) before the connection is known. The egress gate allows no origin at all, so any
+    /// other call fails at the gate.
+    pub fn unbound(runtime: Arc<Runtime>, limits: Limits) -> HostResult<Connector> {
+        let connection = ConnectionConfig::new("http://unbound.invalid/")?;
+        let mut connector = Connector::new(runtime, connection, limits)?;
+        let mut policy = (*connector.policy).clone();
+        policy.allowed.clear();
+        connector.policy = Arc::new(policy);
+        Ok(connector)
+    }
+
     /// Records every HTTP exchange of every later call into `cassette` (credentials removed;
     /// see [`crate::cassette`]). Save it with [`Cassette::save`].
     pub fn recording(mut self, cassette: Cassette) -> Self {
@@ -157,6 +169,11 @@ impl Connector {
     pub fn with_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
         self.secrets = Arc::new(secrets);
         self
+    }
+
+    /// The loaded component this connector runs.
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
     }
 
     /// The connection this connector runs against.
@@ -329,6 +346,7 @@ impl Connector {
     /// Runs `call` with the connection's token; when the API rejects the token (401) and the
     /// source can refresh, refreshes once and runs the call once more.
     async fn invoke_authorized(&self, call: Call) -> HostResult<Reply> {
+        self.check_settings().await?;
         let Some(source) = self.connection.credentials.clone() else {
             if self.tape.as_ref().is_some_and(Tape::is_replay) {
                 // A replayed call never reaches the API: it needs no credential.
@@ -352,6 +370,24 @@ impl Connector {
             }
             None => Ok(reply),
         }
+    }
+
+    /// Checks the connection's settings against the descriptor's `settings_schema`: a wrong
+    /// setting is the caller's error (`invalid_input` naming `settings.<field>`), found before
+    /// the guest runs.
+    async fn check_settings(&self) -> HostResult<()> {
+        let descriptor = self.describe().await?;
+        let schema = self.schema_for("connection", "settings", &descriptor.settings_schema)?;
+        schema
+            .validate(&Value::Object(self.connection.settings.clone()))
+            .map_err(|mut e| {
+                e.field = Some(match e.field.as_deref() {
+                    None | Some("") => "settings".to_string(),
+                    Some(f) => format!("settings.{f}"),
+                });
+                e.message = format!("connection settings: {}", e.message);
+                e
+            })
     }
 
     fn check_scopes(&self, what: &str, required: &[String]) -> HostResult<()> {

@@ -4,6 +4,7 @@
 use crate::bindings::{connector as contract, PluginPre};
 use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
+use crate::fsutil::{write_atomic, Durability};
 use crate::pool::{ConnectionPool, PoolSettings};
 use crate::sandbox::SandboxState;
 use sha2::{Digest, Sha256};
@@ -19,7 +20,7 @@ use wasmtime::{Config, Engine};
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Version of the on-disk descriptor format; bump it when [`Descriptor`] changes shape.
-const DESCRIPTOR_CACHE_FORMAT: u32 = 1;
+const DESCRIPTOR_CACHE_FORMAT: u32 = 2;
 
 /// Options for loading a component.
 #[derive(Debug, Clone, Default)]
@@ -215,13 +216,12 @@ impl Runtime {
     /// to describe it.
     pub fn store_descriptor(&self, descriptor: &Arc<Descriptor>) {
         *self.descriptor.lock().unwrap_or_else(|p| p.into_inner()) = Some(descriptor.clone());
-        let (Some(dir), Some(path)) = (self.cache_dir.as_deref(), self.descriptor_cache_path())
-        else {
+        let Some(path) = self.descriptor_cache_path() else {
             return;
         };
         let write = || -> std::io::Result<()> {
             let bytes = serde_json::to_vec(&**descriptor).map_err(std::io::Error::other)?;
-            write_atomically(dir, &path, &bytes)
+            write_atomic(&path, &bytes, Durability::Cached)
         };
         if let Err(e) = write() {
             tracing::warn!("cannot write the descriptor cache {}: {e}", path.display());
@@ -375,30 +375,15 @@ fn load_component(
         }
     }
     let component = compile()?;
-    if let Err(e) = write_cache(dir, &path, &component) {
+    if let Err(e) = write_cache(&path, &component) {
         tracing::warn!("cannot write the compile cache {}: {e}", path.display());
     }
     Ok(component)
 }
 
-fn write_cache(dir: &Path, path: &Path, component: &Component) -> std::io::Result<()> {
+fn write_cache(path: &Path, component: &Component) -> std::io::Result<()> {
     let bytes = component
         .serialize()
         .map_err(|e| std::io::Error::other(format!("{e:#}")))?;
-    write_atomically(dir, path, &bytes)
-}
-
-/// Writes `bytes` to `path` in `dir` through a temporary file and a rename, so a reader never
-/// sees half a file.
-fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let tmp = dir.join(format!(
-        ".{}.{}.{}.tmp",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed),
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("c")
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    write_atomic(path, &bytes, Durability::Cached)
 }

@@ -19,6 +19,7 @@ pub mod descriptor;
 pub mod egress;
 pub mod engine;
 pub mod error;
+pub mod fsutil;
 pub mod mcp;
 pub mod pool;
 pub mod sandbox;

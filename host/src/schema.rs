@@ -83,6 +83,15 @@ impl InputSchema {
                 path.push(name.clone());
                 format!("`{}` is required", path.join("."))
             }
+            ValidationErrorKind::FalseSchema if extra_key(input, &path, &error).is_some() => {
+                if let Some(key) = extra_key(input, &path, &error) {
+                    path.push(key);
+                }
+                format!(
+                    "unknown field `{}`: no such field is allowed here",
+                    path.join(".")
+                )
+            }
             ValidationErrorKind::FalseSchema if !path.is_empty() => format!(
                 "`{}` is not allowed together with the other fields given",
                 path.join(".")
@@ -104,6 +113,25 @@ impl InputSchema {
         };
         Err(HostError::invalid_input(path.join("."), message))
     }
+}
+
+/// `additionalProperties: false` on an object without `properties` reports its error at the
+/// object, with the first property's value as the instance: the key of that property, so the
+/// message can name it.
+fn extra_key(input: &Value, path: &[String], error: &ValidationError<'_>) -> Option<String> {
+    let mut here = input;
+    for segment in path {
+        here = match here {
+            Value::Object(map) => map.get(segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    let Value::Object(map) = here else {
+        return None;
+    };
+    let (key, value) = map.iter().next()?;
+    (here != &*error.instance && value == &*error.instance).then(|| key.clone())
 }
 
 fn segments(error: &ValidationError<'_>) -> Vec<String> {
@@ -141,6 +169,23 @@ mod tests {
             }),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn an_object_that_allows_no_properties_names_the_one_given() {
+        let s = InputSchema::compile(
+            "settings",
+            &json!({"type": "object", "additionalProperties": false}),
+        )
+        .unwrap();
+        s.validate(&json!({})).unwrap();
+        let e = s.validate(&json!({"region": "eu"})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("region"));
+        assert!(
+            e.message.contains("unknown field `region`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -12,16 +12,23 @@
 
 use super::oauth::{self, OAuthApp, TokenGrant};
 use crate::error::{ErrorKind, HostError, HostResult};
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 /// The path of the loopback redirect URI.
 pub const CALLBACK_PATH: &str = "/callback";
 
-/// Largest request head accepted from the browser.
+/// Largest request head accepted from the browser (hyper's read buffer).
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 
 /// How long one browser connection may take to send its request.
@@ -150,51 +157,53 @@ async fn wait_for_code(listener: TcpListener, state: &str) -> HostResult<String>
     }
 }
 
-/// Answers one browser request; `Some` when it was the callback.
-async fn serve_one(mut stream: TcpStream, state: &str) -> Option<Outcome> {
-    let head = match tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await {
-        Ok(Some(head)) => head,
-        _ => return None,
-    };
-    let target = head
-        .lines()
-        .next()
-        .and_then(|line| {
-            let mut parts = line.split_whitespace();
-            match (parts.next(), parts.next()) {
-                (Some("GET"), Some(target)) => Some(target.to_string()),
-                _ => None,
-            }
-        })
-        .unwrap_or_default();
-    let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
-    if path != CALLBACK_PATH {
-        respond(
-            &mut stream,
-            404,
-            "Not found",
-            "This is not the OAuth callback.",
-        )
-        .await;
-        return None;
+/// Serves one browser connection with hyper (HTTP/1.1); returns the outcome of the first
+/// request to the callback path, if the connection made one.
+async fn serve_one(stream: TcpStream, state: &str) -> Option<Outcome> {
+    let outcome: Arc<Mutex<Option<Outcome>>> = Arc::new(Mutex::new(None));
+    let seen = outcome.clone();
+    let state = state.to_string();
+    let service = service_fn(move |request: Request<Incoming>| {
+        let response = answer(&request, &state, &seen);
+        async move { Ok::<_, std::convert::Infallible>(response) }
+    });
+    let connection = http1::Builder::new()
+        .max_buf_size(MAX_REQUEST_HEAD)
+        .header_read_timeout(READ_TIMEOUT)
+        .timer(TokioTimer::new())
+        .keep_alive(false)
+        .serve_connection(TokioIo::new(stream), service);
+    // A browser that stalls or sends garbage only loses its own connection.
+    let _ = tokio::time::timeout(READ_TIMEOUT, connection).await;
+    let taken = outcome.lock().unwrap_or_else(|p| p.into_inner()).take();
+    taken
+}
+
+/// The response to one request; records the callback's outcome in `seen`.
+fn answer(
+    request: &Request<Incoming>,
+    state: &str,
+    seen: &Mutex<Option<Outcome>>,
+) -> Response<Full<Bytes>> {
+    if request.method() != Method::GET || request.uri().path() != CALLBACK_PATH {
+        return page(404, "Not found", "This is not the OAuth callback.");
     }
-    let params: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     let outcome = check_callback(&params, state);
-    match &outcome {
-        Ok(_) => {
-            respond(
-                &mut stream,
-                200,
-                "Connected",
-                "Authorization received. You can close this tab and return to the terminal.",
-            )
-            .await
-        }
-        Err(e) => respond(&mut stream, 400, "Authorization failed", &e.message).await,
-    }
-    Some(outcome)
+    let response = match &outcome {
+        Ok(_) => page(
+            200,
+            "Connected",
+            "Authorization received. You can close this tab and return to the terminal.",
+        ),
+        Err(e) => page(400, "Authorization failed", &e.message),
+    };
+    let mut slot = seen.lock().unwrap_or_else(|p| p.into_inner());
+    slot.get_or_insert(outcome);
+    response
 }
 
 /// Checks the callback's parameters against the expected `state`; returns the code.
@@ -244,30 +253,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn read_head(stream: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.windows(2).any(|w| w == b"\n\n") {
-            return String::from_utf8(buf).ok();
-        }
-        if buf.len() > MAX_REQUEST_HEAD {
-            return None;
-        }
-    }
-}
-
-async fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str) {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        _ => "Not Found",
-    };
+/// A small HTML page for the browser.
+fn page(status: u16, title: &str, message: &str) -> Response<Full<Bytes>> {
     let body = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
          <body><h1>{}</h1><p>{}</p></body></html>\n",
@@ -275,13 +262,18 @@ async fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str
         escape_html(title),
         escape_html(message)
     );
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
-         Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 fn escape_html(s: &str) -> String {

@@ -79,8 +79,9 @@ impl TokenSource for StaticToken {
 pub struct ResolvedConnection {
     /// Serves its token (refreshing an OAuth2 one).
     pub source: Arc<dyn TokenSource>,
-    /// `https://{host}/api/v4` from its stored API host (see [`store::api_base_url`]), if any.
-    pub api_base_url: Option<String>,
+    /// Its stored API host, if any (combine it with the component's default base URL through
+    /// [`store::api_base_url`]).
+    pub api_host: Option<String>,
     /// The scopes it was granted, where known.
     pub scopes: Option<Vec<String>>,
 }
@@ -108,7 +109,10 @@ pub fn resolve_stored(
             "run `connector-host connect --connection {name}`, or see `connector-host connections list`"
         )));
     };
-    let api_base_url = conn.api_base_url()?;
+    if let Some(host) = &conn.api_host {
+        store::validate_api_host(host)?;
+    }
+    let api_host = conn.api_host.clone();
     let scopes = conn.scopes.clone();
     let source: Arc<dyn TokenSource> = match conn.kind {
         store::ConnectionKind::OAuth2 => {
@@ -121,7 +125,7 @@ pub fn resolve_stored(
     };
     Ok(Some(ResolvedConnection {
         source,
-        api_base_url,
+        api_host,
         scopes,
     }))
 }

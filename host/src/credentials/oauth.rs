@@ -2,11 +2,13 @@
 //! and the refresh, all against the token endpoint the host reaches directly (the guest never
 //! talks to the OAuth endpoints).
 //!
-//! Wrike specifics handled here: the client id and secret travel in the form body (not HTTP
-//! Basic auth), scopes are joined with the component's separator (`,`), and the token response
-//! carries the account's API `host` next to the standard fields.
+//! What differs between APIs comes from the component's descriptor: how the client
+//! authenticates at the token endpoint (form body or HTTP Basic), the separator scopes are
+//! joined with (`,` for Wrike), and which extra field of the token response names the
+//! account's API host (Wrike: `host`).
 
 use crate::config::Secret;
+use crate::descriptor::TokenEndpointAuth;
 use crate::error::{ErrorKind, HostError, HostResult};
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -25,21 +27,18 @@ use url::Url;
 /// How long one request to the token endpoint may take.
 pub const TOKEN_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The extra field of Wrike's token response: the account's API host.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WrikeTokenFields {
-    /// `www.wrike.com`, `app-eu.wrike.com`, …; absent from some refresh responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-}
+/// The fields of a token response beyond the standard ones (Wrike's `host`, for one); the one
+/// the descriptor names as `api_host_field` is read from here.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExtraFields(#[serde(default)] pub serde_json::Map<String, serde_json::Value>);
 
-impl ExtraTokenFields for WrikeTokenFields {}
+impl ExtraTokenFields for ExtraFields {}
 
-type WrikeTokenResponse = StandardTokenResponse<WrikeTokenFields, BasicTokenType>;
+type ApiTokenResponse = StandardTokenResponse<ExtraFields, BasicTokenType>;
 
-type WrikeClient<HasAuthUrl> = Client<
+type ApiClient<HasAuthUrl> = Client<
     BasicErrorResponse,
-    WrikeTokenResponse,
+    ApiTokenResponse,
     BasicTokenIntrospectionResponse,
     StandardRevocableToken,
     BasicRevocationErrorResponse,
@@ -59,6 +58,10 @@ pub struct OAuthApp {
     pub client_secret: Secret,
     /// The token endpoint.
     pub token_url: String,
+    /// How the client authenticates at the token endpoint.
+    pub auth: TokenEndpointAuth,
+    /// The token-response field naming the account's API host, if the API has one.
+    pub api_host_field: Option<String>,
 }
 
 /// What a token endpoint granted.
@@ -70,7 +73,7 @@ pub struct TokenGrant {
     pub refresh_token: Option<Secret>,
     /// The access token's lifetime, when the endpoint said.
     pub expires_in: Option<Duration>,
-    /// The API host, when the endpoint said (Wrike's `host`).
+    /// The API host, when the endpoint said (the field the descriptor names; Wrike's `host`).
     pub host: Option<String>,
 }
 
@@ -120,7 +123,7 @@ pub fn replace_origin(url: &str, base: &str) -> HostResult<String> {
     Ok(target.into())
 }
 
-fn client_for(app: &OAuthApp) -> HostResult<WrikeClient<EndpointNotSet>> {
+fn client_for(app: &OAuthApp) -> HostResult<ApiClient<EndpointNotSet>> {
     let token_url = TokenUrl::new(app.token_url.clone()).map_err(|e| {
         HostError::invalid_input(
             "token_url",
@@ -129,7 +132,10 @@ fn client_for(app: &OAuthApp) -> HostResult<WrikeClient<EndpointNotSet>> {
     })?;
     Ok(Client::new(ClientId::new(app.client_id.clone()))
         .set_client_secret(ClientSecret::new(app.client_secret.expose().to_string()))
-        .set_auth_type(AuthType::RequestBody)
+        .set_auth_type(match app.auth {
+            TokenEndpointAuth::ClientSecretPost => AuthType::RequestBody,
+            TokenEndpointAuth::ClientSecretBasic => AuthType::BasicAuth,
+        })
         .set_token_uri(token_url))
 }
 
@@ -178,7 +184,7 @@ pub fn http_client() -> HostResult<reqwest::Client> {
         .map_err(|e| HostError::internal(format!("cannot build the OAuth HTTP client: {e}")))
 }
 
-fn grant_from(resp: WrikeTokenResponse) -> HostResult<TokenGrant> {
+fn grant_from(app: &OAuthApp, resp: ApiTokenResponse) -> HostResult<TokenGrant> {
     let access = resp.access_token().secret().trim().to_string();
     if access.is_empty() {
         return Err(HostError::new(
@@ -194,10 +200,11 @@ fn grant_from(resp: WrikeTokenResponse) -> HostResult<TokenGrant> {
             .filter(|r| !r.is_empty())
             .map(Secret::new),
         expires_in: resp.expires_in(),
-        host: resp
-            .extra_fields()
-            .host
-            .as_ref()
+        host: app
+            .api_host_field
+            .as_deref()
+            .and_then(|field| resp.extra_fields().0.get(field))
+            .and_then(serde_json::Value::as_str)
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty()),
     })
@@ -218,7 +225,7 @@ pub async fn exchange_code(
         .request_async(http)
         .await
         .map_err(|e| token_error(e, "exchanging the authorization code", &app.token_url))?;
-    grant_from(resp)
+    grant_from(app, resp)
 }
 
 /// Refreshes with `refresh_token` (grant_type=refresh_token, with the client id and secret in
@@ -235,7 +242,7 @@ pub async fn refresh(
         .request_async(http)
         .await
         .map_err(|e| token_error(e, "refreshing the access token", &app.token_url))?;
-    grant_from(resp)
+    grant_from(app, resp)
 }
 
 fn token_error(
@@ -305,6 +312,8 @@ mod tests {
             client_id: "cid".into(),
             client_secret: Secret::new("sec"),
             token_url: "https://login.wrike.com/oauth2/token".into(),
+            auth: TokenEndpointAuth::ClientSecretPost,
+            api_host_field: Some("host".into()),
         }
     }
 

@@ -54,6 +54,8 @@ impl OAuthTokenSource {
             client_id: c.client_id.clone(),
             client_secret: c.client_secret.clone(),
             token_url: c.token_url.clone(),
+            auth: c.token_endpoint_auth,
+            api_host_field: c.api_host_field.clone(),
         });
         Ok(OAuthTokenSource {
             store,

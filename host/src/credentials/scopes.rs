@@ -21,7 +21,7 @@
 //! In every case the default scopes are appended last (Workato's `…,Default`), duplicates are
 //! dropped, and the other scopes keep the component's declared order.
 
-use crate::descriptor::{AuthConfig, Descriptor};
+use crate::descriptor::{AuthConfig, Descriptor, TokenEndpointAuth};
 use crate::error::{HostError, HostResult};
 
 /// What the user asked for.
@@ -50,6 +50,10 @@ pub struct OAuthSettings {
     pub default_scopes: Vec<String>,
     /// How scopes are joined in the `scope` parameter (`,` for Wrike).
     pub scope_separator: String,
+    /// How the client authenticates at the token endpoint.
+    pub token_endpoint_auth: TokenEndpointAuth,
+    /// The token-response field naming the account's API host, if any.
+    pub api_host_field: Option<String>,
 }
 
 impl OAuthSettings {
@@ -62,8 +66,11 @@ impl OAuthSettings {
                 scopes,
                 default_scopes,
                 scope_separator,
-                ..
+                token_endpoint_auth,
+                api_host_field,
             }) => Ok(OAuthSettings {
+                token_endpoint_auth: *token_endpoint_auth,
+                api_host_field: api_host_field.clone(),
                 authorize_url: authorize_url.clone(),
                 token_url: token_url.clone(),
                 scopes: scopes.iter().map(|s| s.id.clone()).collect(),
@@ -270,6 +277,8 @@ mod tests {
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             default_scopes: vec!["Default".into()],
             scope_separator: ",".into(),
+            token_endpoint_auth: TokenEndpointAuth::ClientSecretPost,
+            api_host_field: Some("host".into()),
         };
         let descriptor = Descriptor {
             name: "wrike".into(),
@@ -277,6 +286,7 @@ mod tests {
             version: "0".into(),
             api_version: "v4".into(),
             default_base_url: "https://www.wrike.com/api/v4".into(),
+            settings_schema: json!({"type": "object"}),
             auth: vec![AuthConfig::Oauth2 {
                 authorize_url: settings.authorize_url.clone(),
                 token_url: settings.token_url.clone(),
@@ -289,6 +299,8 @@ mod tests {
                     .collect(),
                 default_scopes: vec!["Default".into()],
                 scope_separator: ",".into(),
+                token_endpoint_auth: TokenEndpointAuth::ClientSecretPost,
+                api_host_field: Some("host".into()),
             }],
             actions: vec![
                 action("create_task", W),
@@ -316,6 +328,7 @@ mod tests {
                 required_scopes: R.iter().map(|s| s.to_string()).collect(),
                 input_schema: json!({}),
                 event_schema: json!({}),
+                catch_up_trigger: None,
             }],
             pick_lists: vec![],
         };

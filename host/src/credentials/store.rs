@@ -18,12 +18,13 @@
 //!   left untouched (nothing is written until it is fixed or removed).
 
 use crate::config::Secret;
+use crate::descriptor::TokenEndpointAuth;
 use crate::error::{ErrorKind, HostError, HostResult};
+use crate::fsutil::{write_atomic, Durability};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -95,18 +96,22 @@ pub fn validate_api_host(host: &str) -> HostResult<()> {
     Ok(())
 }
 
-/// The API base URL for a stored API host: `https://{host}/api/v4`, except that a loopback IP
-/// address (`127.0.0.1:PORT`, `[::1]:PORT`, as the fake Wrike answers) gets `http://` — a
+/// The API base URL for a stored API host: `https://{host}` followed by the path of the
+/// component's `default_base_url` (for Wrike `https://{host}/api/v4`), except that a loopback
+/// IP address (`127.0.0.1:PORT`, `[::1]:PORT`, as the fake Wrike answers) gets `http://` — a
 /// loopback address cannot be reached over TLS in tests, and traffic to it never leaves the
 /// machine. Every other host, including any other IP address, uses `https://`.
-pub fn api_base_url(host: &str) -> HostResult<String> {
+pub fn api_base_url(host: &str, default_base_url: &str) -> HostResult<String> {
     validate_api_host(host)?;
     let scheme = if is_loopback_ip(host) {
         "http"
     } else {
         "https"
     };
-    Ok(format!("{scheme}://{host}/api/v4"))
+    let path = url::Url::parse(default_base_url)
+        .map(|u| u.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    Ok(format!("{scheme}://{host}{path}"))
 }
 
 fn is_loopback_ip(host: &str) -> bool {
@@ -183,6 +188,17 @@ pub struct OAuthClientInfo {
     pub client_secret: Secret,
     /// The token endpoint the tokens came from (after any `--oauth-base-url`).
     pub token_url: String,
+    /// How the client authenticates at the token endpoint (from the descriptor at connect).
+    #[serde(default)]
+    pub token_endpoint_auth: TokenEndpointAuth,
+    /// The token-response field naming the API host (from the descriptor at connect). Stores
+    /// written before the field existed held only Wrike connections, whose field is `host`.
+    #[serde(default = "legacy_api_host_field")]
+    pub api_host_field: Option<String>,
+}
+
+fn legacy_api_host_field() -> Option<String> {
+    Some("host".into())
 }
 
 impl fmt::Debug for OAuthClientInfo {
@@ -191,6 +207,8 @@ impl fmt::Debug for OAuthClientInfo {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("token_url", &self.token_url)
+            .field("token_endpoint_auth", &self.token_endpoint_auth)
+            .field("api_host_field", &self.api_host_field)
             .finish()
     }
 }
@@ -263,8 +281,11 @@ impl StoredConnection {
     }
 
     /// The API base URL for this connection's host, or `None` when it has none.
-    pub fn api_base_url(&self) -> HostResult<Option<String>> {
-        self.api_host.as_deref().map(api_base_url).transpose()
+    pub fn api_base_url(&self, default_base_url: &str) -> HostResult<Option<String>> {
+        self.api_host
+            .as_deref()
+            .map(|h| api_base_url(h, default_base_url))
+            .transpose()
     }
 
     /// What `connections list` shows: name, kind, scopes, API host and expiry, never a secret.
@@ -474,25 +495,10 @@ impl CredentialStore {
             connections: all.clone(),
         })
         .map_err(|e| HostError::internal(format!("cannot encode the credential store: {e}")))?;
-        let tmp = self.dir.join(format!(
-            ".{STORE_FILE}.{}.{}.tmp",
-            std::process::id(),
-            unique_suffix()
-        ));
-        let written = (|| {
-            let mut f = private_options().write(true).create_new(true).open(&tmp)?;
-            f.write_all(&body)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-            drop(f);
-            fs::rename(&tmp, &path)?;
-            sync_dir(&self.dir)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(io_error("write", &path, &e));
-        }
-        Ok(())
+        let mut bytes = body;
+        bytes.push(b'\n');
+        // A 0600 temporary file, synced, renamed over the store, then the directory synced.
+        write_atomic(&path, &bytes, Durability::Durable).map_err(|e| io_error("write", &path, &e))
     }
 
     fn ensure_dir(&self) -> HostResult<()> {
@@ -516,16 +522,6 @@ impl CredentialStore {
 #[derive(Debug)]
 pub struct StoreLock {
     _file: File,
-}
-
-fn unique_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos() as u64)
-        .unwrap_or(0);
-    (nanos << 16) ^ COUNTER.fetch_add(1, Ordering::Relaxed)
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> HostError {
@@ -580,16 +576,6 @@ fn check_private(_path: &Path, _file: &File) -> HostResult<()> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
 mod secret_serde {
     use super::*;
 
@@ -633,6 +619,8 @@ mod tests {
                 client_id: "cid".into(),
                 client_secret: Secret::new("csecret"),
                 token_url: "https://login.wrike.com/oauth2/token".into(),
+                token_endpoint_auth: TokenEndpointAuth::ClientSecretPost,
+                api_host_field: Some("host".into()),
             }),
             created_at: 1,
             updated_at: 2,
@@ -650,24 +638,46 @@ mod tests {
         }
     }
 
+    const W: &str = "https://www.wrike.com/api/v4";
+
     #[test]
     fn hosts_and_base_urls() {
         assert_eq!(
-            api_base_url("app-eu.wrike.com").unwrap(),
+            api_base_url("app-eu.wrike.com", W).unwrap(),
             "https://app-eu.wrike.com/api/v4"
         );
         assert_eq!(
-            api_base_url("127.0.0.1:8080").unwrap(),
+            api_base_url("127.0.0.1:8080", W).unwrap(),
             "http://127.0.0.1:8080/api/v4"
         );
-        assert_eq!(api_base_url("[::1]:9").unwrap(), "http://[::1]:9/api/v4");
+        assert_eq!(api_base_url("[::1]:9", W).unwrap(), "http://[::1]:9/api/v4");
         assert_eq!(
-            api_base_url("10.0.0.1:443").unwrap(),
+            api_base_url("10.0.0.1:443", W).unwrap(),
             "https://10.0.0.1:443/api/v4"
         );
         for bad in ["", "https://x", "x/y", "a@b", "x y", "x?q", "x:notaport"] {
-            assert!(api_base_url(bad).is_err(), "{bad}");
+            assert!(api_base_url(bad, W).is_err(), "{bad}");
         }
+        // The path comes from the component's default base URL.
+        assert_eq!(
+            api_base_url("api.eu.example.com", "https://api.example.com/").unwrap(),
+            "https://api.eu.example.com"
+        );
+        assert_eq!(
+            api_base_url("x.example.com", "https://example.com/rest/v2/").unwrap(),
+            "https://x.example.com/rest/v2"
+        );
+    }
+
+    #[test]
+    fn stores_from_before_the_descriptor_fields_read_as_wrike() {
+        let old = r#"{"client_id":"c","client_secret":"s","token_url":"https://login.wrike.com/oauth2/token"}"#;
+        let info: OAuthClientInfo = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            info.token_endpoint_auth,
+            TokenEndpointAuth::ClientSecretPost
+        );
+        assert_eq!(info.api_host_field.as_deref(), Some("host"));
     }
 
     #[test]

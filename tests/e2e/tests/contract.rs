@@ -120,6 +120,53 @@ fn describe_prints_the_descriptor() {
         .find(|t| t["name"] == "new_or_updated_task")
         .unwrap();
     assert_eq!(trigger["kind"], "polling");
+    // The per-API facts the host reads from the descriptor instead of knowing Wrike.
+    assert_eq!(d["default_base_url"], "https://www.wrike.com/api/v4");
+    assert_eq!(oauth["token_endpoint_auth"], "client_secret_post");
+    assert_eq!(oauth["api_host_field"], "host");
+    assert_eq!(
+        d["settings_schema"],
+        serde_json::json!({"type": "object", "additionalProperties": false})
+    );
+}
+
+#[test]
+fn connection_settings_are_checked_against_the_settings_schema() {
+    let fake = FakeWrike::start().unwrap();
+    // Wrike declares no settings: an empty object passes, anything else is the caller's error.
+    let run = CliRun::of(cli(&fake).args(["--settings", "{}", "test"]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = CliRun::of(cli(&fake).args(["--settings", r#"{"region":"eu"}"#, "test"]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let e = run.error();
+    assert_eq!(e["kind"], "invalid_input");
+    assert!(e["field"].as_str().unwrap().starts_with("settings"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("region"), "{e}");
+    let run = CliRun::of(cli(&fake).args(["--settings", "[1]", "test"]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.error()["field"], "settings");
+    // Nothing reached the API in the refused calls.
+    assert_eq!(
+        fake.requests().len(),
+        1,
+        "only the accepted call sent a request"
+    );
+}
+
+#[test]
+fn without_a_base_url_the_host_uses_the_components_default() {
+    // The hostile guest declares `http://127.0.0.1/` as its default base URL; with no
+    // --base-url and no stored connection the host must use it (not Wrike's), which the
+    // `base` the guest sees shows.
+    let fake = FakeWrike::start().unwrap();
+    let run = CliRun::of(
+        cli(&fake)
+            .env_remove("CONNECTOR_BASE_URL")
+            .env("CONNECTOR_COMPONENT", e2e_tests::hostile_component())
+            .arg("test"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["base"], "http://127.0.0.1");
 }
 
 #[test]

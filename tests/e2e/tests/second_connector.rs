@@ -290,6 +290,35 @@ fn the_egress_gate_keeps_it_to_its_own_origin() {
     assert_eq!(all["more"], false);
 }
 
+#[test]
+fn settings_on_the_command_line_set_the_default_owner() {
+    let github = FakeGitHub::start().unwrap();
+    let input = json!({"repo": "private-repo", "issue_number": 1}).to_string();
+    let issue = ok(CliRun::of(cli(&github).args([
+        "--settings",
+        r#"{"owner": "octo-org"}"#,
+        "call",
+        "get_issue",
+        "--input",
+        &input,
+    ])));
+    assert_eq!(issue["title"], "Rotate the deploy keys");
+    assert!(!github.requests().contains(&"GET /user".to_string()));
+    // A setting the schema does not know is refused before anything is sent.
+    let run = CliRun::of(cli(&github).args([
+        "--settings",
+        r#"{"region": "eu"}"#,
+        "call",
+        "get_issue",
+        "--input",
+        &input,
+    ]));
+    let e = run.error();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert_eq!(e["field"], "settings.region");
+    assert_eq!(github.requests().len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_owner_setting_is_the_default_owner() {
     let github = FakeGitHub::start().unwrap();
