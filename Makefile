@@ -3,21 +3,23 @@ CARGO       ?= cargo
 WASM_TARGET := wasm32-wasip2
 WASM_DIR    := target/$(WASM_TARGET)/release
 COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
+GITHUB      := $(WASM_DIR)/github_issues_connector.wasm
 
 .PHONY: build wasm-target component host test test-mcp-inspector bench demo lint fmt clean
 
-## build: the Wrike component, the hostile guest test component, connector-host and fake-wrike
+## build: the Wrike and GitHub Issues components, the hostile guest test component,
+## connector-host, fake-wrike and fake-github
 build: component host
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 
 component: wasm-target
-	$(CARGO) build --release --target $(WASM_TARGET) -p wrike-connector -p hostile-guests
-	@ls -l $(COMPONENT) | awk '{print "component: " $$NF " (" $$5 " bytes)"}'
+	$(CARGO) build --release --target $(WASM_TARGET) -p wrike-connector -p github-issues-connector -p hostile-guests
+	@ls -l $(COMPONENT) $(GITHUB) | awk '{print "component: " $$NF " (" $$5 " bytes)"}'
 
 host:
-	$(CARGO) build -p connector-host -p fake-wrike --bins
+	$(CARGO) build -p connector-host -p fake-wrike -p fake-github --bins
 
 ## test: every test (unit, fake Wrike, end to end through connector-host), offline.
 ## `cargo test` builds connector-host itself (with the test profile's features), so the host is
@@ -46,7 +48,7 @@ demo: build
 lint: wasm-target
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --exclude hostile-guests -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) -p wrike-connector -p hostile-guests -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) -p connector-sdk -p wrike-connector -p github-issues-connector -p hostile-guests -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+use connector_sdk::catalog::{self as sdk, find_action, find_pick_list, find_trigger, to_text};
+
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::wrike::Client;
@@ -92,81 +94,13 @@ pub type PollFn = fn(&mut Client<'_>, &Map<String, Value>, Option<&str>) -> Resu
 pub type PickFn = fn(&mut Client<'_>, &Map<String, Value>) -> Result<Vec<PickOption>>;
 
 /// One action: its descriptor and its implementation.
-pub struct Action {
-    /// Machine name (Workato's).
-    pub name: &'static str,
-    /// Human title.
-    pub title: &'static str,
-    /// What it does.
-    pub description: &'static str,
-    /// Scopes, any one of which suffices.
-    pub scopes: &'static [&'static str],
-    /// JSON Schema of the input.
-    pub input_schema: &'static str,
-    /// JSON Schema of the output.
-    pub output_schema: &'static str,
-    /// The implementation.
-    pub run: ActionFn,
-}
-
+pub type Action = sdk::Action<ActionFn>;
 /// One polling trigger: its descriptor and its implementation.
-pub struct Trigger {
-    /// Machine name.
-    pub name: &'static str,
-    /// Human title.
-    pub title: &'static str,
-    /// What it emits and when.
-    pub description: &'static str,
-    /// Scopes, any one of which suffices.
-    pub scopes: &'static [&'static str],
-    /// JSON Schema of the input.
-    pub input_schema: &'static str,
-    /// JSON Schema of one event payload.
-    pub event_schema: &'static str,
-    /// The implementation.
-    pub poll: PollFn,
-}
-
+pub type Trigger = sdk::Trigger<PollFn>;
 /// One pick list: its descriptor and its implementation.
-pub struct PickList {
-    /// Machine name.
-    pub name: &'static str,
-    /// What the list holds.
-    pub description: &'static str,
-    /// JSON Schema of its parameters.
-    pub params_schema: &'static str,
-    /// The implementation.
-    pub fetch: PickFn,
-}
+pub type PickList = sdk::PickList<PickFn>;
 
-/// One emitted event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// Deduplication key, e.g. `IEAAAAAQKQAB5BG5@2024-01-01T00:00:00Z`.
-    pub key: String,
-    /// The payload as JSON text.
-    pub payload: String,
-}
-
-/// The outcome of one poll.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollResult {
-    /// New events, oldest first.
-    pub events: Vec<Event>,
-    /// The cursor for the next poll.
-    pub cursor: String,
-    /// True when more events are ready now.
-    pub more: bool,
-}
-
-/// One pick-list choice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PickOption {
-    /// What a person sees.
-    pub label: String,
-    /// What goes into an input.
-    pub value: String,
-}
+pub use connector_sdk::catalog::{Event, PickOption, PollResult};
 
 const ACTION_GROUPS: &[&[Action]] = &[
     resources::tasks::ACTIONS,
@@ -207,23 +141,11 @@ pub fn pick_lists() -> impl Iterator<Item = &'static PickList> {
 /// Parse `text` as a JSON object and validate it against `schema_text`. Empty text counts as
 /// `{}`.
 pub fn parse_input(text: &str, schema_text: &str) -> Result<Map<String, Value>> {
-    let value: Value = if text.trim().is_empty() {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_str(text)
-            .map_err(|e| Error::invalid("", format!("the input is not valid JSON: {e}")))?
-    };
+    let value = sdk::parse_json(text)?;
     let schema: Value = serde_json::from_str(schema_text)
         .map_err(|e| Error::internal(format!("a built-in schema does not parse: {e}")))?;
     schema::validate(&schema, &value)?;
-    match value {
-        Value::Object(m) => Ok(m),
-        _ => Err(Error::invalid("", "the input must be a JSON object")),
-    }
-}
-
-fn to_text(v: &Value) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| Error::internal(format!("serialising output: {e}")))
+    sdk::into_object(value)
 }
 
 /// `test-connection`: `GET /contacts?me=true`, returning the user.
@@ -234,9 +156,7 @@ pub fn test_connection(env: &mut dyn Env, base_url: &str) -> Result<String> {
 
 /// `execute`: run action `name` with `input` (JSON text).
 pub fn execute(env: &mut dyn Env, base_url: &str, name: &str, input: &str) -> Result<String> {
-    let action = actions()
-        .find(|a| a.name == name)
-        .ok_or_else(|| Error::invalid("action", format!("unknown action `{name}`")))?;
+    let action = find_action(actions(), name)?;
     let input = parse_input(input, action.input_schema)?;
     let mut client = Client::new(base_url, env)?;
     to_text(&(action.run)(&mut client, &input)?)
@@ -250,9 +170,7 @@ pub fn poll(
     input: &str,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    let trigger = triggers()
-        .find(|t| t.name == name)
-        .ok_or_else(|| Error::invalid("trigger", format!("unknown trigger `{name}`")))?;
+    let trigger = find_trigger(triggers(), name)?;
     let input = parse_input(input, trigger.input_schema)?;
     let mut client = Client::new(base_url, env)?;
     (trigger.poll)(&mut client, &input, cursor)
@@ -265,9 +183,7 @@ pub fn pick_list(
     name: &str,
     params: &str,
 ) -> Result<Vec<PickOption>> {
-    let list = pick_lists()
-        .find(|p| p.name == name)
-        .ok_or_else(|| Error::invalid("name", format!("unknown pick list `{name}`")))?;
+    let list = find_pick_list(pick_lists(), name)?;
     let params = parse_input(params, list.params_schema)?;
     let mut client = Client::new(base_url, env)?;
     (list.fetch)(&mut client, &params)

@@ -1,9 +1,10 @@
 //! Wrike API v4 connector as a WebAssembly component (`wasm32-wasip2`).
 //!
-//! This file is only the export glue: it generates the bindings for `wit/connector.wit`,
-//! converts between the generated types and the crate's own, and hands each call to
-//! [`catalog`]. The connector reaches the network only through `wasi:http/outgoing-handler`
-//! ([`wrike::transport`]); the host adds the credential to every request.
+//! This file is only the export glue: [`Wrike`] implements the SDK's [`Connector`] by handing
+//! each call to [`catalog`], and [`export_connector!`] exports it. The bindings, the transport
+//! over `wasi:http`, the error type and the catalog plumbing live in `connector-sdk`; the
+//! connector reaches the network only through `wasi:http/outgoing-handler`, and the host adds
+//! the credential to every request.
 
 pub mod base64;
 pub mod catalog;
@@ -18,64 +19,25 @@ pub mod time;
 pub mod triggers;
 pub mod wrike;
 
-wit_bindgen::generate!({
-    world: "plugin",
-    path: "../wit",
-    with: {
-        "wasi:http/types@0.2.12": wasi::http::types,
-        "wasi:http/outgoing-handler@0.2.12": wasi::http::outgoing_handler,
-        "wasi:io/poll@0.2.12": wasi::io::poll,
-        "wasi:io/error@0.2.12": wasi::io::error,
-        "wasi:io/streams@0.2.12": wasi::io::streams,
-        "wasi:clocks/monotonic-clock@0.2.12": wasi::clocks::monotonic_clock,
-        "wasi:clocks/wall-clock@0.2.12": wasi::clocks::wall_clock,
-    },
-});
+use connector_sdk::{export_connector, wit, Connector, WebhookDelivery};
 
-use crate::connector::plugin::types as wit;
-use crate::exports::connector::plugin::connector::Guest;
+use crate::catalog::{PickOption, PollResult};
+use crate::env::Env;
+use crate::error::Result;
 
-use crate::error::Error;
-use crate::wrike::transport::WasiEnv;
+/// The generated bindings of the contract (from `connector-sdk`), under the crate's historical
+/// path `crate::connector::plugin::…`.
+pub use connector_sdk::bindings::connector;
 
-/// The component: implements the exported `connector` interface.
-pub struct Component;
-
-fn to_wit(e: Error) -> wit::Error {
-    match e {
-        Error::InvalidInput { field, message } => {
-            wit::Error::InvalidInput(wit::InvalidInput { field, message })
-        }
-        Error::Unauthorized(m) => wit::Error::Unauthorized(m),
-        Error::Forbidden(m) => wit::Error::Forbidden(m),
-        Error::NotFound(m) => wit::Error::NotFound(m),
-        Error::RateLimited {
-            retry_after_ms,
-            message,
-        } => wit::Error::RateLimited(wit::RateLimited {
-            retry_after_ms,
-            message,
-        }),
-        Error::Upstream {
-            status,
-            code,
-            message,
-        } => wit::Error::Upstream(wit::UpstreamError {
-            status,
-            code,
-            message,
-        }),
-        Error::Transport(m) => wit::Error::Transport(m),
-        Error::Internal(m) => wit::Error::Internal(m),
-    }
-}
+/// The Wrike connector: implements the SDK's [`Connector`] on top of [`catalog`].
+pub struct Wrike;
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-impl Guest for Component {
-    fn describe() -> wit::Descriptor {
+impl Connector for Wrike {
+    fn descriptor() -> wit::Descriptor {
         wit::Descriptor {
             name: catalog::NAME.into(),
             title: catalog::TITLE.into(),
@@ -103,27 +65,9 @@ impl Guest for Component {
                     instructions: catalog::API_TOKEN_INSTRUCTIONS.into(),
                 }),
             ],
-            actions: catalog::actions()
-                .map(|a| wit::Action {
-                    name: a.name.into(),
-                    title: a.title.into(),
-                    description: a.description.into(),
-                    required_scopes: strings(a.scopes),
-                    input_schema: a.input_schema.into(),
-                    output_schema: a.output_schema.into(),
-                })
-                .collect(),
+            actions: catalog::actions().map(wit::Action::from).collect(),
             triggers: catalog::triggers()
-                .map(|t| wit::Trigger {
-                    name: t.name.into(),
-                    title: t.title.into(),
-                    description: t.description.into(),
-                    kind: wit::TriggerKind::Polling,
-                    required_scopes: strings(t.scopes),
-                    input_schema: t.input_schema.into(),
-                    event_schema: t.event_schema.into(),
-                    catch_up_trigger: None,
-                })
+                .map(wit::Trigger::from)
                 .chain(triggers::webhooks::TRIGGERS.iter().map(|t| wit::Trigger {
                     name: t.name.into(),
                     title: t.title.into(),
@@ -135,138 +79,108 @@ impl Guest for Component {
                     catch_up_trigger: t.catch_up.map(str::to_string),
                 }))
                 .collect(),
-            pick_lists: catalog::pick_lists()
-                .map(|p| wit::PickListInfo {
-                    name: p.name.into(),
-                    description: p.description.into(),
-                    params_schema: p.params_schema.into(),
-                })
-                .collect(),
+            pick_lists: catalog::pick_lists().map(wit::PickListInfo::from).collect(),
         }
     }
 
-    fn test_connection(conn: wit::Connection) -> Result<String, wit::Error> {
-        catalog::test_connection(&mut WasiEnv, &conn.api_base_url).map_err(to_wit)
+    fn test_connection(env: &mut dyn Env, conn: &wit::Connection) -> Result<String> {
+        catalog::test_connection(env, &conn.api_base_url)
     }
 
-    fn execute(conn: wit::Connection, action: String, input: String) -> Result<String, wit::Error> {
-        catalog::execute(&mut WasiEnv, &conn.api_base_url, &action, &input).map_err(to_wit)
+    fn execute(
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        action: &str,
+        input: &str,
+    ) -> Result<String> {
+        catalog::execute(env, &conn.api_base_url, action, input)
     }
 
     fn poll(
-        conn: wit::Connection,
-        trigger: String,
-        input: String,
-        cursor: Option<String>,
-    ) -> Result<wit::PollResult, wit::Error> {
-        catalog::poll(
-            &mut WasiEnv,
-            &conn.api_base_url,
-            &trigger,
-            &input,
-            cursor.as_deref(),
-        )
-        .map(|r| wit::PollResult {
-            events: r
-                .events
-                .into_iter()
-                .map(|e| wit::Event {
-                    key: e.key,
-                    payload: e.payload,
-                })
-                .collect(),
-            cursor: r.cursor,
-            more: r.more,
-        })
-        .map_err(to_wit)
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        trigger: &str,
+        input: &str,
+        cursor: Option<&str>,
+    ) -> Result<PollResult> {
+        catalog::poll(env, &conn.api_base_url, trigger, input, cursor)
     }
 
     fn pick_list(
-        conn: wit::Connection,
-        name: String,
-        params: String,
-    ) -> Result<Vec<wit::PickOption>, wit::Error> {
-        catalog::pick_list(&mut WasiEnv, &conn.api_base_url, &name, &params)
-            .map(|list| {
-                list.into_iter()
-                    .map(|o| wit::PickOption {
-                        label: o.label,
-                        value: o.value,
-                    })
-                    .collect()
-            })
-            .map_err(to_wit)
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        name: &str,
+        params: &str,
+    ) -> Result<Vec<PickOption>> {
+        catalog::pick_list(env, &conn.api_base_url, name, params)
     }
 
     fn subscribe(
-        conn: wit::Connection,
-        trigger: String,
-        input: String,
-        target: wit::WebhookTarget,
-    ) -> Result<wit::Subscription, wit::Error> {
-        let secret = webhook_secret(&target)?;
-        catalog::webhook_subscribe(
-            &mut WasiEnv,
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        trigger: &str,
+        input: &str,
+        target: &wit::WebhookTarget,
+    ) -> Result<wit::Subscription> {
+        let secret = webhook_secret(env, target)?;
+        let id = catalog::webhook_subscribe(
+            env,
             &conn.api_base_url,
-            &trigger,
-            &input,
+            trigger,
+            input,
             &target.url,
             &secret,
-        )
-        .map(|id| wit::Subscription {
+        )?;
+        Ok(wit::Subscription {
             id,
             state: "{}".into(),
         })
-        .map_err(to_wit)
     }
 
     fn check_subscription(
-        conn: wit::Connection,
-        trigger: String,
-        sub: wit::Subscription,
-    ) -> Result<wit::SubscriptionStatus, wit::Error> {
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        trigger: &str,
+        sub: &wit::Subscription,
+    ) -> Result<wit::SubscriptionStatus> {
         use triggers::webhooks::Status;
-        catalog::webhook_check(&mut WasiEnv, &conn.api_base_url, &trigger, &sub.id)
-            .map(|s| match s {
+        Ok(
+            match catalog::webhook_check(env, &conn.api_base_url, trigger, &sub.id)? {
                 Status::Active => wit::SubscriptionStatus::Active,
                 Status::Reactivated => wit::SubscriptionStatus::Reactivated,
                 Status::Gone => wit::SubscriptionStatus::Gone,
-            })
-            .map_err(to_wit)
+            },
+        )
     }
 
     fn unsubscribe(
-        conn: wit::Connection,
-        trigger: String,
-        sub: wit::Subscription,
-    ) -> Result<(), wit::Error> {
-        catalog::webhook_unsubscribe(&mut WasiEnv, &conn.api_base_url, &trigger, &sub.id)
-            .map_err(to_wit)
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        trigger: &str,
+        sub: &wit::Subscription,
+    ) -> Result<()> {
+        catalog::webhook_unsubscribe(env, &conn.api_base_url, trigger, &sub.id)
     }
 
     fn handle_delivery(
-        conn: wit::Connection,
-        trigger: String,
-        input: String,
-        _sub: wit::Subscription,
-        target: wit::WebhookTarget,
-        request: wit::HttpRequest,
-    ) -> Result<wit::Delivery, wit::Error> {
-        let secret = webhook_secret(&target)?;
-        let req = triggers::webhooks::Request {
-            method: &request.method,
-            headers: &request.headers,
-            body: &request.body,
+        env: &mut dyn Env,
+        conn: &wit::Connection,
+        delivery: WebhookDelivery<'_>,
+    ) -> Result<wit::Delivery> {
+        let secret = webhook_secret(env, delivery.target)?;
+        let request = triggers::webhooks::Request {
+            method: &delivery.request.method,
+            headers: &delivery.request.headers,
+            body: &delivery.request.body,
         };
         let (response, events) = catalog::webhook_delivery(
-            &mut WasiEnv,
+            env,
             &conn.api_base_url,
-            &trigger,
-            &input,
+            delivery.trigger,
+            delivery.input,
             &secret,
-            &req,
-        )
-        .map_err(to_wit)?;
+            &request,
+        )?;
         Ok(wit::Delivery {
             response: wit::HttpResponse {
                 status: response.status,
@@ -284,22 +198,19 @@ impl Guest for Component {
     }
 }
 
-/// The signing secret the host holds for a subscription, read through `host.secret`.
-fn webhook_secret(target: &wit::WebhookTarget) -> Result<String, wit::Error> {
-    connector::plugin::host::secret(&target.secret_name)
+/// The subscription's signing secret, which the host lends by the name in `target`.
+fn webhook_secret(env: &mut dyn Env, target: &wit::WebhookTarget) -> Result<String> {
+    env.secret(&target.secret_name)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
-            to_wit(Error::internal(format!(
+            crate::error::Error::internal(format!(
                 "the host lent no secret named `{}`",
                 target.secret_name
-            )))
+            ))
         })
 }
 
-// The component exports exist only on wasm32: native linkers reject the `:`/`@` in the export
-// names, and native builds serve unit tests only.
-#[cfg(target_arch = "wasm32")]
-export!(Component);
+export_connector!(Wrike);
 
 #[cfg(test)]
 mod tests {
@@ -307,7 +218,7 @@ mod tests {
 
     #[test]
     fn describe_converts_the_catalog() {
-        let d = <Component as Guest>::describe();
+        let d = Wrike::descriptor();
         assert_eq!(
             (d.name.as_str(), d.title.as_str(), d.api_version.as_str()),
             ("wrike", "Wrike", "v4")
@@ -335,46 +246,6 @@ mod tests {
             d.triggers.len(),
             catalog::triggers().count() + triggers::webhooks::TRIGGERS.len()
         );
-        let task_hook = d
-            .triggers
-            .iter()
-            .find(|t| t.name == "new_or_updated_task_webhook")
-            .unwrap();
-        assert_eq!(task_hook.kind, wit::TriggerKind::Webhook);
-        assert_eq!(
-            task_hook.catch_up_trigger.as_deref(),
-            Some("new_or_updated_task")
-        );
         assert_eq!(d.pick_lists.len(), catalog::pick_lists().count());
-    }
-
-    #[test]
-    fn errors_convert_case_by_case() {
-        assert!(matches!(
-            to_wit(Error::invalid("title", "is required")),
-            wit::Error::InvalidInput(wit::InvalidInput { ref field, .. }) if field == "title"
-        ));
-        assert!(matches!(
-            to_wit(Error::RateLimited {
-                retry_after_ms: Some(5),
-                message: String::new()
-            }),
-            wit::Error::RateLimited(wit::RateLimited {
-                retry_after_ms: Some(5),
-                ..
-            })
-        ));
-        assert!(matches!(
-            to_wit(Error::Upstream {
-                status: 502,
-                code: None,
-                message: String::new()
-            }),
-            wit::Error::Upstream(wit::UpstreamError { status: 502, .. })
-        ));
-        assert!(matches!(
-            to_wit(Error::Transport("x".into())),
-            wit::Error::Transport(_)
-        ));
     }
 }

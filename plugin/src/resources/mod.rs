@@ -99,7 +99,7 @@ pub fn normalize_ts_range(
         let ts = Timestamp::parse(text).ok_or_else(|| {
             Error::invalid(format!("{name}.{k}"), "must be an RFC 3339 date-time")
         })?;
-        out.insert(k.clone(), Value::String(ts.to_wrike()));
+        out.insert(k.clone(), Value::String(ts.to_rfc3339_secs()));
     }
     params.set(name, &Value::Object(out));
     Ok(())

@@ -160,7 +160,7 @@ fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
         for (k, v) in range {
             let text = v.as_str().unwrap_or_default();
             let norm = match Timestamp::parse(text) {
-                Some(ts) if text.len() > 10 => ts.to_wrike(),
+                Some(ts) if text.len() > 10 => ts.to_rfc3339_secs(),
                 _ if crate::time::parse_date(text).is_some() => text.to_string(),
                 _ => {
                     return Err(Error::invalid(

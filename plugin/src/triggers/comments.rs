@@ -110,9 +110,9 @@ fn fetch(
     plain: bool,
 ) -> Result<Vec<Value>> {
     let mut range = Map::new();
-    range.insert("start".into(), Value::String(start.to_wrike()));
+    range.insert("start".into(), Value::String(start.to_rfc3339_secs()));
     if let Some(e) = end {
-        range.insert("end".into(), Value::String(e.to_wrike()));
+        range.insert("end".into(), Value::String(e.to_rfc3339_secs()));
     }
     let mut q = Params::new();
     q.value("updatedDate", &Value::Object(range));
@@ -241,7 +241,7 @@ mod tests {
         );
         assert_eq!(env.query_param(0, "plainText").as_deref(), Some("true"));
         let cur = CommentCursor::parse(&r1.cursor).unwrap();
-        assert_eq!(cur.from.to_wrike(), "2024-01-15T11:50:00Z");
+        assert_eq!(cur.from.to_rfc3339_secs(), "2024-01-15T11:50:00Z");
         assert_eq!(cur.recent.len(), 2);
         env.now = NOW.add_secs(300);
         let r2 = poll(&mut env, BASE, "new_comment", "{}", Some(&r1.cursor)).unwrap();
@@ -310,7 +310,7 @@ mod tests {
             Some(r#"{"end":"2024-01-04T00:00:00Z","start":"2024-01-01T00:00:00Z"}"#)
         );
         let cur = CommentCursor::parse(&r.cursor).unwrap();
-        assert_eq!(cur.from.to_wrike(), "2024-01-04T00:00:00Z");
+        assert_eq!(cur.from.to_rfc3339_secs(), "2024-01-04T00:00:00Z");
         assert!(r.more);
     }
 

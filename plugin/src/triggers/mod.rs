@@ -269,7 +269,7 @@ where
 /// `{"start": "<start>"}` as the JSON value of an `updatedDate` filter.
 pub fn since_filter(start: Timestamp) -> Value {
     let mut range = Map::new();
-    range.insert("start".into(), Value::String(start.to_wrike()));
+    range.insert("start".into(), Value::String(start.to_rfc3339_secs()));
     Value::Object(range)
 }
 

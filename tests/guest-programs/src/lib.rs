@@ -6,27 +6,17 @@
 
 mod scenarios;
 
-wit_bindgen::generate!({
-    world: "plugin",
-    path: "../../wit",
-    with: {
-        "wasi:http/types@0.2.12": wasi::http::types,
-        "wasi:http/outgoing-handler@0.2.12": wasi::http::outgoing_handler,
-        "wasi:io/poll@0.2.12": wasi::io::poll,
-        "wasi:io/error@0.2.12": wasi::io::error,
-        "wasi:io/streams@0.2.12": wasi::io::streams,
-        "wasi:clocks/monotonic-clock@0.2.12": wasi::clocks::monotonic_clock,
-        "wasi:clocks/wall-clock@0.2.12": wasi::clocks::wall_clock,
-    },
-});
+use connector_sdk::env::Env;
+use connector_sdk::{export_connector, wit, Connector, Error, PickOption, PollResult, Result};
 
-use connector::plugin::types as wit;
-use exports::connector::plugin::connector::Guest;
+/// The contract's bindings (from `connector-sdk`), under `crate::connector::plugin::…`.
+pub use connector_sdk::bindings::connector;
 
+/// The hostile connector: one action per scenario.
 struct Hostile;
 
-impl Guest for Hostile {
-    fn describe() -> wit::Descriptor {
+impl Connector for Hostile {
+    fn descriptor() -> wit::Descriptor {
         let actions = scenarios::NAMES
             .iter()
             .map(|name| wit::Action {
@@ -65,68 +55,42 @@ impl Guest for Hostile {
         }
     }
 
-    fn test_connection(conn: wit::Connection) -> Result<String, wit::Error> {
+    fn test_connection(_: &mut dyn Env, conn: &wit::Connection) -> Result<String> {
         Ok(serde_json::json!({"base": conn.api_base_url}).to_string())
     }
 
-    fn execute(conn: wit::Connection, action: String, input: String) -> Result<String, wit::Error> {
-        let input: serde_json::Value = serde_json::from_str(&input).map_err(|e| {
-            wit::Error::InvalidInput(wit::InvalidInput {
-                field: String::new(),
-                message: e.to_string(),
-            })
-        })?;
-        scenarios::run(&action, &conn, &input).map(|v| v.to_string())
+    fn execute(
+        _: &mut dyn Env,
+        conn: &wit::Connection,
+        action: &str,
+        input: &str,
+    ) -> Result<String> {
+        let input: serde_json::Value =
+            serde_json::from_str(input).map_err(|e| Error::invalid("", e.to_string()))?;
+        scenarios::run(action, conn, &input)
+            .map(|v| v.to_string())
+            .map_err(Error::from)
     }
 
     fn poll(
-        _: wit::Connection,
-        _: String,
-        _: String,
-        _: Option<String>,
-    ) -> Result<wit::PollResult, wit::Error> {
-        Err(wit::Error::Internal("no triggers".into()))
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+    ) -> Result<PollResult> {
+        Err(Error::internal("no triggers"))
     }
 
     fn pick_list(
-        _: wit::Connection,
-        _: String,
-        _: String,
-    ) -> Result<Vec<wit::PickOption>, wit::Error> {
-        Err(wit::Error::Internal("no pick lists".into()))
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        _: &str,
+        _: &str,
+    ) -> Result<Vec<PickOption>> {
+        Err(Error::internal("no pick lists"))
     }
-
-    fn subscribe(
-        _: wit::Connection,
-        _: String,
-        _: String,
-        _: wit::WebhookTarget,
-    ) -> Result<wit::Subscription, wit::Error> {
-        Err(wit::Error::Internal("no webhook triggers".into()))
-    }
-
-    fn check_subscription(
-        _: wit::Connection,
-        _: String,
-        _: wit::Subscription,
-    ) -> Result<wit::SubscriptionStatus, wit::Error> {
-        Err(wit::Error::Internal("no webhook triggers".into()))
-    }
-
-    fn unsubscribe(_: wit::Connection, _: String, _: wit::Subscription) -> Result<(), wit::Error> {
-        Err(wit::Error::Internal("no webhook triggers".into()))
-    }
-
-    fn handle_delivery(
-        _: wit::Connection,
-        _: String,
-        _: String,
-        _: wit::Subscription,
-        _: wit::WebhookTarget,
-        _: wit::HttpRequest,
-    ) -> Result<wit::Delivery, wit::Error> {
-        Err(wit::Error::Internal("no webhook triggers".into()))
-    }
+    // The webhook calls keep the SDK's defaults (`invalid-input`: no webhook trigger named …).
 }
 
-export!(Hostile);
+export_connector!(Hostile);

@@ -1,0 +1,324 @@
+//! Catalog tables and dispatch: the descriptor entry of each action, polling trigger and pick
+//! list next to the function that implements it, the events and choices they produce, and the
+//! lookups that turn a name from the host into a table entry (or a clear `invalid-input` error).
+//!
+//! The tables are generic over the implementation's function type `F`, so each connector
+//! chooses what its functions receive (typically its own API client):
+//!
+//! ```
+//! use connector_sdk::catalog::{self, Action};
+//! use serde_json::{Map, Value};
+//!
+//! type Run = fn(&Map<String, Value>) -> connector_sdk::Result<Value>;
+//! const ACTIONS: &[Action<Run>] = &[Action {
+//!     name: "echo",
+//!     title: "Echo",
+//!     description: "Returns its input.",
+//!     scopes: &[],
+//!     input_schema: r#"{"type":"object"}"#,
+//!     output_schema: r#"{"type":"object"}"#,
+//!     run: |input| Ok(Value::Object(input.clone())),
+//! }];
+//!
+//! let action = catalog::find_action(ACTIONS, "echo").unwrap();
+//! let input = catalog::parse_object("{\"a\":1}").unwrap();
+//! assert_eq!((action.run)(&input).unwrap()["a"], 1);
+//! assert!(catalog::find_action(ACTIONS, "nope").is_err());
+//! ```
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::wit;
+
+/// One action: its descriptor and its implementation `run`.
+pub struct Action<F> {
+    /// Stable machine name, e.g. `create_task`.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Scopes, any one of which suffices (empty when the API has no scopes).
+    pub scopes: &'static [&'static str],
+    /// JSON Schema of the input, as JSON text.
+    pub input_schema: &'static str,
+    /// JSON Schema of the output, as JSON text.
+    pub output_schema: &'static str,
+    /// The implementation.
+    pub run: F,
+}
+
+/// One polling trigger: its descriptor and its implementation `poll`.
+pub struct Trigger<F> {
+    /// Stable machine name, e.g. `new_or_updated_task`.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What it emits and when.
+    pub description: &'static str,
+    /// Scopes, any one of which suffices (empty when the API has no scopes).
+    pub scopes: &'static [&'static str],
+    /// JSON Schema of the input, as JSON text.
+    pub input_schema: &'static str,
+    /// JSON Schema of one event payload, as JSON text.
+    pub event_schema: &'static str,
+    /// The implementation.
+    pub poll: F,
+}
+
+/// One pick list: its descriptor and its implementation `fetch`.
+pub struct PickList<F> {
+    /// Machine name.
+    pub name: &'static str,
+    /// What the list holds.
+    pub description: &'static str,
+    /// JSON Schema of its parameters, as JSON text.
+    pub params_schema: &'static str,
+    /// The implementation.
+    pub fetch: F,
+}
+
+/// One emitted event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Deduplication key, unique per distinct event, e.g. `42@2024-01-01T00:00:00Z`.
+    pub key: String,
+    /// The payload as JSON text.
+    pub payload: String,
+}
+
+/// The outcome of one poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollResult {
+    /// New events, oldest first.
+    pub events: Vec<Event>,
+    /// The cursor for the next poll.
+    pub cursor: String,
+    /// True when more events are ready now.
+    pub more: bool,
+}
+
+/// One pick-list choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickOption {
+    /// What a person sees.
+    pub label: String,
+    /// What goes into an input.
+    pub value: String,
+}
+
+fn find<'a, T: 'a>(
+    items: impl IntoIterator<Item = &'a T>,
+    name_of: impl Fn(&T) -> &str,
+    name: &str,
+    field: &str,
+    what: &str,
+) -> Result<&'a T> {
+    items
+        .into_iter()
+        .find(|item| name_of(item) == name)
+        .ok_or_else(|| Error::invalid(field, format!("unknown {what} `{name}`")))
+}
+
+/// The action named `name`, or `invalid-input` on field `action` ("unknown action `…`").
+pub fn find_action<'a, F: 'a>(
+    actions: impl IntoIterator<Item = &'a Action<F>>,
+    name: &str,
+) -> Result<&'a Action<F>> {
+    find(actions, |a| a.name, name, "action", "action")
+}
+
+/// The trigger named `name`, or `invalid-input` on field `trigger` ("unknown trigger `…`").
+pub fn find_trigger<'a, F: 'a>(
+    triggers: impl IntoIterator<Item = &'a Trigger<F>>,
+    name: &str,
+) -> Result<&'a Trigger<F>> {
+    find(triggers, |t| t.name, name, "trigger", "trigger")
+}
+
+/// The pick list named `name`, or `invalid-input` on field `name` ("unknown pick list `…`").
+pub fn find_pick_list<'a, F: 'a>(
+    lists: impl IntoIterator<Item = &'a PickList<F>>,
+    name: &str,
+) -> Result<&'a PickList<F>> {
+    find(lists, |p| p.name, name, "name", "pick list")
+}
+
+/// Parses input `text` as JSON; empty text counts as `{}`. Invalid JSON is `invalid-input` on
+/// the whole input.
+pub fn parse_json(text: &str) -> Result<Value> {
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_str(text)
+        .map_err(|e| Error::invalid("", format!("the input is not valid JSON: {e}")))
+}
+
+/// The object inside `value`, or `invalid-input` ("the input must be a JSON object").
+pub fn into_object(value: Value) -> Result<Map<String, Value>> {
+    match value {
+        Value::Object(m) => Ok(m),
+        _ => Err(Error::invalid("", "the input must be a JSON object")),
+    }
+}
+
+/// Parses input `text` as a JSON object ([`parse_json`] then [`into_object`]). The host has
+/// validated it against the declared schema; a connector re-checks what it relies on.
+pub fn parse_object(text: &str) -> Result<Map<String, Value>> {
+    into_object(parse_json(text)?)
+}
+
+/// Serialises an output value as JSON text.
+pub fn to_text(value: &Value) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::internal(format!("serialising output: {e}")))
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl<F> From<&Action<F>> for wit::Action {
+    fn from(a: &Action<F>) -> Self {
+        wit::Action {
+            name: a.name.into(),
+            title: a.title.into(),
+            description: a.description.into(),
+            required_scopes: strings(a.scopes),
+            input_schema: a.input_schema.into(),
+            output_schema: a.output_schema.into(),
+        }
+    }
+}
+
+impl<F> From<&Trigger<F>> for wit::Trigger {
+    /// A polling trigger's descriptor entry (kind `polling`, no catch-up trigger).
+    fn from(t: &Trigger<F>) -> Self {
+        wit::Trigger {
+            name: t.name.into(),
+            title: t.title.into(),
+            description: t.description.into(),
+            kind: wit::TriggerKind::Polling,
+            required_scopes: strings(t.scopes),
+            input_schema: t.input_schema.into(),
+            event_schema: t.event_schema.into(),
+            catch_up_trigger: None,
+        }
+    }
+}
+
+impl<F> From<&PickList<F>> for wit::PickListInfo {
+    fn from(p: &PickList<F>) -> Self {
+        wit::PickListInfo {
+            name: p.name.into(),
+            description: p.description.into(),
+            params_schema: p.params_schema.into(),
+        }
+    }
+}
+
+impl From<Event> for wit::Event {
+    fn from(e: Event) -> Self {
+        wit::Event {
+            key: e.key,
+            payload: e.payload,
+        }
+    }
+}
+
+impl From<PollResult> for wit::PollResult {
+    fn from(r: PollResult) -> Self {
+        wit::PollResult {
+            events: r.events.into_iter().map(Into::into).collect(),
+            cursor: r.cursor,
+            more: r.more,
+        }
+    }
+}
+
+impl From<PickOption> for wit::PickOption {
+    fn from(o: PickOption) -> Self {
+        wit::PickOption {
+            label: o.label,
+            value: o.value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Fetch = fn() -> Vec<PickOption>;
+    const LISTS: &[PickList<Fetch>] = &[PickList {
+        name: "repos",
+        description: "Repositories",
+        params_schema: "{}",
+        fetch: Vec::new,
+    }];
+
+    #[test]
+    fn unknown_names_are_invalid_input_naming_the_field() {
+        assert!(find_pick_list(LISTS, "repos").is_ok());
+        assert_eq!(
+            find_pick_list(LISTS, "nope").err(),
+            Some(Error::invalid("name", "unknown pick list `nope`"))
+        );
+        let triggers: &[Trigger<()>] = &[];
+        assert_eq!(
+            find_trigger(triggers, "t").err(),
+            Some(Error::invalid("trigger", "unknown trigger `t`"))
+        );
+        let actions: &[Action<()>] = &[];
+        assert_eq!(
+            find_action(actions, "a").err(),
+            Some(Error::invalid("action", "unknown action `a`"))
+        );
+    }
+
+    #[test]
+    fn input_text_must_be_a_json_object() {
+        assert!(parse_object("").unwrap().is_empty());
+        assert!(parse_object(" {} ").unwrap().is_empty());
+        assert!(
+            matches!(parse_object("{"), Err(Error::InvalidInput { ref field, .. }) if field.is_empty())
+        );
+        assert_eq!(
+            parse_object("[1]").err(),
+            Some(Error::invalid("", "the input must be a JSON object"))
+        );
+    }
+
+    #[test]
+    fn entries_convert_to_descriptor_records() {
+        let info = wit::PickListInfo::from(&LISTS[0]);
+        assert_eq!(
+            (info.name.as_str(), info.params_schema.as_str()),
+            ("repos", "{}")
+        );
+        let t = Trigger {
+            name: "t",
+            title: "T",
+            description: "d",
+            scopes: &["read"],
+            input_schema: "{}",
+            event_schema: "{}",
+            poll: (),
+        };
+        let w = wit::Trigger::from(&t);
+        assert_eq!(w.kind, wit::TriggerKind::Polling);
+        assert_eq!(w.required_scopes, ["read"]);
+        let r = wit::PollResult::from(PollResult {
+            events: vec![Event {
+                key: "k".into(),
+                payload: "{}".into(),
+            }],
+            cursor: "c".into(),
+            more: true,
+        });
+        assert_eq!(
+            (r.events[0].key.as_str(), r.cursor.as_str(), r.more),
+            ("k", "c", true)
+        );
+    }
+}
