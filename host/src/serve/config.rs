@@ -24,7 +24,10 @@ pub struct ServeArgs {
     #[cfg_attr(feature = "cli", arg(value_name = "TRIGGER"))]
     pub trigger: Option<String>,
     /// The input of TRIGGER: JSON text.
-    #[cfg_attr(feature = "cli", arg(long, default_value = "{}", value_name = "JSON", requires = "trigger"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, default_value = "{}", value_name = "JSON", requires = "trigger")
+    )]
     pub input: String,
     /// Polling interval of TRIGGER in seconds, if it is a polling trigger [default: 60].
     #[cfg_attr(feature = "cli", arg(long, value_name = "SECS", requires = "trigger"))]
@@ -40,7 +43,10 @@ pub struct ServeArgs {
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub state: Option<PathBuf>,
     /// Deliver events by HTTP POST to URL instead of stdout.
-    #[cfg_attr(feature = "cli", arg(long, value_name = "URL", conflicts_with = "sink_command"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "URL", conflicts_with = "sink_command")
+    )]
     pub sink_url: Option<String>,
     /// Deliver each event by running this command (no shell) with the event on stdin.
     #[cfg_attr(feature = "cli", arg(long, value_name = "PROGRAM", num_args = 1.., allow_hyphen_values = true))]

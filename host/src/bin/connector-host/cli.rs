@@ -342,7 +342,13 @@ pub async fn run(cli: Cli) -> HostResult<()> {
     if let Command::Serve(args) = &cli.command {
         let file = config_file(&cli)?;
         let connector = build_connector(&cli).await?;
-        return connector_host::serve::run(args, file.serve.as_ref(), &file.subscription, connector).await;
+        return connector_host::serve::run(
+            args,
+            file.serve.as_ref(),
+            &file.subscription,
+            connector,
+        )
+        .await;
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
         let mut connector = build_connector(&cli).await?;

@@ -28,6 +28,7 @@ mod picklists;
 mod polling;
 mod pool;
 mod sandbox;
+mod second_connector;
 mod serve;
 mod tasks;
 mod timelogs;
