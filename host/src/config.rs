@@ -1,7 +1,7 @@
 //! What the host is told: sandbox limits and the connection a call runs against.
 
 use crate::credentials::trust::OAuthSettingsFile;
-use crate::credentials::{StaticToken, TokenSource};
+use crate::credentials::{Secret, StaticToken, TokenSource};
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -208,28 +208,6 @@ impl ConfigFile {
     }
 }
 
-/// A credential the host holds and the guest never sees. Its `Debug` output is redacted.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself; call only where it is put on the wire.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([REDACTED])")
-    }
-}
-
 /// One connection to the remote API: where it is and the credential for it.
 #[derive(Clone)]
 pub struct ConnectionConfig {
@@ -361,11 +339,6 @@ mod tests {
         assert!(e.message.contains("cpu_budget"), "{}", e.message);
         let e = ConfigFile::parse("[limits]\nwall_timeout_ms = 0\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("wall_timeout_ms"));
-    }
-
-    #[test]
-    fn secret_debug_is_redacted() {
-        assert_eq!(format!("{:?}", Secret::new("abc")), "Secret([REDACTED])");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::bindings::connector::plugin::types as wit;
 use crate::cassette::{BodyMatch, Cassette, Tape};
-use crate::config::{ConnectionConfig, Limits, Secret};
+use crate::config::{ConnectionConfig, Limits};
+use crate::credentials::Secret;
 use crate::descriptor::Descriptor;
 use crate::egress::EgressPolicy;
 use crate::engine::{Runtime, EPOCH_TICK};

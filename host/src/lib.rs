@@ -2,7 +2,7 @@
 //! its sandbox and runs its actions and triggers.
 //!
 //! The guest decides *what* to ask the remote API and how to map the answer; the host decides
-//! *whether* it may ask ([`egress`]), *with which credential* ([`config::Secret`], added by the
+//! *whether* it may ask ([`egress`]), *with which credential* ([`credentials::Secret`], added by the
 //! egress gate) and *for how long* ([`config::Limits`]). Start from [`engine::Runtime::load`]
 //! and [`connector::Connector`].
 #![warn(missing_docs)]
@@ -36,8 +36,9 @@ pub mod testing {
     };
 }
 
-pub use config::{ConnectionConfig, Limits, Secret};
+pub use config::{ConnectionConfig, Limits};
 pub use connector::{Connector, Event, PickOption, PollBatch};
+pub use credentials::Secret;
 pub use descriptor::Descriptor;
 pub use engine::{Allocator, LoadOptions, Runtime};
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};

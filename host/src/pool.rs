@@ -85,6 +85,9 @@ struct SharedH2 {
 struct PoolState {
     idle: HashMap<PoolKey, Vec<IdleH1>>,
     h2: HashMap<PoolKey, SharedH2>,
+    /// HTTP/1.1 connections whose response is still being read, per origin: they come back
+    /// to `idle` (or close) shortly, so a new request waits briefly for one before connecting.
+    releasing: HashMap<PoolKey, usize>,
     reaper_running: bool,
 }
 
@@ -94,9 +97,16 @@ pub struct ConnectionPool {
     settings: PoolSettings,
     tls: OnceLock<Arc<rustls::ClientConfig>>,
     state: Mutex<PoolState>,
+    /// Woken whenever a releasing connection came back or closed.
+    released: tokio::sync::Notify,
     opened: AtomicU64,
     reused: AtomicU64,
 }
+
+/// How long a request waits for a connection of its origin that is being released (its
+/// previous response just read) before it opens a new one: sequential calls reuse one
+/// connection even when the release task runs a little after the call returned.
+const RELEASE_WAIT: Duration = Duration::from_millis(50);
 
 impl std::fmt::Debug for ConnectionPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,6 +132,7 @@ impl ConnectionPool {
             settings,
             tls: OnceLock::new(),
             state: Mutex::new(PoolState::default()),
+            released: tokio::sync::Notify::new(),
             opened: AtomicU64::new(0),
             reused: AtomicU64::new(0),
         })
@@ -194,7 +205,21 @@ impl ConnectionPool {
 
         // Reuse: an idle HTTP/1.1 connection, or the origin's shared HTTP/2 connection. A
         // request the connection did not take (it closed meanwhile) comes back and moves on.
-        while let Some(conn) = self.checkout(&key) {
+        let deadline = tokio::time::Instant::now() + RELEASE_WAIT;
+        loop {
+            let conn = match self.checkout(&key) {
+                Some(conn) => conn,
+                None => {
+                    // A connection of this origin on its way back: wait for it, briefly.
+                    let notified = self.released.notified();
+                    if !self.is_releasing(&key)
+                        || tokio::time::timeout_at(deadline, notified).await.is_err()
+                    {
+                        break;
+                    }
+                    continue;
+                }
+            };
             let (result, h1) = match conn {
                 Checkout::H2(mut sender) => {
                     let r =
@@ -295,15 +320,32 @@ impl ConnectionPool {
             // Dropping the sender lets the connection close once this response is read.
             return;
         }
+        *self.lock().releasing.entry(key.clone()).or_default() += 1;
         let pool = Arc::downgrade(self);
         tokio::spawn(async move {
-            if sender.ready().await.is_err() {
+            let ready = sender.ready().await.is_ok();
+            let Some(pool) = pool.upgrade() else {
                 return;
+            };
+            if ready {
+                pool.put(key.clone(), sender);
             }
-            if let Some(pool) = pool.upgrade() {
-                pool.put(key, sender);
+            {
+                let mut state = pool.lock();
+                if let Some(n) = state.releasing.get_mut(&key) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        state.releasing.remove(&key);
+                    }
+                }
             }
+            pool.released.notify_waiters();
         });
+    }
+
+    /// Whether a connection of `key` is being released right now.
+    fn is_releasing(&self, key: &PoolKey) -> bool {
+        self.lock().releasing.get(key).is_some_and(|n| *n > 0)
     }
 
     fn put(self: &Arc<Self>, key: PoolKey, sender: http1::SendRequest<WasiBody>) {

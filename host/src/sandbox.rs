@@ -7,7 +7,8 @@
 use crate::bindings::connector::plugin::host as host_iface;
 use crate::bindings::connector::plugin::types::LogLevel;
 use crate::cassette::{Redactor, Tape};
-use crate::config::{Limits, Secret};
+use crate::config::Limits;
+use crate::credentials::Secret;
 use crate::egress::{EgressGate, EgressPolicy, ViolationLog};
 use crate::error::{HostError, SandboxRule};
 use std::collections::BTreeMap;

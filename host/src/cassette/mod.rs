@@ -248,12 +248,9 @@ impl Cassette {
                 path.display()
             ))
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
-        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, self.to_json() + "\n").map_err(fail)?;
-        std::fs::rename(&tmp, path).map_err(fail)
+        let text = self.to_json() + "\n";
+        crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Durability::Durable)
+            .map_err(fail)
     }
 
     /// Every exchange, in the order recorded.

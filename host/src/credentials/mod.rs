@@ -11,14 +11,15 @@ pub mod flow;
 pub mod oauth;
 pub mod refresh;
 pub mod scopes;
+pub mod secret;
 pub mod store;
 pub mod trust;
 
 pub use refresh::OAuthTokenSource;
 pub use store::{CredentialStore, StoredConnection};
 
-use crate::config::Secret;
 use crate::error::{ErrorKind, HostError, HostResult};
+pub use secret::Secret;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

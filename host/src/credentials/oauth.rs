@@ -7,7 +7,7 @@
 //! joined with (`,` for Wrike), and which extra field of the token response names the
 //! account's API host (Wrike: `host`).
 
-use crate::config::Secret;
+use crate::credentials::Secret;
 use crate::descriptor::TokenEndpointAuth;
 use crate::error::{ErrorKind, HostError, HostResult};
 use oauth2::basic::{

@@ -16,7 +16,7 @@
 use super::oauth::{self, OAuthApp};
 use super::store::{unix_now, ConnectionKind, CredentialStore, StoredConnection};
 use super::{BoxFuture, TokenSource};
-use crate::config::Secret;
+use crate::credentials::Secret;
 use crate::error::{ErrorKind, HostError, HostResult};
 use std::time::Duration;
 use tokio::sync::Mutex;

@@ -17,7 +17,7 @@
 //! - a store that is not valid is refused with an error naming the file and the problem, and is
 //!   left untouched (nothing is written until it is fixed or removed).
 
-use crate::config::Secret;
+use crate::credentials::Secret;
 use crate::descriptor::TokenEndpointAuth;
 use crate::error::{ErrorKind, HostError, HostResult};
 use crate::fsutil::{write_atomic, Durability};

@@ -8,7 +8,8 @@
 //! even when a hostile guest swallows the error it was given.
 
 use crate::cassette::{Exchange, Redactor, Tape};
-use crate::config::{Limits, Secret};
+use crate::config::Limits;
+use crate::credentials::Secret;
 use crate::error::{HostError, SandboxRule};
 use http::header::{HeaderValue, AUTHORIZATION, HOST, PROXY_AUTHORIZATION};
 use http_body_util::BodyExt;

@@ -19,8 +19,8 @@ pub mod sink;
 
 pub use config::{ServeArgs, ServeConfig, SinkConfig, SubscriptionConfig};
 
-use crate::config::Secret;
 use crate::connector::{Connector, RemoteSubscription, SubscriptionStatus, WebhookTarget};
+use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
 use crate::state::{SqliteStore, StateStore, SubscriptionRecord};
 use serde_json::Value;

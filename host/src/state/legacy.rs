@@ -8,7 +8,6 @@ use super::sqlite::{SqliteStore, SQLITE_MAGIC};
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How many delivered keys the legacy state file remembered (oldest dropped first).
@@ -110,7 +109,7 @@ impl LegacyStateFile {
         self.save()
     }
 
-    /// Writes the state atomically: a temporary file beside the target, synced, then renamed.
+    /// Writes the state atomically ([`crate::fsutil::write_atomic`], durable).
     pub fn save(&self) -> HostResult<()> {
         let bytes = serde_json::to_vec_pretty(&self.state)
             .map_err(|e| HostError::internal(e.to_string()))?;
@@ -120,12 +119,8 @@ impl LegacyStateFile {
                 self.path.display()
             ))
         };
-        let tmp = sibling(&self.path, "tmp");
-        let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-        file.write_all(&bytes)
-            .and_then(|_| file.sync_all())
-            .map_err(fail)?;
-        std::fs::rename(&tmp, &self.path).map_err(fail)
+        crate::fsutil::write_atomic(&self.path, &bytes, crate::fsutil::Durability::Durable)
+            .map_err(fail)
     }
 }
 

@@ -8,12 +8,12 @@ use crate::connect::{
 };
 use clap::{Args, Parser, Subcommand};
 use connector_host::cassette::{BodyMatch, Cassette};
-use connector_host::config::Secret;
 use connector_host::config::{ConfigFile, ConnectionConfig, Limits};
 use connector_host::connector::Connector;
 use connector_host::credentials::store::{
     api_base_url, validate_connection_name, DEFAULT_CONNECTION,
 };
+use connector_host::credentials::Secret;
 use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
 use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};

@@ -5,7 +5,6 @@
 //! [`CredentialStore`]. Nothing here ever prints a secret.
 
 use clap::{Args, Subcommand};
-use connector_host::config::Secret;
 use connector_host::credentials::flow::{self, AuthorizeOptions};
 use connector_host::credentials::oauth::OAuthApp;
 use connector_host::credentials::scopes::{select_scopes, OAuthSettings, ScopeChoice};
@@ -13,6 +12,7 @@ use connector_host::credentials::store::{
     unix_now, validate_api_host, ConnectionKind, CredentialStore, OAuthClientInfo, StoredConnection,
 };
 use connector_host::credentials::trust::{OAuthSettingsFile, OAuthTrust};
+use connector_host::credentials::Secret;
 use connector_host::descriptor::Descriptor;
 use connector_host::error::{ErrorKind, HostError, HostResult};
 use serde_json::{json, Value};
