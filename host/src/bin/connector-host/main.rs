@@ -1,9 +1,12 @@
 //! The `connector-host` binary: the command line over the `connector_host` library. The
-//! command-line parsing ([`cli`]) and the interactive `connect` command ([`connect`]) live here,
-//! so the library an embedding application links has neither clap nor terminal prompts.
+//! arguments ([`args`]), the commands ([`cli`]), building the connector from them ([`setup`])
+//! and the interactive `connect` command ([`connect`]) live here, so the library an embedding
+//! application links has neither clap nor terminal prompts.
 
+mod args;
 mod cli;
 mod connect;
+mod setup;
 
 fn main() {
     // Errors a guest provokes must not make the host capture (and later resolve) native

@@ -1,0 +1,198 @@
+//! From the command line to a [`Connector`]: the component, its descriptor, and the connection
+//! (a token, a stored connection, the base URL, the settings).
+
+use crate::args::{Cli, Command};
+use crate::cli::read_json_arg;
+use connector_host::config::{ConfigFile, ConnectionConfig};
+use connector_host::connector::Connector;
+use connector_host::credentials::store::{
+    api_base_url, validate_connection_name, DEFAULT_CONNECTION,
+};
+use connector_host::credentials::Secret;
+use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
+use connector_host::descriptor::Descriptor;
+use connector_host::engine::{LoadOptions, Runtime};
+use connector_host::error::{HostError, HostResult};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The connection name: --connection / CONNECTOR_CONNECTION, else `default`; checked.
+pub fn connection_name(cli: &Cli) -> HostResult<String> {
+    let name = cli.connection.as_deref().unwrap_or(DEFAULT_CONNECTION);
+    validate_connection_name(name)?;
+    Ok(name.to_string())
+}
+
+/// The connection a command runs against. The credential: CONNECTOR_TOKEN when set (a static
+/// token), else the stored connection (--connection NAME, default `default`; a missing
+/// `default` just means no credential). The API base URL: --base-url / CONNECTOR_BASE_URL when
+/// given, else `https://{host}/api/v4` from the stored connection's API host (`http://` for a
+/// loopback IP such as the fake Wrike's `127.0.0.1:PORT`), else the default. The granted
+/// scopes: --granted-scopes when given, else those of the stored OAuth2 connection.
+fn resolve_connection(cli: &Cli, descriptor: &Descriptor) -> HostResult<ConnectionConfig> {
+    let env_token = std::env::var("CONNECTOR_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let stored = match env_token {
+        Some(_) => None,
+        None => {
+            let name = connection_name(cli)?;
+            resolve_stored(
+                &CredentialStore::default_location()?,
+                &name,
+                cli.connection.is_some(),
+            )?
+        }
+    };
+    let stored_base = match stored.as_ref().and_then(|s| s.api_host.as_deref()) {
+        Some(host) => Some(api_base_url(host, &descriptor.default_base_url)?),
+        None => None,
+    };
+    let base_url = cli
+        .base_url
+        .clone()
+        .or(stored_base)
+        .unwrap_or_else(|| descriptor.default_base_url.clone());
+    let mut connection = ConnectionConfig::new(&base_url)?;
+    if let Some(raw) = &cli.settings {
+        connection.settings = match read_json_arg("settings", raw)? {
+            Value::Object(map) => map,
+            other => {
+                return Err(HostError::invalid_input(
+                    "settings",
+                    format!(
+                        "--settings must be a JSON object of connection settings, not {}",
+                        json_type(&other)
+                    ),
+                ))
+            }
+        };
+    }
+    if let Some(token) = env_token {
+        connection = connection.with_credentials(Arc::new(StaticToken::new(
+            Secret::new(token),
+            "the token in CONNECTOR_TOKEN",
+        )));
+    } else if let Some(stored) = stored {
+        connection.granted_scopes = stored.scopes;
+        connection = connection.with_credentials(stored.source);
+    }
+    Ok(connection)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The connector for a command that runs against a connection: the component's descriptor
+/// first (from the on-disk cache when warm), since the default API base URL and the settings
+/// schema come from it, then the connection.
+pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
+    let component = load_component(cli)?;
+    let descriptor = component.describe().await?;
+    let connection = if matches!(cli.command, Command::Describe) {
+        // `describe` needs no connection: a broken credential store must not stop it.
+        ConnectionConfig::new(&descriptor.default_base_url)?
+    } else {
+        resolve_connection(cli, &descriptor)?
+    };
+    connector_for(cli, component.runtime().clone(), connection)
+}
+
+pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
+    match &cli.config {
+        Some(path) => ConfigFile::load(path),
+        None => Ok(ConfigFile::default()),
+    }
+}
+
+/// The component loaded (from the compilation cache when warm) and bound to no connection.
+pub fn load_component(cli: &Cli) -> HostResult<Connector> {
+    let file = config_file(cli)?;
+    let limits = cli.limits.apply(file.limits.clone());
+    limits.validate()?;
+    let component = match &cli.component {
+        Some(path) => path.clone(),
+        None => default_component_path().ok_or_else(|| {
+            HostError::invalid_input(
+                "component",
+                "no component given and none found next to connector-host",
+            )
+            .with_hint("run `make build`, or pass --component <PATH> (or set CONNECTOR_COMPONENT)")
+        })?,
+    };
+    let cache_dir = if cli.no_cache {
+        None
+    } else {
+        cli.cache_dir
+            .clone()
+            .or_else(LoadOptions::default_cache_dir)
+    };
+    let runtime = Runtime::load(
+        &component,
+        &LoadOptions {
+            cache_dir,
+            pool: file.pool.clone(),
+            allocator: file.engine.allocator,
+        },
+    )?;
+    Connector::unbound(Arc::new(runtime), limits)
+}
+
+fn connector_for(
+    cli: &Cli,
+    runtime: Arc<Runtime>,
+    mut connection: ConnectionConfig,
+) -> HostResult<Connector> {
+    let file = config_file(cli)?;
+    let limits = cli.limits.apply(file.limits);
+    connection.allow_private_addresses =
+        cli.allow_private_addresses || file.egress.allow_private_addresses;
+    if let Some(granted) = &cli.granted_scopes {
+        connection.granted_scopes = Some(
+            granted
+                .iter()
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        );
+    }
+    Connector::new(runtime, connection, limits)
+}
+
+/// File name of the Wrike component as cargo builds it.
+pub const COMPONENT_FILE: &str = "wrike_connector.wasm";
+
+/// Where `make build` leaves the Wrike component, relative to this executable
+/// (`target/{debug,release}/connector-host` → `target/wasm32-wasip2/release/`), then relative
+/// to the source tree this binary was built from.
+pub fn default_component_path() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join(COMPONENT_FILE));
+            // target/debug/deps/… (tests) and target/debug/… (binaries).
+            for up in [dir.parent(), dir.parent().and_then(Path::parent)]
+                .into_iter()
+                .flatten()
+            {
+                candidates.push(up.join("wasm32-wasip2/release").join(COMPONENT_FILE));
+            }
+        }
+    }
+    candidates.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/wasm32-wasip2/release")
+            .join(COMPONENT_FILE),
+    );
+    candidates.into_iter().find(|p| p.is_file())
+}
