@@ -2,6 +2,8 @@
 //! `connector-host` binary are, a shared compile cache, and ready-made connectors and CLI
 //! commands pointed at a [`FakeWrike`].
 
+include!(concat!(env!("OUT_DIR"), "/scenarios.rs"));
+
 use connector_host::{ConnectionConfig, Connector, Limits, LoadOptions, Runtime};
 use fake_wrike::FakeWrike;
 use std::collections::HashMap;

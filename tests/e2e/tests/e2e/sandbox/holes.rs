@@ -71,7 +71,7 @@ fn ends_with(m: &MeasuredRun, code: i32, kind: &str, rule: Option<&str>, allowed
 // 1. The component's JSON Schemas are untrusted input.
 
 #[test]
-fn a_ref_cycle_in_an_input_schema_is_refused_not_a_stack_overflow() {
+pub(super) fn a_ref_cycle_in_an_input_schema_is_refused_not_a_stack_overflow() {
     // Before: the host overflowed its stack (SIGABRT, exit 134).
     let fake = FakeWrike::start().unwrap();
     let m = hostile_call(&fake, None, &[], "schema_cycle", json!({"x": {}}));
@@ -84,7 +84,7 @@ fn a_ref_cycle_in_an_input_schema_is_refused_not_a_stack_overflow() {
 }
 
 #[test]
-fn fanning_refs_are_refused_before_they_grow() {
+pub(super) fn fanning_refs_are_refused_before_they_grow() {
     // Before: 5.8 s and 1.2 GB at 18 levels; killed at 1.5 GB at 40.
     let fake = FakeWrike::start().unwrap();
     let m = hostile_call(&fake, None, &[], "schema_fanout", json!({"x": "s"}));
@@ -138,7 +138,7 @@ fn more_memories_than_allowed_is_a_resource_limit() {
 // 3. Host-side resources count.
 
 #[test]
-fn header_maps_of_100_kib_are_refused() {
+pub(super) fn header_maps_of_100_kib_are_refused() {
     // Before: 660–706 MB resident at a 64 MiB cap before the CPU budget stopped it.
     let fake = FakeWrike::start().unwrap();
     let m = hostile_call(
@@ -348,7 +348,7 @@ fn a_megabyte_of_response_headers_is_recorded_even_when_swallowed() {
 // 7. Outputs are checked against the component's own output schema.
 
 #[test]
-fn output_that_breaks_its_declared_schema_is_refused() {
+pub(super) fn output_that_breaks_its_declared_schema_is_refused() {
     let fake = FakeWrike::start().unwrap();
     let m = hostile_call(&fake, None, &[], "bad_output", json!({}));
     let e = ends_with(&m, 1, "internal", None, 64 * MIB);
