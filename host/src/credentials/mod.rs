@@ -7,6 +7,7 @@
 //! [`oauth`] protocol parts) with the scopes [`scopes`] selects, and served by
 //! [`refresh::OAuthTokenSource`], which refreshes before expiry and once after a 401.
 
+pub mod connection;
 pub mod flow;
 pub mod oauth;
 pub mod refresh;

@@ -3,6 +3,8 @@
 //! the mapping of Wrike's error envelope onto the connector's [`Error`](crate::error::Error).
 
 pub mod client;
+pub mod request;
+pub mod response;
 pub mod transport;
 
 pub use client::{ids_segment, items, path, segment, Body, Client, Envelope, Params};
