@@ -25,7 +25,7 @@ fn built_component(file: &str, what: &str) -> PathBuf {
     let path = target_dir().join("wasm32-wasip2/release").join(file);
     assert!(
         path.is_file(),
-        "the {what} component is missing at {}: run `make build` (or `make test`) first",
+        "the {what} component is missing at {}: the build script builds it when the wasm32-wasip2 target is installed (`rustup target add wasm32-wasip2`), else run `make build`",
         path.display()
     );
     path
