@@ -2,6 +2,7 @@
 //! the `--config` file, and the flags for the simple case (one trigger).
 
 use crate::error::{HostError, HostResult};
+use crate::state::StateLocation;
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ pub const DEFAULT_INTERVAL_SECS: u64 = 60;
 pub const DEFAULT_CHECK_INTERVAL_SECS: u64 = 300;
 /// Default cap on a received request body.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// Default lease of a subscription in a shared (PostgreSQL) state database.
+pub const DEFAULT_LEASE_SECS: u64 = 15;
 
 /// `connector-host serve`: keep subscriptions alive, receive webhooks, poll on a schedule and
 /// deliver every event to a sink. Subscriptions come from `[[subscription]]` in --config, or
@@ -39,9 +42,15 @@ pub struct ServeArgs {
     /// webhook triggers.
     #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
     pub public_url: Option<String>,
-    /// The state database [default: connector-serve.db].
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    /// The state database: an SQLite file, or a `postgres://` URL that several `serve`
+    /// processes share [default: connector-serve.db].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE|URL"))]
     pub state: Option<PathBuf>,
+    /// With a shared (PostgreSQL) state database: seconds a process holds a subscription
+    /// without renewing it; a process that dies hands its subscriptions over after this long
+    /// [default: 15].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "SECS"))]
+    pub lease_secs: Option<u64>,
     /// Deliver events by HTTP POST to URL instead of stdout.
     #[cfg_attr(
         feature = "cli",
@@ -88,8 +97,10 @@ pub struct ServeSection {
     pub listen: Option<String>,
     /// Public base URL.
     pub public_url: Option<String>,
-    /// State database.
+    /// State database: a file or a `postgres://` URL.
     pub state: Option<PathBuf>,
+    /// Lease of a subscription in a shared state database, in seconds.
+    pub lease_secs: Option<u64>,
     /// Seconds between subscription checks.
     pub check_interval_secs: Option<u64>,
     /// Cap on a received body, in bytes.
@@ -125,7 +136,9 @@ pub struct ServeConfig {
     /// Public base URL, without a trailing slash.
     pub public_url: Option<String>,
     /// State database.
-    pub state: PathBuf,
+    pub state: StateLocation,
+    /// Lease of a subscription in a shared state database.
+    pub lease: Duration,
     /// Interval between subscription checks.
     pub check_interval: Duration,
     /// Cap on a received body.
@@ -248,6 +261,13 @@ impl ServeConfig {
             .check_interval_secs
             .or(file.check_interval_secs)
             .unwrap_or(DEFAULT_CHECK_INTERVAL_SECS);
+        let lease = args
+            .lease_secs
+            .or(file.lease_secs)
+            .unwrap_or(DEFAULT_LEASE_SECS);
+        if lease < 2 {
+            return Err(bad("lease_secs", "must be at least 2"));
+        }
         Ok(ServeConfig {
             listen: args
                 .listen
@@ -255,11 +275,14 @@ impl ServeConfig {
                 .or(file.listen)
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
             public_url,
-            state: args
-                .state
-                .clone()
-                .or(file.state)
-                .unwrap_or_else(|| PathBuf::from("connector-serve.db")),
+            state: StateLocation::parse(
+                args.state
+                    .clone()
+                    .or(file.state)
+                    .unwrap_or_else(|| PathBuf::from("connector-serve.db"))
+                    .as_os_str(),
+            ),
+            lease: Duration::from_secs(lease),
             check_interval: Duration::from_secs(check.max(1)),
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             sink,

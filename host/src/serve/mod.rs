@@ -6,12 +6,14 @@
 //! - [`scheduler`]: pollers, subscription checks and catch-up polls.
 //! - [`sink`]: stdout, HTTP or command sinks and the outbox worker.
 //! - [`metrics`]: Prometheus counters.
+//! - [`leases`]: sharing subscriptions between processes on one PostgreSQL state database.
 //!
 //! Events enter the durable outbox ([`crate::state`]) exactly once (deduplicated by key per
 //! subscription, in the transaction that stores them) and leave it only after the sink
 //! acknowledged them.
 
 pub mod config;
+pub mod leases;
 pub mod metrics;
 pub mod receiver;
 pub mod scheduler;
@@ -22,7 +24,7 @@ pub use config::{ServeArgs, ServeConfig, SinkConfig, SubscriptionConfig};
 use crate::connector::{Connector, RemoteSubscription, SubscriptionStatus, WebhookTarget};
 use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
-use crate::state::{SqliteStore, StateStore, SubscriptionRecord};
+use crate::state::{open_store, StateStore, SubscriptionRecord};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -58,7 +60,10 @@ impl WebhookSub {
 
 /// What every task of `serve` shares.
 pub struct Shared {
-    store: Mutex<SqliteStore>,
+    store: Mutex<Box<dyn StateStore>>,
+    /// This process's leases when the state database is shared; None when it works every
+    /// subscription.
+    pub leases: Option<leases::Leases>,
     /// The component, bound to the connection, lending each subscription's secret.
     pub connector: Arc<Connector>,
     /// Counters.
@@ -75,7 +80,7 @@ pub struct Shared {
 
 impl Shared {
     /// The state store (held briefly: every operation is one short transaction).
-    pub fn store(&self) -> MutexGuard<'_, SqliteStore> {
+    pub fn store(&self) -> MutexGuard<'_, Box<dyn StateStore>> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -93,8 +98,38 @@ fn secret_name(subscription: &str) -> String {
 }
 
 /// Subscribes `sub` when it has no remote subscription, else checks it; catches up whenever
-/// events may have been missed.
+/// events may have been missed. A hook that delivers to another URL (the public URL changed,
+/// or another `serve` process had subscribed it to its own) is removed and registered again.
 pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<()> {
+    if shared.leases.is_some() {
+        // Another process may have (re)subscribed it while it held the lease.
+        let stored = shared.store().subscriptions()?;
+        let mut r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = stored
+            .into_iter()
+            .find(|s| s.name == r.name && s.path_token == r.path_token)
+        {
+            *r = s;
+        }
+    }
+    let stale = {
+        let r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
+        r.remote_id.is_some() && r.target_url.as_deref() != Some(sub.target.url.as_str())
+    };
+    if stale {
+        if let Some(old) = sub.remote() {
+            if let Err(e) = shared.connector.unsubscribe(&sub.trigger, &old).await {
+                tracing::warn!(subscription = %sub.name, error = %e.message, "cannot remove the hook that delivers to another URL");
+            }
+        }
+        let record = {
+            let mut r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
+            r.remote_id = None;
+            r.remote_state = None;
+            r.clone()
+        };
+        shared.store().save_subscription(&record)?;
+    }
     let status = match sub.remote() {
         Some(remote) => {
             shared
@@ -129,35 +164,26 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
 }
 
 /// Loads or creates the stored record of webhook subscription `s`: the same path and secret
-/// across restarts, new ones when the trigger or input changed.
+/// across restarts (and across the processes sharing the state), new ones when the trigger or
+/// input changed.
 fn record_for(
-    store: &mut SqliteStore,
-    stored: &[SubscriptionRecord],
+    store: &mut dyn StateStore,
     s: &SubscriptionConfig,
 ) -> HostResult<SubscriptionRecord> {
-    let input = s.input.to_string();
-    if let Some(r) = stored
-        .iter()
-        .find(|r| r.name == s.name && r.trigger == s.trigger && r.input == input)
-    {
-        return Ok(r.clone());
-    }
-    let record = SubscriptionRecord {
+    store.claim_subscription(&SubscriptionRecord {
         name: s.name.clone(),
         trigger: s.trigger.clone(),
-        input,
+        input: s.input.to_string(),
         path_token: random_hex(16)?,
         secret: random_hex(32)?,
         remote_id: None,
         remote_state: None,
         target_url: None,
-    };
-    store.save_subscription(&record)?;
-    Ok(record)
+    })
 }
 
 /// `serve --unsubscribe`: removes every stored webhook subscription remotely and locally.
-async fn unsubscribe_all(store: &mut SqliteStore, connector: &Connector) -> HostResult<()> {
+async fn unsubscribe_all(store: &mut dyn StateStore, connector: &Connector) -> HostResult<()> {
     for record in store.subscriptions()? {
         if let Some(id) = &record.remote_id {
             let remote = RemoteSubscription {
@@ -213,13 +239,12 @@ pub async fn run(
     connector: Connector,
 ) -> HostResult<()> {
     let config = ServeConfig::resolve(args, section, subscriptions)?;
-    let mut store = SqliteStore::open(&config.state)?;
-    let stored = store.subscriptions()?;
+    let mut store = open_store(&config.state)?;
     // Built without secrets first (removing a hook or describing the connector needs none);
     // the secrets of the subscriptions are lent once they are known.
     let probe = connector;
     if args.unsubscribe {
-        return unsubscribe_all(&mut store, &probe).await;
+        return unsubscribe_all(&mut *store, &probe).await;
     }
     let mut secrets = BTreeMap::new();
     let descriptor = probe.describe().await?;
@@ -245,22 +270,8 @@ pub async fn run(
                 format!("subscription `{}` is a webhook trigger: give --public-url (or public_url in [serve])", s.name),
             ));
         };
-        let mut record = record_for(&mut store, &stored, s)?;
+        let record = record_for(&mut *store, s)?;
         let url = format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token);
-        if record.remote_id.is_some() && record.target_url.as_deref() != Some(url.as_str()) {
-            // The public URL changed: the old hook delivers where nobody listens. Remove it
-            // (best effort) so that it is registered again with the new URL.
-            let old = RemoteSubscription {
-                id: record.remote_id.clone().unwrap_or_default(),
-                state: record.remote_state.clone().unwrap_or_else(|| "{}".into()),
-            };
-            if let Err(e) = probe.unsubscribe(&s.trigger, &old).await {
-                tracing::warn!(subscription = %s.name, error = %e.message, "cannot remove the hook of the old public URL");
-            }
-            record.remote_id = None;
-            record.remote_state = None;
-            store.save_subscription(&record)?;
-        }
         secrets.insert(secret_name(&s.name), Secret::new(record.secret.clone()));
         let sub = WebhookSub {
             name: s.name.clone(),
@@ -276,8 +287,20 @@ pub async fn run(
         hooks.insert(record.path_token.clone(), Arc::new(sub));
     }
     let (shutdown, _) = tokio::sync::watch::channel(false);
+    let leases = store.is_shared().then(|| {
+        leases::Leases::new(
+            leases::owner_name(),
+            config.lease,
+            config
+                .subscriptions
+                .iter()
+                .map(|s| s.name.clone())
+                .collect(),
+        )
+    });
     let shared = Arc::new(Shared {
         store: Mutex::new(store),
+        leases,
         connector: Arc::new(probe.with_secrets(secrets)),
         metrics: metrics::Metrics::default(),
         wake_sink: tokio::sync::Notify::new(),
@@ -304,6 +327,12 @@ pub async fn run(
             })
             .await
     });
+    if let Some(l) = &shared.leases {
+        // The first round before any subscription starts; the keeper renews from here on.
+        let taken = l.renew(&shared);
+        tracing::info!(owner = %l.owner(), subscriptions = ?taken, "serve: leases taken");
+    }
+    let keeper = tokio::spawn(leases::run_keeper(shared.clone()));
     let sink = tokio::spawn(sink::run_worker(
         shared.clone(),
         sink::Sink::new(config.sink.clone()),
@@ -324,15 +353,9 @@ pub async fn run(
     for sub in shared.hooks.values().cloned() {
         let shared = shared.clone();
         let every = config.check_interval;
-        tasks.push(tokio::spawn(async move {
-            // At start: subscribe (or check), and catch up on whatever happened while the
-            // host was not running.
-            if let Err(e) = ensure_subscribed(&shared, &sub).await {
-                shared.metrics.error(&sub.name, false);
-                tracing::warn!(subscription = %sub.name, error = %e.message, "subscribing failed; will retry");
-            }
-            scheduler::run_checker(shared, sub, every).await;
-        }));
+        // At start (or once this process holds it): subscribe or check, and catch up on
+        // whatever happened while nobody was running it.
+        tasks.push(tokio::spawn(scheduler::run_checker(shared, sub, every)));
     }
     eprintln!(
         "{}",
@@ -353,7 +376,12 @@ pub async fn run(
             t.abort();
         }
     }
+    let _ = keeper.await;
     let _ = sink.await;
     let _ = server.await;
+    // Only now, with no run in progress: another process may take the subscriptions at once.
+    if let Some(l) = &shared.leases {
+        l.release_all(&shared);
+    }
     Ok(())
 }

@@ -3,7 +3,6 @@
 
 use super::{Shared, WebhookSub};
 use crate::connector::{IncomingRequest, RemoteSubscription};
-use crate::state::StateStore;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};

@@ -8,7 +8,6 @@
 use super::sink::backoff;
 use super::{Shared, WebhookSub};
 use crate::error::{ErrorKind, HostError, HostResult};
-use crate::state::StateStore;
 use crate::triggers::RunLimits;
 use serde_json::Value;
 use std::sync::Arc;
@@ -143,7 +142,8 @@ async fn pause(shared: &Shared, d: Duration) -> bool {
 }
 
 /// Runs a polling subscription until shutdown: a run every `interval`, at once again when a
-/// run stopped at a limit, later after a failure.
+/// run stopped at a limit, later after a failure. With leases, it runs only while this process
+/// holds the subscription's lease, and at once when it takes the lease over.
 pub async fn run_poller(
     shared: Arc<Shared>,
     name: String,
@@ -152,26 +152,41 @@ pub async fn run_poller(
     interval: Duration,
 ) {
     let mut failures = 0u32;
+    let mut next: Option<Instant> = None;
     loop {
-        let wait = match poll_run(
-            &shared,
-            &name,
-            &name,
-            &trigger,
-            &input,
-            RunLimits::default(),
-        )
-        .await
-        {
-            Ok(_) => {
-                failures = 0;
-                interval
+        let tick = shared.lease_tick(interval);
+        let wait = match shared.begin_work(&name) {
+            None => {
+                next = None;
+                tick
             }
-            Err(e) if e.kind == ErrorKind::RunLimit => Duration::ZERO,
-            Err(e) => {
-                note_failure(&shared, &name, &e);
-                failures = failures.saturating_add(1);
-                failure_wait(&e, failures).min(interval.max(Duration::from_secs(1)) * 10)
+            Some(_work) if next.is_some_and(|n| Instant::now() < n) => next.map_or(tick, |n| {
+                n.saturating_duration_since(Instant::now()).min(tick)
+            }),
+            Some(_work) => {
+                let wait = match poll_run(
+                    &shared,
+                    &name,
+                    &name,
+                    &trigger,
+                    &input,
+                    RunLimits::default(),
+                )
+                .await
+                {
+                    Ok(_) => {
+                        failures = 0;
+                        interval
+                    }
+                    Err(e) if e.kind == ErrorKind::RunLimit => Duration::ZERO,
+                    Err(e) => {
+                        note_failure(&shared, &name, &e);
+                        failures = failures.saturating_add(1);
+                        failure_wait(&e, failures).min(interval.max(Duration::from_secs(1)) * 10)
+                    }
+                };
+                next = Some(Instant::now() + wait);
+                wait.min(tick)
             }
         };
         if !pause(&shared, wait).await {
@@ -180,23 +195,41 @@ pub async fn run_poller(
     }
 }
 
-/// Checks a webhook subscription every `every` until shutdown; after a re-activation or a
-/// re-subscription, catches up.
+/// Subscribes or checks a webhook subscription at once, then every `every` until shutdown
+/// (sooner after a failure); after a re-activation or a re-subscription, catches up. With
+/// leases, only while this process holds the subscription, and at once when it takes it over.
 pub async fn run_checker(shared: Arc<Shared>, sub: Arc<WebhookSub>, every: Duration) {
     let mut failures = 0u32;
+    let mut next: Option<Instant> = None;
     loop {
-        if !pause(&shared, every).await {
+        let tick = shared.lease_tick(every);
+        let wait = match shared.begin_work(&sub.name) {
+            None => {
+                next = None;
+                tick
+            }
+            Some(_work) => {
+                if next.is_none_or(|n| Instant::now() >= n) {
+                    let wait = match super::ensure_subscribed(&shared, &sub).await {
+                        Ok(()) => {
+                            failures = 0;
+                            every
+                        }
+                        Err(e) => {
+                            note_failure(&shared, &sub.name, &e);
+                            failures = failures.saturating_add(1);
+                            failure_wait(&e, failures).min(every)
+                        }
+                    };
+                    next = Some(Instant::now() + wait);
+                }
+                next.map_or(tick, |n| {
+                    n.saturating_duration_since(Instant::now()).min(tick)
+                })
+            }
+        };
+        if !pause(&shared, wait).await {
             return;
         }
-        let mut outcome = super::ensure_subscribed(&shared, &sub).await;
-        while let Err(e) = &outcome {
-            note_failure(&shared, &sub.name, e);
-            failures = failures.saturating_add(1);
-            if !pause(&shared, failure_wait(e, failures).min(every)).await {
-                return;
-            }
-            outcome = super::ensure_subscribed(&shared, &sub).await;
-        }
-        failures = 0;
     }
 }

@@ -7,7 +7,7 @@
 
 use super::config::SinkConfig;
 use super::Shared;
-use crate::state::{OutboxEntry, StateStore};
+use crate::state::OutboxEntry;
 use serde_json::json;
 use std::io::Write;
 use std::sync::Arc;
@@ -164,7 +164,11 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
         if *shutdown.borrow() {
             return;
         }
-        let entries = match shared.store().pending(None, CHUNK) {
+        let entries = match shared.delivering() {
+            None => shared.store().pending(None, CHUNK),
+            Some(names) => shared.store().pending_of(&names, CHUNK),
+        };
+        let entries = match entries {
             Ok(e) => e,
             Err(e) => {
                 tracing::error!(error = %e.message, "cannot read the outbox");

@@ -10,18 +10,31 @@
 //! 3. [`StateStore::ack`] takes them off the outbox only after the sink acknowledged them:
 //!    delivery to the sink is **at least once**, and a crash at any point loses nothing.
 //!
-//! [`SqliteStore`] is the implementation (WAL mode, one transaction per batch).
+//! Two implementations:
+//!
+//! - [`SqliteStore`]: one embedded database file (WAL mode, one transaction per batch), for one
+//!   process.
+//! - [`PostgresStore`]: a PostgreSQL database that several `serve` processes share. Each
+//!   subscription is worked by the one process holding its **lease**
+//!   ([`StateStore::acquire_lease`]); a process that dies stops renewing its leases and the
+//!   others take its subscriptions over once they expire.
+//!
+//! [`open_store`] opens either from a [`StateLocation`].
 
 mod legacy;
+mod postgres;
 mod sqlite;
 
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
+pub use postgres::PostgresStore;
 pub use sqlite::{open_poll_state, SqliteStore};
 
 use crate::connector::Event;
 use crate::error::HostResult;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// How many delivered (acknowledged) keys a subscription remembers for deduplication; older
 /// ones are forgotten, oldest first (checked every 1024 acknowledgements).
@@ -129,4 +142,109 @@ pub trait StateStore: Send {
 
     /// Removes a webhook subscription and its cursor (its outbox entries stay until delivered).
     fn remove_subscription(&mut self, name: &str) -> HostResult<()>;
+
+    /// Stores `record` unless a record of the same name, trigger and input is stored already,
+    /// and returns the stored one. Processes that start together with one configuration thus
+    /// agree on one path and one secret per subscription (the first one stored wins); a
+    /// changed trigger or input replaces the record.
+    fn claim_subscription(&mut self, record: &SubscriptionRecord)
+        -> HostResult<SubscriptionRecord>;
+
+    /// Up to `limit` outbox entries of the given subscriptions, oldest first.
+    fn pending_of(
+        &mut self,
+        subscriptions: &[String],
+        limit: usize,
+    ) -> HostResult<Vec<OutboxEntry>>;
+
+    /// Whether several processes may share this store, so that each subscription must be
+    /// worked by the holder of its lease only.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Takes or renews the lease of `subscription` for `owner` for `ttl`, measured on the
+    /// store's clock: true when `owner` holds it now (it was free, expired, or already
+    /// `owner`'s). A store used by one process only ([`StateStore::is_shared`] false) grants
+    /// every lease.
+    fn acquire_lease(
+        &mut self,
+        subscription: &str,
+        owner: &str,
+        ttl: Duration,
+    ) -> HostResult<bool> {
+        let _ = (subscription, owner, ttl);
+        Ok(true)
+    }
+
+    /// Gives up the lease of `subscription` if `owner` holds it, so that another process can
+    /// take it at once.
+    fn release_lease(&mut self, subscription: &str, owner: &str) -> HostResult<()> {
+        let _ = (subscription, owner);
+        Ok(())
+    }
+
+    /// Gives up every lease `owner` holds (on a clean shutdown).
+    fn release_leases(&mut self, owner: &str) -> HostResult<()> {
+        let _ = owner;
+        Ok(())
+    }
+
+    /// How many distinct owners hold an unexpired lease whose name starts with `prefix` (the
+    /// live processes, when each holds a lease on itself). 1 for a store of one process.
+    fn live_owners(&mut self, prefix: &str) -> HostResult<usize> {
+        let _ = prefix;
+        Ok(1)
+    }
+}
+
+/// Where the state lives: a file path is an SQLite database, a `postgres://` or
+/// `postgresql://` URL a PostgreSQL database.
+#[derive(Clone, PartialEq, Eq)]
+pub enum StateLocation {
+    /// An SQLite database file.
+    File(PathBuf),
+    /// A PostgreSQL connection URL (it may hold a password: never printed whole).
+    Postgres(String),
+}
+
+impl StateLocation {
+    /// Reads a `--state` value or a `state =` setting.
+    pub fn parse(text: &std::ffi::OsStr) -> StateLocation {
+        match text.to_str() {
+            Some(s) if s.starts_with("postgres://") || s.starts_with("postgresql://") => {
+                StateLocation::Postgres(s.to_string())
+            }
+            _ => StateLocation::File(PathBuf::from(text)),
+        }
+    }
+}
+
+impl std::fmt::Debug for StateLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StateLocation::File(p) => f.debug_tuple("File").field(p).finish(),
+            StateLocation::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&postgres::redact(url))
+                .finish(),
+        }
+    }
+}
+
+impl std::fmt::Display for StateLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StateLocation::File(p) => write!(f, "{}", p.display()),
+            StateLocation::Postgres(url) => f.write_str(&postgres::redact(url)),
+        }
+    }
+}
+
+/// Opens the store at `location`, creating its tables when missing.
+pub fn open_store(location: &StateLocation) -> HostResult<Box<dyn StateStore>> {
+    Ok(match location {
+        StateLocation::File(path) => Box::new(SqliteStore::open(path)?),
+        StateLocation::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+    })
 }

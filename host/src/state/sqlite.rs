@@ -196,6 +196,19 @@ fn ack_in(tx: &Connection, seqs: &[i64]) -> HostResult<Vec<String>> {
     Ok(subs)
 }
 
+fn subscription_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubscriptionRecord> {
+    Ok(SubscriptionRecord {
+        name: r.get(0)?,
+        trigger: r.get(1)?,
+        input: r.get(2)?,
+        path_token: r.get(3)?,
+        secret: r.get(4)?,
+        remote_id: r.get(5)?,
+        remote_state: r.get(6)?,
+        target_url: r.get(7)?,
+    })
+}
+
 fn set_cursor(tx: &Connection, subscription: &str, cursor: &str) -> HostResult<()> {
     tx.prepare_cached(
         "INSERT INTO cursors (subscription, cursor) VALUES (?1, ?2)
@@ -357,21 +370,58 @@ impl StateStore for SqliteStore {
                  FROM subscriptions ORDER BY name",
             )
             .map_err(sql)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(SubscriptionRecord {
-                    name: r.get(0)?,
-                    trigger: r.get(1)?,
-                    input: r.get(2)?,
-                    path_token: r.get(3)?,
-                    secret: r.get(4)?,
-                    remote_id: r.get(5)?,
-                    remote_state: r.get(6)?,
-                    target_url: r.get(7)?,
-                })
-            })
-            .map_err(sql)?;
+        let rows = stmt.query_map([], subscription_row).map_err(sql)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+    }
+
+    fn claim_subscription(&mut self, s: &SubscriptionRecord) -> HostResult<SubscriptionRecord> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO subscriptions (name, trigger, input, path_token, secret, remote_id, remote_state, target_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (name) DO UPDATE SET trigger = excluded.trigger, input = excluded.input,
+               path_token = excluded.path_token, secret = excluded.secret,
+               remote_id = excluded.remote_id, remote_state = excluded.remote_state,
+               target_url = excluded.target_url
+             WHERE subscriptions.trigger <> excluded.trigger OR subscriptions.input <> excluded.input",
+            params![
+                s.name,
+                s.trigger,
+                s.input,
+                s.path_token,
+                s.secret,
+                s.remote_id,
+                s.remote_state,
+                s.target_url
+            ],
+        )
+        .map_err(sql)?;
+        let stored = tx
+            .query_row(
+                "SELECT name, trigger, input, path_token, secret, remote_id, remote_state, target_url
+                 FROM subscriptions WHERE name = ?1",
+                [&s.name],
+                subscription_row,
+            )
+            .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(stored)
+    }
+
+    fn pending_of(
+        &mut self,
+        subscriptions: &[String],
+        limit: usize,
+    ) -> HostResult<Vec<OutboxEntry>> {
+        // One process per SQLite store: a short list, read one subscription at a time and
+        // merged by position.
+        let mut out = Vec::new();
+        for sub in subscriptions {
+            out.extend(self.pending(Some(sub), limit)?);
+        }
+        out.sort_by_key(|e| e.seq);
+        out.truncate(limit);
+        Ok(out)
     }
 
     fn remove_subscription(&mut self, name: &str) -> HostResult<()> {

@@ -17,9 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Bounds a wait that should end much sooner; only a failing test reaches it.
-const DEADLINE: Duration = Duration::from_secs(60);
+pub(super) const DEADLINE: Duration = Duration::from_secs(60);
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -28,7 +28,7 @@ fn free_port() -> u16 {
 }
 
 /// Waits until `f` returns `Some`, polling; panics with `what` at the deadline.
-fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+pub(super) fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let until = Instant::now() + DEADLINE;
     loop {
         if let Some(v) = f() {
@@ -40,7 +40,7 @@ fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 }
 
 /// A running `serve` process whose stdout JSON lines are collected.
-struct Serve {
+pub(super) struct Serve {
     child: Child,
     port: u16,
     lines: Arc<Mutex<Vec<Value>>>,
@@ -50,11 +50,35 @@ impl Serve {
     fn start(fake: &FakeWrike, dir: &Path, port: u16, config: &str) -> Serve {
         let path = dir.join("serve.toml");
         std::fs::write(&path, config).unwrap();
-        let mut child = cli(fake)
+        let state = dir.join("serve.db");
+        Serve::spawn(fake, &path, port, state.to_str().unwrap(), None)
+    }
+
+    /// `serve` with the state at `state` (a file or a `postgres://` URL), and with `token`
+    /// instead of the test token when given.
+    pub(super) fn start_with(
+        fake: &FakeWrike,
+        dir: &Path,
+        port: u16,
+        config: &str,
+        state: &str,
+        token: Option<&str>,
+    ) -> Serve {
+        let path = dir.join(format!("serve-{port}.toml"));
+        std::fs::write(&path, config).unwrap();
+        Serve::spawn(fake, &path, port, state, token)
+    }
+
+    fn spawn(fake: &FakeWrike, path: &Path, port: u16, state: &str, token: Option<&str>) -> Serve {
+        let mut cmd = cli(fake);
+        if let Some(token) = token {
+            cmd.env("CONNECTOR_TOKEN", token);
+        }
+        let mut child = cmd
             .args(["--config", path.to_str().unwrap(), "serve"])
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(["--public-url", &format!("http://127.0.0.1:{port}")])
-            .args(["--state", dir.join("serve.db").to_str().unwrap()])
+            .args(["--state", state])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -79,7 +103,7 @@ impl Serve {
         serve
     }
 
-    fn lines(&self) -> Vec<Value> {
+    pub(super) fn lines(&self) -> Vec<Value> {
         self.lines.lock().unwrap().clone()
     }
 
@@ -99,13 +123,13 @@ impl Serve {
     }
 
     /// Ctrl-C (SIGINT) and wait for a clean exit.
-    fn stop(mut self) {
+    pub(super) fn stop(mut self) {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
         let status = wait_for("serve to exit", || self.child.try_wait().unwrap());
         assert!(status.success(), "serve exited with {status}");
     }
 
-    fn kill(mut self) {
+    pub(super) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
