@@ -122,6 +122,10 @@ pub struct SubscriptionConfig {
     pub input: Value,
     /// Polling interval in seconds (polling triggers).
     pub interval_secs: Option<u64>,
+    /// The stored connection it runs on; the process's connection (--connection or
+    /// CONNECTOR_TOKEN) when absent.
+    #[serde(default)]
+    pub connection: Option<String>,
 }
 
 fn empty_object() -> Value {
@@ -186,6 +190,7 @@ impl ServeConfig {
                 trigger: trigger.clone(),
                 input,
                 interval_secs: args.interval_secs,
+                connection: None,
             }];
         }
         if subs.is_empty() && !args.unsubscribe {

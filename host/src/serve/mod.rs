@@ -44,6 +44,8 @@ pub struct WebhookSub {
     pub target: WebhookTarget,
     /// The polling trigger that closes gaps, if the connector names one.
     pub catch_up: Option<String>,
+    /// The component bound to the subscription's connection, lending its secret.
+    pub connector: Arc<Connector>,
     record: Mutex<SubscriptionRecord>,
 }
 
@@ -64,8 +66,6 @@ pub struct Shared {
     /// This process's leases when the state database is shared; None when it works every
     /// subscription.
     pub leases: Option<leases::Leases>,
-    /// The component, bound to the connection, lending each subscription's secret.
-    pub connector: Arc<Connector>,
     /// Counters.
     pub metrics: metrics::Metrics,
     /// Woken when events enter the outbox.
@@ -118,7 +118,7 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
     };
     if stale {
         if let Some(old) = sub.remote() {
-            if let Err(e) = shared.connector.unsubscribe(&sub.trigger, &old).await {
+            if let Err(e) = sub.connector.unsubscribe(&sub.trigger, &old).await {
                 tracing::warn!(subscription = %sub.name, error = %e.message, "cannot remove the hook that delivers to another URL");
             }
         }
@@ -132,8 +132,7 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
     }
     let status = match sub.remote() {
         Some(remote) => {
-            shared
-                .connector
+            sub.connector
                 .check_subscription(&sub.trigger, &remote)
                 .await?
         }
@@ -145,7 +144,7 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
             tracing::warn!(subscription = %sub.name, "the hook was suspended; re-activated it");
         }
         SubscriptionStatus::Gone => {
-            let remote = shared
+            let remote = sub
                 .connector
                 .subscribe(&sub.trigger, &sub.input, &sub.target)
                 .await?;
@@ -182,9 +181,27 @@ fn record_for(
     })
 }
 
-/// `serve --unsubscribe`: removes every stored webhook subscription remotely and locally.
-async fn unsubscribe_all(store: &mut dyn StateStore, connector: &Connector) -> HostResult<()> {
+/// One connector per connection the subscriptions name (`None`: the process's), without
+/// secrets.
+type Connectors = BTreeMap<Option<String>, Connector>;
+
+/// `serve --unsubscribe`: removes every stored webhook subscription remotely (through the
+/// connection its `[[subscription]]` names, else the process's) and locally.
+async fn unsubscribe_all(
+    store: &mut dyn StateStore,
+    connectors: &Connectors,
+    config: &ServeConfig,
+) -> HostResult<()> {
     for record in store.subscriptions()? {
+        let named = config
+            .subscriptions
+            .iter()
+            .find(|s| s.name == record.name)
+            .and_then(|s| s.connection.clone());
+        let connector = connectors
+            .get(&named)
+            .or_else(|| connectors.get(&None))
+            .ok_or_else(|| HostError::internal("no connector for the process's connection"))?;
         if let Some(id) = &record.remote_id {
             let remote = RemoteSubscription {
                 id: id.clone(),
@@ -230,26 +247,39 @@ async fn wait_for_signal() {
 }
 
 /// Runs `serve` until Ctrl-C or SIGTERM. `section` and `subscriptions` are the `[serve]` and
-/// `[[subscription]]` parts of the --config file; `connector` is bound to the connection (the
-/// subscriptions' secrets are lent to it here).
+/// `[[subscription]]` parts of the --config file; `connect` binds the component to the
+/// process's connection (`None`) or to the stored connection a subscription names (the
+/// subscriptions' secrets are lent to those connectors here).
 pub async fn run(
     args: &ServeArgs,
     section: Option<&Value>,
     subscriptions: &[Value],
-    connector: Connector,
+    connect: &dyn Fn(Option<&str>) -> HostResult<Connector>,
 ) -> HostResult<()> {
     let config = ServeConfig::resolve(args, section, subscriptions)?;
     let mut store = open_store(&config.state)?;
     // Built without secrets first (removing a hook or describing the connector needs none);
     // the secrets of the subscriptions are lent once they are known.
-    let probe = connector;
-    if args.unsubscribe {
-        return unsubscribe_all(&mut *store, &probe).await;
+    let mut plain = Connectors::new();
+    plain.insert(None, connect(None)?);
+    for s in &config.subscriptions {
+        if let Some(name) = &s.connection {
+            if !plain.contains_key(&s.connection) {
+                let c = connect(Some(name)).map_err(|mut e| {
+                    e.message = format!("subscription `{}`: {}", s.name, e.message);
+                    e
+                })?;
+                plain.insert(s.connection.clone(), c);
+            }
+        }
     }
-    let mut secrets = BTreeMap::new();
-    let descriptor = probe.describe().await?;
+    if args.unsubscribe {
+        return unsubscribe_all(&mut *store, &plain, &config).await;
+    }
+    let mut secrets: BTreeMap<Option<String>, BTreeMap<String, Secret>> = BTreeMap::new();
+    let descriptor = plain[&None].describe().await?;
     let mut pollers = Vec::new();
-    let mut hooks = HashMap::new();
+    let mut hook_parts = Vec::new();
     for s in &config.subscriptions {
         let decl = descriptor.trigger(&s.trigger).ok_or_else(|| {
             HostError::invalid_input(
@@ -271,8 +301,22 @@ pub async fn run(
             ));
         };
         let record = record_for(&mut *store, s)?;
+        secrets
+            .entry(s.connection.clone())
+            .or_default()
+            .insert(secret_name(&s.name), Secret::new(record.secret.clone()));
+        hook_parts.push((s, decl.catch_up_trigger.clone(), record, public.clone()));
+    }
+    let connectors: BTreeMap<Option<String>, Arc<Connector>> = plain
+        .into_iter()
+        .map(|(name, c)| {
+            let lent = secrets.remove(&name).unwrap_or_default();
+            (name, Arc::new(c.with_secrets(lent)))
+        })
+        .collect();
+    let mut hooks = HashMap::new();
+    for (s, catch_up, record, public) in hook_parts {
         let url = format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token);
-        secrets.insert(secret_name(&s.name), Secret::new(record.secret.clone()));
         let sub = WebhookSub {
             name: s.name.clone(),
             trigger: s.trigger.clone(),
@@ -281,7 +325,8 @@ pub async fn run(
                 url,
                 secret_name: secret_name(&s.name),
             },
-            catch_up: decl.catch_up_trigger.clone(),
+            catch_up,
+            connector: connectors[&s.connection].clone(),
             record: Mutex::new(record.clone()),
         };
         hooks.insert(record.path_token.clone(), Arc::new(sub));
@@ -301,7 +346,6 @@ pub async fn run(
     let shared = Arc::new(Shared {
         store: Mutex::new(store),
         leases,
-        connector: Arc::new(probe.with_secrets(secrets)),
         metrics: metrics::Metrics::default(),
         wake_sink: tokio::sync::Notify::new(),
         shutdown,
@@ -344,6 +388,7 @@ pub async fn run(
         );
         tasks.push(tokio::spawn(scheduler::run_poller(
             shared.clone(),
+            connectors[&s.connection].clone(),
             s.name,
             s.trigger,
             s.input,

@@ -75,7 +75,7 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
         id: String::new(),
         state: "{}".into(),
     });
-    let delivery = match shared
+    let delivery = match sub
         .connector
         .handle_delivery(&sub.trigger, &sub.input, &remote, &sub.target, request)
         .await

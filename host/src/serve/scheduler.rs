@@ -7,6 +7,7 @@
 
 use super::sink::backoff;
 use super::{Shared, WebhookSub};
+use crate::connector::Connector;
 use crate::error::{ErrorKind, HostError, HostResult};
 use crate::triggers::RunLimits;
 use serde_json::Value;
@@ -20,6 +21,7 @@ const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(300);
 /// `cursor_key`, until it has nothing more or a limit is reached. Returns the events added.
 pub async fn poll_run(
     shared: &Shared,
+    connector: &Connector,
     subscription: &str,
     cursor_key: &str,
     trigger: &str,
@@ -31,10 +33,7 @@ pub async fn poll_run(
     loop {
         let cursor = shared.store().cursor(cursor_key)?;
         let t = Instant::now();
-        let result = shared
-            .connector
-            .poll(trigger, input, cursor.as_deref())
-            .await;
+        let result = connector.poll(trigger, input, cursor.as_deref()).await;
         shared.metrics.poll(subscription, t.elapsed());
         let batch = result?;
         batches += 1;
@@ -73,8 +72,12 @@ pub async fn poll_run(
 
 /// The input of `catch_up` for a webhook input: only the properties the catch-up trigger's
 /// input schema declares (a webhook trigger's `events` or `recursive` mean nothing there).
-pub async fn catch_up_input(shared: &Shared, catch_up: &str, input: &Value) -> HostResult<Value> {
-    let descriptor = shared.connector.describe().await?;
+pub async fn catch_up_input(
+    connector: &Connector,
+    catch_up: &str,
+    input: &Value,
+) -> HostResult<Value> {
+    let descriptor = connector.describe().await?;
     let decl = descriptor.trigger(catch_up).ok_or_else(|| {
         HostError::internal(format!("the catch-up trigger `{catch_up}` does not exist"))
     })?;
@@ -99,10 +102,11 @@ pub async fn catch_up(shared: &Shared, sub: &WebhookSub) -> HostResult<usize> {
     let Some(catch_up) = &sub.catch_up else {
         return Ok(0);
     };
-    let input = catch_up_input(shared, catch_up, &sub.input).await?;
+    let input = catch_up_input(&sub.connector, catch_up, &sub.input).await?;
     let cursor_key = format!("{}#catch-up", sub.name);
     let added = poll_run(
         shared,
+        &sub.connector,
         &sub.name,
         &cursor_key,
         catch_up,
@@ -146,6 +150,7 @@ async fn pause(shared: &Shared, d: Duration) -> bool {
 /// holds the subscription's lease, and at once when it takes the lease over.
 pub async fn run_poller(
     shared: Arc<Shared>,
+    connector: Arc<Connector>,
     name: String,
     trigger: String,
     input: Value,
@@ -166,6 +171,7 @@ pub async fn run_poller(
             Some(_work) => {
                 let wait = match poll_run(
                     &shared,
+                    &connector,
                     &name,
                     &name,
                     &trigger,

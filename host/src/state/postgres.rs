@@ -302,31 +302,31 @@ impl StateStore for PostgresStore {
         let cursor = cursor.map(str::to_string);
         let acked = acked.to_vec();
         self.run(move |c| {
-            let mut tx = c.transaction().map_err(sql)?;
-            let acked_subs = ack_in(&mut tx, &acked)?;
-            // One statement per batch; positions follow the batch's order, and a key already
-            // known (or repeated within the batch) is dropped by the unique constraint.
-            let added = if keys.is_empty() {
-                0
-            } else {
-                tx.execute(
-                    "INSERT INTO events (subscription, key, payload)
-                     SELECT $1, k, p FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(k, p, i)
-                     ORDER BY i
-                     ON CONFLICT (subscription, key) DO NOTHING",
-                    &[&subscription, &keys, &payloads],
-                )
-                .map_err(sql)? as usize
-            };
-            if let Some(cursor) = &cursor {
-                tx.execute(
-                    "INSERT INTO cursors (subscription, cursor) VALUES ($1, $2)
-                     ON CONFLICT (subscription) DO UPDATE SET cursor = excluded.cursor",
-                    &[&subscription, cursor],
+            // One statement, so one round trip and one commit per batch: the acknowledgement,
+            // the events (positions follow the batch's order; a key already known, or repeated
+            // within the batch, is dropped by the unique constraint) and the cursor.
+            let row = c
+                .query_one(
+                    "WITH acked AS (
+                       UPDATE events SET acked = TRUE, payload = NULL
+                       WHERE seq = ANY($4) AND NOT acked RETURNING subscription),
+                     cursor AS (
+                       INSERT INTO cursors (subscription, cursor)
+                       SELECT $1, $5::text WHERE $5::text IS NOT NULL
+                       ON CONFLICT (subscription) DO UPDATE SET cursor = excluded.cursor),
+                     added AS (
+                       INSERT INTO events (subscription, key, payload)
+                       SELECT $1, k, p FROM unnest($2::text[], $3::text[])
+                         WITH ORDINALITY AS t(k, p, i)
+                       ORDER BY i
+                       ON CONFLICT (subscription, key) DO NOTHING RETURNING 1)
+                     SELECT (SELECT COUNT(*) FROM added),
+                            ARRAY(SELECT DISTINCT subscription FROM acked)",
+                    &[&subscription, &keys, &payloads, &acked, &cursor],
                 )
                 .map_err(sql)?;
-            }
-            tx.commit().map_err(sql)?;
+            let added = usize::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+            let acked_subs: Vec<String> = row.get(1);
             maybe_prune(c, &acked, &acked_subs)?;
             Ok(Enqueued {
                 added,

@@ -5,7 +5,9 @@
 
 use crate::args::{Cli, Command};
 use crate::connect::{connect_oauth, connect_token, run_connections};
-use crate::setup::{build_connector, config_file, connection_name, load_component};
+use crate::setup::{
+    build_connector, config_file, connection_name, load_component, serve_connectors,
+};
 use clap::Parser;
 use connector_host::cassette::{BodyMatch, Cassette};
 use connector_host::connector::Connector;
@@ -126,12 +128,12 @@ pub async fn run(cli: Cli) -> HostResult<()> {
     }
     if let Command::Serve(args) = &cli.command {
         let file = config_file(&cli)?;
-        let connector = build_connector(&cli).await?;
+        let connectors = serve_connectors(&cli).await?;
         return connector_host::serve::run(
             args,
             file.serve.as_ref(),
             &file.subscription,
-            connector,
+            &connectors,
         )
         .await;
     }

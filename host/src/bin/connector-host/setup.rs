@@ -30,14 +30,25 @@ pub fn connection_name(cli: &Cli) -> HostResult<String> {
 /// given, else `https://{host}/api/v4` from the stored connection's API host (`http://` for a
 /// loopback IP such as the fake Wrike's `127.0.0.1:PORT`), else the default. The granted
 /// scopes: --granted-scopes when given, else those of the stored OAuth2 connection.
-fn resolve_connection(cli: &Cli, descriptor: &Descriptor) -> HostResult<ConnectionConfig> {
+/// A `named` connection (a `serve` subscription's `connection`) is always the stored one of
+/// that name, which must exist; CONNECTOR_TOKEN and --connection do not apply to it.
+fn resolve_connection(
+    cli: &Cli,
+    descriptor: &Descriptor,
+    named: Option<&str>,
+) -> HostResult<ConnectionConfig> {
     let env_token = std::env::var("CONNECTOR_TOKEN")
         .ok()
         .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty());
-    let stored = match env_token {
-        Some(_) => None,
-        None => {
+        .filter(|t| !t.is_empty())
+        .filter(|_| named.is_none());
+    let stored = match (env_token.as_ref(), named) {
+        (_, Some(name)) => {
+            validate_connection_name(name)?;
+            resolve_stored(&CredentialStore::default_location()?, name, true)?
+        }
+        (Some(_), None) => None,
+        (None, None) => {
             let name = connection_name(cli)?;
             resolve_stored(
                 &CredentialStore::default_location()?,
@@ -103,9 +114,23 @@ pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
         // `describe` needs no connection: a broken credential store must not stop it.
         ConnectionConfig::new(&descriptor.default_base_url)?
     } else {
-        resolve_connection(cli, &descriptor)?
+        resolve_connection(cli, &descriptor, None)?
     };
     connector_for(cli, component.runtime().clone(), connection)
+}
+
+/// What `serve` runs on: a connector for the process's connection (`None`) or for a stored
+/// connection a subscription names, all on one loaded component.
+pub async fn serve_connectors(
+    cli: &Cli,
+) -> HostResult<impl Fn(Option<&str>) -> HostResult<Connector> + '_> {
+    let component = load_component(cli)?;
+    let descriptor = component.describe().await?;
+    let runtime = component.runtime().clone();
+    Ok(move |named: Option<&str>| {
+        let connection = resolve_connection(cli, &descriptor, named)?;
+        connector_for(cli, runtime.clone(), connection)
+    })
 }
 
 pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {

@@ -79,14 +79,21 @@ fn two_processes_share_subscriptions_and_one_takes_over_when_the_other_dies() {
     let config = config(&folder);
 
     // A alone works every subscription.
-    let a = Serve::start_with(&fake, dir.path(), free_port(), &config, &url, None);
+    let a = Serve::start_with(&fake, dir.path(), free_port(), &config, &url, &[]);
     wait_for("A to poll every subscription", || {
         let seen: BTreeSet<usize> = polls(&fake).iter().map(|p| p.0).collect();
         (seen.len() == SUBS).then_some(())
     });
 
     // B joins: half the subscriptions move to it.
-    let b = Serve::start_with(&fake, dir.path(), free_port(), &config, &url, Some(TOKEN_B));
+    let b = Serve::start_with(
+        &fake,
+        dir.path(),
+        free_port(),
+        &config,
+        &url,
+        &[("CONNECTOR_TOKEN", TOKEN_B)],
+    );
     let moved = wait_for("B to take its share", || {
         let by_b: BTreeSet<usize> = polls(&fake).iter().filter(|p| p.1).map(|p| p.0).collect();
         (by_b.len() == SUBS / 2).then_some(by_b)
@@ -217,4 +224,86 @@ fn two_processes_share_subscriptions_and_one_takes_over_when_the_other_dies() {
         .unwrap()
         .get(0);
     assert_eq!(live, 0, "B gave its leases up on a clean stop; A's expired");
+}
+
+/// Each subscription polls through the stored connection it names; the others through the
+/// process's; a connection that does not exist stops `serve` at start, naming the subscription.
+#[test]
+fn each_subscription_runs_on_the_connection_it_names() {
+    use super::connect_support::connect_token;
+    let fake = FakeWrike::start().unwrap();
+    let folder = fake.folder_ids()[0].0.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let config_dir = dir.path().join("config");
+    let host = fake.origin().trim_start_matches("http://").to_string();
+    for (name, token) in [("one", "token-of-one"), ("two", "token-of-two")] {
+        fake.add_token(token, fake_wrike::ALL_SCOPES);
+        let run = connect_token(&fake, &config_dir, name, token, &["--api-host", &host]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let sub = |name: &str, size: usize, connection: &str| {
+        format!(
+            "\n[[subscription]]\nname = \"{name}\"\ntrigger = \"new_or_updated_task\"\n\
+             input = {{ folderId = \"{folder}\", pageSize = {size} }}\ninterval_secs = 3600\n{connection}"
+        )
+    };
+    let config = [
+        sub("mine", 101, ""),
+        sub("one", 102, "connection = \"one\"\n"),
+        sub("two", 103, "connection = \"two\"\n"),
+    ]
+    .concat();
+    let env = [("CONNECTOR_CONFIG_DIR", config_dir.to_str().unwrap())];
+    let state = dir.path().join("serve.db");
+    let serve = Serve::start_with(
+        &fake,
+        dir.path(),
+        free_port(),
+        &config,
+        state.to_str().unwrap(),
+        &env,
+    );
+    let bearer_of = |size: usize| {
+        fake.requests()
+            .iter()
+            .find(|r| {
+                r.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains(&format!("pageSize={size}")))
+            })
+            .and_then(|r| r.header("authorization").map(str::to_string))
+    };
+    let bearers = wait_for("the three subscriptions to poll", || {
+        Some([bearer_of(101)?, bearer_of(102)?, bearer_of(103)?])
+    });
+    assert_eq!(
+        bearers.map(|b| b.to_ascii_lowercase()),
+        [
+            format!("bearer {}", fake_wrike::TEST_TOKEN),
+            "bearer token-of-one".to_string(),
+            "bearer token-of-two".to_string()
+        ]
+    );
+    serve.stop();
+
+    let bad = format!("{config}{}", sub("bad", 104, "connection = \"missing\"\n"));
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let run = e2e_tests::CliRun::of(
+        e2e_tests::cli(&fake)
+            .envs(env)
+            .args([
+                "--config",
+                dir.path().join("bad.toml").to_str().unwrap(),
+                "serve",
+            ])
+            .args([
+                "--state",
+                state.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ]),
+    );
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("subscription `bad`"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing"), "{}", run.stderr);
 }
