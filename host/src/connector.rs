@@ -7,21 +7,23 @@ use crate::config::{ConnectionConfig, Limits};
 use crate::credentials::Secret;
 use crate::descriptor::Descriptor;
 use crate::egress::EgressPolicy;
-use crate::engine::{Runtime, EPOCH_TICK};
+use crate::engine::Runtime;
 use crate::error::{ErrorKind, HostError, HostResult, SandboxRule};
-use crate::sandbox::SandboxState;
 use crate::schema::InputSchema;
+use crate::warm::WarmPool;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use wasmtime::{Store, UpdateDeadline};
 
+#[path = "connector_store.rs"]
+mod store;
 #[path = "connector_traps.rs"]
 mod traps;
 #[path = "connector_webhooks.rs"]
 mod webhooks;
 
+use store::StoreRecipe;
 use traps::{limit_error, trap_error};
 pub use webhooks::{
     Delivery, IncomingRequest, RemoteSubscription, SubscriptionStatus, WebhookTarget,
@@ -112,6 +114,7 @@ pub struct Connector {
     descriptor: tokio::sync::OnceCell<Arc<Descriptor>>,
     schemas: Mutex<HashMap<String, Arc<InputSchema>>>,
     tape: Option<Tape>,
+    warm: Option<Arc<WarmPool>>,
 }
 
 impl Connector {
@@ -135,6 +138,7 @@ impl Connector {
             descriptor: tokio::sync::OnceCell::new(),
             schemas: Mutex::new(HashMap::new()),
             tape: None,
+            warm: None,
         })
     }
 
@@ -154,7 +158,27 @@ impl Connector {
     /// see [`crate::cassette`]). Save it with [`Cassette::save`].
     pub fn recording(mut self, cassette: Cassette) -> Self {
         self.tape = Some(Tape::Record(cassette));
+        self.warm = None;
         self
+    }
+
+    /// Keeps `n` freshly instantiated, never-used instances ready (see [`crate::warm`]), so
+    /// that a call does not wait for instantiation; 0 turns it off (the default). For
+    /// resident hosts (`serve`, `mcp`, batches); not with a cassette.
+    pub fn with_warm_instances(mut self, n: usize) -> Self {
+        self.warm = (n > 0 && self.tape.is_none()).then(|| WarmPool::new(n));
+        self
+    }
+
+    /// Instances ready in the warm pool now (0 without one).
+    pub fn warm_instances_ready(&self) -> usize {
+        self.warm.as_ref().map_or(0, |w| w.ready())
+    }
+
+    /// Empties the warm pool after the recipe of a call's store changed (its instances were
+    /// made by the old one).
+    fn reset_warm(&mut self) {
+        self.warm = self.warm.as_ref().map(|w| WarmPool::new(w.target()));
     }
 
     /// Answers every HTTP request of every later call from `cassette` and never opens a
@@ -162,6 +186,7 @@ impl Connector {
     /// for fails the call with [`ErrorKind::CassetteMismatch`]. No credential is needed.
     pub fn replaying(mut self, cassette: Cassette, body: BodyMatch) -> Self {
         self.tape = Some(Tape::Replay(cassette, body));
+        self.warm = None;
         self
     }
 
@@ -170,6 +195,7 @@ impl Connector {
         let mut policy = (*self.policy).clone();
         policy.read_only = true;
         self.policy = Arc::new(policy);
+        self.reset_warm();
         self
     }
 
@@ -185,6 +211,7 @@ impl Connector {
     /// Lets the guest read these secrets by name through `host.secret` (never the API token).
     pub fn with_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
         self.secrets = Arc::new(secrets);
+        self.reset_warm();
         self
     }
 
@@ -448,53 +475,44 @@ impl Connector {
         }
     }
 
+    /// What a call's store is made from (cheap: reference-counted parts).
+    fn recipe(&self) -> StoreRecipe {
+        StoreRecipe {
+            runtime: self.runtime.clone(),
+            policy: self.policy.clone(),
+            limits: self.limits.clone(),
+            secrets: self.secrets.clone(),
+            tape: self.tape.clone(),
+        }
+    }
+
     async fn invoke(&self, call: Call, token: Option<&Secret>) -> HostResult<Reply> {
-        let cpu_ticks =
-            (self.limits.cpu_budget().as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
-        let state = SandboxState::new(
-            self.policy.clone(),
-            token.cloned(),
-            &self.limits,
-            self.secrets.clone(),
-            cpu_ticks,
-            self.runtime.pool().clone(),
-            self.tape.clone(),
-        );
-        let violations = state.violations.clone();
-        let mut store = Store::new(self.runtime.engine(), state);
-        store.limiter(|s| &mut s.limiter);
-        store.set_epoch_deadline(1);
-        // Called whenever the guest runs past a tick boundary. Ticks spent blocked in host calls
-        // are not counted (the callback fires once when the guest resumes), so this budgets the
-        // guest's own CPU time. Yielding lets the wall-clock timeout below preempt a busy guest.
-        let budget_ms = self.limits.cpu_budget_ms;
-        store.epoch_deadline_callback(move |mut ctx| {
-            let state = ctx.data_mut();
-            // Host-side bytes the guest's resources hold count against the memory cap too.
-            if !state.charge_host_resources() {
-                return Ok(UpdateDeadline::Interrupt);
+        let recipe = self.recipe();
+        let (mut store, warm) = match self.warm.as_ref().and_then(|w| w.take()) {
+            Some(fresh) => {
+                let mut store = fresh.store;
+                store.data_mut().set_token(token.cloned());
+                store.set_epoch_deadline(1);
+                (store, Some(fresh.plugin))
             }
-            if state.cpu_ticks_left == 0 {
-                state.violations.record(
-                    HostError::sandbox(
-                        SandboxRule::CpuBudget,
-                        format!(
-                            "the plugin used up its CPU budget of {budget_ms} ms and was stopped"
-                        ),
-                    )
-                    .with_hint("raise the budget with --cpu-budget-ms"),
-                );
-                return Ok(UpdateDeadline::Interrupt);
-            }
-            state.cpu_ticks_left -= 1;
-            Ok(UpdateDeadline::Yield(1))
-        });
+            None => (recipe.store(token.cloned()), None),
+        };
+        if let Some(pool) = &self.warm {
+            let r = recipe.clone();
+            pool.refill(move || r.clone().fresh());
+        }
+        let violations = store.data().violations.clone();
 
         let conn = self.wit_connection();
         let pre = self.runtime.pre();
         let run = async {
-            self.runtime.count_instance();
-            let plugin = pre.instantiate_async(&mut store).await?;
+            let plugin = match warm {
+                Some(plugin) => plugin,
+                None => {
+                    self.runtime.count_instance();
+                    pre.instantiate_async(&mut store).await?
+                }
+            };
             let api = plugin.connector_plugin_connector();
             let reply = match call {
                 Call::Describe => Reply::Descriptor(api.call_describe(&mut store).await?),
@@ -519,6 +537,9 @@ impl Connector {
             wasmtime::Result::Ok(reply)
         };
         let outcome = tokio::time::timeout(self.limits.wall_timeout(), run).await;
+        if self.warm.is_some() {
+            crate::warm::drop_later(store);
+        }
         let result = match outcome {
             Err(_) => Err(HostError::sandbox(
                 SandboxRule::WallTimeout,

@@ -26,6 +26,7 @@ pub mod schema_bounds;
 pub mod serve;
 pub mod state;
 pub mod triggers;
+pub mod warm;
 
 /// What connector authors need for host-driven tests without a fake server: record a call's
 /// HTTP into a [`Cassette`](testing::Cassette) with [`Connector::recording`], save it, and

@@ -236,6 +236,12 @@ impl SandboxState {
 }
 
 impl SandboxState {
+    /// Sets the API token the egress gate adds to allowed requests. Only for a state built
+    /// without a tape: a recording's redactor is built with the token it must hide.
+    pub(crate) fn set_token(&mut self, token: Option<Secret>) {
+        self.gate.set_token(token);
+    }
+
     /// Measures the host-side bytes the guest's resources hold and charges them to the call;
     /// `false` (with the violation recorded) when that passes the cap.
     pub fn charge_host_resources(&mut self) -> bool {

@@ -233,6 +233,12 @@ pub struct EgressGate {
 }
 
 impl EgressGate {
+    /// Sets the token added to allowed requests (a warm instance learns its call's token when
+    /// the call takes it).
+    pub(crate) fn set_token(&mut self, token: Option<Secret>) {
+        self.token = token;
+    }
+
     /// A gate enforcing `policy` and `limits`, adding `token` to allowed requests.
     pub fn new(
         policy: Arc<EgressPolicy>,

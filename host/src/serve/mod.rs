@@ -311,7 +311,10 @@ pub async fn run(
         .into_iter()
         .map(|(name, c)| {
             let lent = secrets.remove(&name).unwrap_or_default();
-            (name, Arc::new(c.with_secrets(lent)))
+            let c = c
+                .with_secrets(lent)
+                .with_warm_instances(crate::warm::RESIDENT_WARM_INSTANCES);
+            (name, Arc::new(c))
         })
         .collect();
     let mut hooks = HashMap::new();

@@ -8,6 +8,7 @@ pub mod bad_output;
 mod fetch;
 mod headers;
 mod panic;
+mod remember;
 pub mod schemas;
 mod sleep;
 mod spin;
@@ -25,6 +26,7 @@ pub const NAMES: &[&str] = &[
     "bad_output",
     "schema_cycle",
     "schema_fanout",
+    "remember",
 ];
 
 /// The input schema scenario `name` declares (an open object unless it attacks the schema).
@@ -52,6 +54,7 @@ pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, w
         "spin" => spin::run(),
         "alloc" => alloc::run(input),
         "panic" => panic::run(),
+        "remember" => remember::run(input),
         "sleep" => sleep::run(input),
         "headers" => headers::run(input),
         "bad_output" => bad_output::run(input),
