@@ -17,7 +17,7 @@
 use super::{Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT};
 use crate::connector::Event;
 use crate::error::{HostError, HostResult};
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, NoTls, Row, Statement};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS events (
     UNIQUE (subscription, key)
 );
 CREATE INDEX IF NOT EXISTS events_outbox ON events (subscription, seq) WHERE NOT acked;
+CREATE INDEX IF NOT EXISTS events_outbox_all ON events (seq) WHERE NOT acked;
+CREATE INDEX IF NOT EXISTS events_delivered ON events (subscription, seq) WHERE acked;
 CREATE TABLE IF NOT EXISTS subscriptions (
     name TEXT PRIMARY KEY,
     trigger TEXT NOT NULL,
@@ -85,7 +87,39 @@ fn sql(e: postgres::Error) -> HostError {
     HostError::internal(format!("the state database failed: {e}"))
 }
 
-type Job = Box<dyn FnOnce(HostResult<&mut Client>) + Send>;
+/// The connection and the statements prepared on it (the hot ones: each is parsed and planned
+/// once per connection instead of once per call, which saves a round trip every time).
+struct Conn {
+    client: Client,
+    prepared: std::collections::HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    /// `text` prepared on this connection (once).
+    fn prepared(&mut self, text: &'static str) -> HostResult<Statement> {
+        if let Some(s) = self.prepared.get(text) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(text).map_err(sql)?;
+        self.prepared.insert(text, s.clone());
+        Ok(s)
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
+type Job = Box<dyn FnOnce(HostResult<&mut Conn>) + Send>;
 
 /// A [`StateStore`] in a PostgreSQL database, shareable by several processes.
 pub struct PostgresStore {
@@ -143,10 +177,14 @@ impl PostgresStore {
             .name("state-postgres".into())
             .spawn(move || {
                 // Connected here too: the client may not block inside the caller's runtime.
+                let conn = |client| Conn {
+                    client,
+                    prepared: Default::default(),
+                };
                 let mut client = match open(&url) {
                     Ok(c) => {
                         let _ = ready.send(Ok(()));
-                        Some(c)
+                        Some(conn(c))
                     }
                     Err(e) => {
                         let _ = ready.send(Err(e));
@@ -154,10 +192,10 @@ impl PostgresStore {
                     }
                 };
                 for job in rx {
-                    if client.as_ref().is_none_or(Client::is_closed) {
+                    if client.as_ref().is_none_or(|c| c.is_closed()) {
                         client = None;
                         match open(&url) {
-                            Ok(c) => client = Some(c),
+                            Ok(c) => client = Some(conn(c)),
                             Err(e) => {
                                 job(Err(e));
                                 continue;
@@ -180,7 +218,7 @@ impl PostgresStore {
     /// Runs `f` on the connection's thread and waits for its result.
     fn run<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Client) -> HostResult<R> + Send + 'static,
+        f: impl FnOnce(&mut Conn) -> HostResult<R> + Send + 'static,
     ) -> HostResult<R> {
         let (tx, rx) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |client| {
@@ -267,12 +305,10 @@ impl StateStore for PostgresStore {
     fn cursor(&mut self, subscription: &str) -> HostResult<Option<String>> {
         let subscription = subscription.to_string();
         self.run(move |c| {
-            Ok(c.query_opt(
-                "SELECT cursor FROM cursors WHERE subscription = $1",
-                &[&subscription],
-            )
-            .map_err(sql)?
-            .map(|r| r.get(0)))
+            let st = c.prepared("SELECT cursor FROM cursors WHERE subscription = $1")?;
+            Ok(c.query_opt(&st, &[&subscription])
+                .map_err(sql)?
+                .map(|r| r.get(0)))
         })
     }
 
@@ -305,9 +341,8 @@ impl StateStore for PostgresStore {
             // One statement, so one round trip and one commit per batch: the acknowledgement,
             // the events (positions follow the batch's order; a key already known, or repeated
             // within the batch, is dropped by the unique constraint) and the cursor.
-            let row = c
-                .query_one(
-                    "WITH acked AS (
+            let st = c.prepared(
+                "WITH acked AS (
                        UPDATE events SET acked = TRUE, payload = NULL
                        WHERE seq = ANY($4) AND NOT acked RETURNING subscription),
                      cursor AS (
@@ -322,8 +357,9 @@ impl StateStore for PostgresStore {
                        ON CONFLICT (subscription, key) DO NOTHING RETURNING 1)
                      SELECT (SELECT COUNT(*) FROM added),
                             ARRAY(SELECT DISTINCT subscription FROM acked)",
-                    &[&subscription, &keys, &payloads, &acked, &cursor],
-                )
+            )?;
+            let row = c
+                .query_one(&st, &[&subscription, &keys, &payloads, &acked, &cursor])
                 .map_err(sql)?;
             let added = usize::try_from(row.get::<_, i64>(0)).unwrap_or(0);
             let acked_subs: Vec<String> = row.get(1);
@@ -342,16 +378,26 @@ impl StateStore for PostgresStore {
     ) -> HostResult<Vec<OutboxEntry>> {
         let subscription = subscription.map(str::to_string);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Two statements rather than `$1 IS NULL OR subscription = $1`: a prepared statement
+        // gets a generic plan, and that one cannot use either index.
         self.run(move |c| {
-            entries(
-                c.query(
-                    "SELECT seq, subscription, key, payload FROM events
-                     WHERE NOT acked AND ($1::text IS NULL OR subscription = $1)
-                     ORDER BY seq LIMIT $2",
-                    &[&subscription, &limit],
-                )
-                .map_err(sql)?,
-            )
+            let rows = match &subscription {
+                Some(sub) => {
+                    let st = c.prepared(
+                        "SELECT seq, subscription, key, payload FROM events
+                         WHERE NOT acked AND subscription = $1 ORDER BY seq LIMIT $2",
+                    )?;
+                    c.query(&st, &[sub, &limit])
+                }
+                None => {
+                    let st = c.prepared(
+                        "SELECT seq, subscription, key, payload FROM events
+                         WHERE NOT acked ORDER BY seq LIMIT $1",
+                    )?;
+                    c.query(&st, &[&limit])
+                }
+            };
+            entries(rows.map_err(sql)?)
         })
     }
 
@@ -363,15 +409,12 @@ impl StateStore for PostgresStore {
         let subscriptions = subscriptions.to_vec();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.run(move |c| {
-            entries(
-                c.query(
-                    "SELECT seq, subscription, key, payload FROM events
-                     WHERE NOT acked AND subscription = ANY($1)
-                     ORDER BY seq LIMIT $2",
-                    &[&subscriptions, &limit],
-                )
-                .map_err(sql)?,
-            )
+            let st = c.prepared(
+                "SELECT seq, subscription, key, payload FROM events
+                 WHERE NOT acked AND subscription = ANY($1)
+                 ORDER BY seq LIMIT $2",
+            )?;
+            entries(c.query(&st, &[&subscriptions, &limit]).map_err(sql)?)
         })
     }
 
@@ -509,17 +552,17 @@ impl StateStore for PostgresStore {
         let (subscription, owner) = (subscription.to_string(), owner.to_string());
         let secs = ttl.as_secs_f64();
         self.run(move |c| {
-            Ok(c.query_opt(
+            let st = c.prepared(
                 "INSERT INTO leases (subscription, owner, expires_at)
                  VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 second')
                  ON CONFLICT (subscription) DO UPDATE
                    SET owner = excluded.owner, expires_at = excluded.expires_at
                  WHERE leases.owner = excluded.owner OR leases.expires_at < clock_timestamp()
                  RETURNING owner",
-                &[&subscription, &owner, &secs],
-            )
-            .map_err(sql)?
-            .is_some())
+            )?;
+            Ok(c.query_opt(&st, &[&subscription, &owner, &secs])
+                .map_err(sql)?
+                .is_some())
         })
     }
 

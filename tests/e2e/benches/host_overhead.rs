@@ -205,6 +205,57 @@ fn time_process(cmd: &mut Command) -> Duration {
     elapsed
 }
 
+/// One timed call on a connector.
+type CallOn<'a> = dyn Fn(&Connector) + 'a;
+
+/// The same calls on a connector without and with warm instances (two kept ready),
+/// interleaved in chunks: a call that makes no request, and `get_task_by_id`.
+fn warm_vs_cold(s: &Setup, rounds: usize, out: &mut String) {
+    let conn = ConnectionConfig::new(&s.fake.base_url())
+        .unwrap()
+        .with_token(FAKE_TOKEN);
+    let warm = Connector::new(s.runtime.clone(), conn, Limits::default())
+        .unwrap()
+        .with_warm_instances(2);
+    let params = json!({});
+    let calls: [(&str, &CallOn); 2] = [
+        ("a call with no request", &|c: &Connector| {
+            s.rt.block_on(c.pick_list("task_status", &params)).unwrap();
+        }),
+        ("`get_task_by_id`", &|c: &Connector| {
+            s.rt.block_on(c.execute("get_task_by_id", &s.get_task.0))
+                .unwrap();
+        }),
+    ];
+    for (label, call) in calls {
+        let (mut cold, mut hot) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            for _ in 0..25 {
+                let t = Instant::now();
+                call(&s.connector);
+                cold.push(t.elapsed());
+            }
+            for _ in 0..25 {
+                let t = Instant::now();
+                call(&warm);
+                hot.push(t.elapsed());
+            }
+        }
+        cold.sort();
+        hot.sort();
+        for (p_label, p) in [("p50", 0.5), ("p99", 0.99)] {
+            let (h, c) = (percentile(&hot, p), percentile(&cold, p));
+            let _ = writeln!(
+                out,
+                "| {label}, warm instances vs instantiate per call, {p_label} | {:.1} µs | {:.1} µs | {:.2}× |",
+                us(h),
+                us(c),
+                us(h) / us(c)
+            );
+        }
+    }
+}
+
 fn report() {
     let s = Setup::new();
     let rounds = if quick() { 4 } else { 40 };
@@ -262,6 +313,7 @@ fn report() {
         us(percentile(&samples, 0.5)),
         us(percentile(&samples, 0.99))
     );
+    warm_vs_cold(&s, rounds, &mut out);
 
     // The whole process against curl.
     let bin = e2e_tests::target_dir()

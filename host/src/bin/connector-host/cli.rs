@@ -170,15 +170,6 @@ pub async fn run(cli: Cli) -> HostResult<()> {
             None
         }
     };
-    if let Command::Call {
-        batch: Some(_),
-        concurrency,
-        ..
-    } = &cli.command
-    {
-        // As many warm instances as calls in flight (within reason); none under a cassette.
-        connector = connector.with_warm_instances((*concurrency as usize).min(8));
-    }
     let result = run_command(&cli, Arc::new(connector)).await;
     if let Some((path, cassette)) = recording {
         // A failed call is worth a cassette too: it pins what the API answered.
