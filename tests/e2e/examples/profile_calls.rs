@@ -13,6 +13,7 @@
 //! on-demand instance allocator instead of the pooling one (valgrind may not like the pool's
 //! large reservation); `paced` leaves 2 ms between calls (not timed), as a resident host
 //! serving sporadic requests has, and prints the p50 of the calls alone.
+//! `PROFILE_COMPONENT=path.wasm` runs another build of the component.
 
 use connector_host::{Allocator, ConnectionConfig, Connector, Limits, LoadOptions, Runtime};
 use e2e_tests::wrike_component;
@@ -38,7 +39,7 @@ fn main() {
         .unwrap();
     let runtime = Arc::new(
         Runtime::load(
-            &wrike_component(),
+            &std::env::var_os("PROFILE_COMPONENT").map_or_else(wrike_component, Into::into),
             &LoadOptions {
                 cache_dir: Some(e2e_tests::cache_dir()),
                 allocator,
