@@ -10,6 +10,7 @@ pub mod base64;
 pub mod catalog;
 pub mod env;
 pub mod error;
+pub mod input;
 pub mod picklists;
 pub mod resources;
 pub mod schema;

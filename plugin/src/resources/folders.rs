@@ -319,7 +319,7 @@ fn write_form(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Par
 }
 
 fn create(client: &mut Client<'_>, input: &Map<String, Value>, project: bool) -> Result<Value> {
-    let parent = parent_folder(input)?;
+    let parent = parent_folder(req_str(input, "folderId")?)?;
     let mut form = write_form(client, input)?;
     if project && form.get("project").is_none() {
         form.set("project", &Value::Object(Map::new()));

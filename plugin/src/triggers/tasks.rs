@@ -65,7 +65,16 @@ fn fetch(
     if let Some(t) = token {
         q.text("nextPageToken", t);
     }
-    client.get(&tasks_path(input), &q)
+    let id = |k: &str| {
+        input
+            .get(k)
+            .and_then(Value::as_str)
+            .map(|s| wrike_types::WrikeId(s.to_string()))
+    };
+    client.get(
+        &tasks_path(id("folderId").as_ref(), id("spaceId").as_ref()),
+        &q,
+    )
 }
 
 fn poll(

@@ -1,0 +1,65 @@
+//! The Wrike connector's inputs and outputs as Rust types.
+//!
+//! The connector (`wrike-connector`) parses each action's, trigger's and pick list's input into
+//! its type with serde; its build script generates the JSON Schemas the descriptor publishes
+//! from the same types with [`schemars`] ([`schemas`]), so the schema and the parser cannot
+//! drift apart. The host validates every input against those schemas before the component runs.
+//!
+//! Conventions: field names are Wrike's parameter names (`camelCase`); a doc comment on a field
+//! is its published `description` (a `//` comment is not); an input that the schema closes with
+//! `additionalProperties: false` is `deny_unknown_fields`, so serde refuses the same unknown
+//! fields. Output types only describe the answer (the connector passes Wrike's JSON through).
+
+pub mod common;
+pub mod parse;
+pub mod schema;
+pub mod tasks;
+
+pub use common::*;
+
+/// Declares an input type: a struct whose fields are the input's members (Wrike's names in
+/// `snake_case`; the schema and the parser use camelCase), deriving [`schemars::JsonSchema`]
+/// with `additionalProperties: false`, and implementing [`parse::FromObject`]: every member is
+/// read with serde, an unknown member is refused. Field attributes are schemars' (a doc comment
+/// is the member's published `description`); an optional member is an `Option`, a default is
+/// `extend("default" = …)` and applied by the code.
+#[macro_export]
+macro_rules! input {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* pub $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        #[derive(Debug, Clone, Default, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$field_meta])* pub $field: $ty, )*
+        }
+
+        impl $crate::parse::FromObject for $name {
+            fn from_object(
+                object: &serde_json::Map<String, serde_json::Value>,
+            ) -> Result<Self, $crate::parse::InputError> {
+                $crate::parse::known_fields(object, &[$(stringify!($field)),*])?;
+                let mut error = None;
+                let value = $name {
+                    $( $field: $crate::parse::member(object, stringify!($field), &mut error), )*
+                };
+                match error {
+                    Some(e) => Err(e),
+                    None => Ok(value),
+                }
+            }
+        }
+    };
+}
+
+/// Every generated schema: `(file name, schema)`, e.g. `("create_task.input", …)`. The plugin's
+/// build script writes each to `$OUT_DIR/schemas/<name>.json`.
+pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+    let mut all = Vec::new();
+    all.extend(tasks::schemas());
+    all
+}
