@@ -8,9 +8,9 @@ use serde_json::{Map, Value};
 use connector_sdk::catalog::{self as sdk, find_action, find_pick_list, find_trigger, to_text};
 
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::wrike::Client;
-use crate::{picklists, resources, schema, triggers};
+use crate::{picklists, resources, triggers};
 
 /// Machine name of the connector.
 pub const NAME: &str = "wrike";
@@ -138,14 +138,10 @@ pub fn pick_lists() -> impl Iterator<Item = &'static PickList> {
     picklists::PICK_LISTS.iter()
 }
 
-/// Parse `text` as a JSON object and validate it against `schema_text`. Empty text counts as
-/// `{}`.
-pub fn parse_input(text: &str, schema_text: &str) -> Result<Map<String, Value>> {
-    let value = sdk::parse_json(text)?;
-    let schema: Value = serde_json::from_str(schema_text)
-        .map_err(|e| Error::internal(format!("a built-in schema does not parse: {e}")))?;
-    schema::validate(&schema, &value)?;
-    sdk::into_object(value)
+/// Parse `text` as a JSON object (empty text counts as `{}`). The host has validated it against
+/// the published schema; each action parses it into its type ([`crate::input::parse`]).
+pub fn parse_input(text: &str) -> Result<Map<String, Value>> {
+    sdk::parse_object(text)
 }
 
 /// `test-connection`: `GET /contacts?me=true`, returning the user.
@@ -157,7 +153,7 @@ pub fn test_connection(env: &mut dyn Env, base_url: &str) -> Result<String> {
 /// `execute`: run action `name` with `input` (JSON text).
 pub fn execute(env: &mut dyn Env, base_url: &str, name: &str, input: &str) -> Result<String> {
     let action = find_action(actions(), name)?;
-    let input = parse_input(input, action.input_schema)?;
+    let input = parse_input(input)?;
     let mut client = Client::new(base_url, env)?;
     to_text(&(action.run)(&mut client, &input)?)
 }
@@ -171,7 +167,7 @@ pub fn poll(
     cursor: Option<&str>,
 ) -> Result<PollResult> {
     let trigger = find_trigger(triggers(), name)?;
-    let input = parse_input(input, trigger.input_schema)?;
+    let input = parse_input(input)?;
     let mut client = Client::new(base_url, env)?;
     (trigger.poll)(&mut client, &input, cursor)
 }
@@ -184,7 +180,7 @@ pub fn pick_list(
     params: &str,
 ) -> Result<Vec<PickOption>> {
     let list = find_pick_list(pick_lists(), name)?;
-    let params = parse_input(params, list.params_schema)?;
+    let params = parse_input(params)?;
     let mut client = Client::new(base_url, env)?;
     (list.fetch)(&mut client, &params)
 }
@@ -199,8 +195,8 @@ pub fn webhook_subscribe(
     url: &str,
     secret: &str,
 ) -> Result<String> {
-    let trigger = triggers::webhooks::find(name)?;
-    let input = parse_input(input, trigger.input_schema)?;
+    triggers::webhooks::find(name)?;
+    let input = parse_input(input)?;
     let mut client = Client::new(base_url, env)?;
     triggers::webhooks::subscribe(&mut client, &input, url, secret)
 }
@@ -234,7 +230,7 @@ pub fn webhook_delivery(
     request: &triggers::webhooks::Request<'_>,
 ) -> Result<(triggers::webhooks::Response, Vec<Event>)> {
     let trigger = triggers::webhooks::find(name)?;
-    let input = parse_input(input, trigger.input_schema)?;
+    let input = parse_input(input)?;
     let mut client = Client::new(base_url, env)?;
     triggers::webhooks::handle(&mut client, trigger, &input, secret, request)
 }
@@ -292,17 +288,16 @@ mod tests {
         );
         assert_eq!(s["type"], "object", "{name}");
         assert_eq!(s["additionalProperties"], false, "{name}");
-        let props = s["properties"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{name}: no properties"));
+        // schemars leaves `properties` out of an input without members.
+        let props = s["properties"].as_object().cloned().unwrap_or_default();
         for r in s["required"].as_array().into_iter().flatten() {
             assert!(
                 props.contains_key(r.as_str().unwrap()),
                 "{name}: required {r} not a property"
             );
         }
-        // An empty object is accepted exactly when nothing is required.
-        let empty_ok = schema::validate(&s, &Value::Object(Map::new())).is_ok();
+        // The host accepts an empty object exactly when nothing is required.
+        let empty_ok = host_validator(&s).is_valid(&Value::Object(Map::new()));
         let requires =
             s["required"].as_array().is_some_and(|r| !r.is_empty()) || s.get("oneOf").is_some();
         assert_eq!(empty_ok, !requires, "{name}");
@@ -375,66 +370,6 @@ mod tests {
             .should_validate_formats(true)
             .build(schema)
             .expect("schema compiles")
-    }
-
-    fn candidates() -> Vec<Value> {
-        serde_json::from_str(
-            r#"[null, true, false, 0, 1, 1.5, -1, 5000, "", "x", "IEAAAAAQKQAB5BG5", "Active", "GET",
-            "/tasks", "2024-01-01", "2024-01-01T00:00:00Z", "aGk=", [], ["x"], ["Active"], [1],
-            [{"id":"x","value":"y"}], [{"key":"k","value":"v"}], {}, {"id":"x","value":"y"},
-            {"start":"2024-01-01T00:00:00Z"}, {"key":"k"}, {"type":"Planned"}, {"x":"y"}, {"":"y"},
-            {"accountId":"IEAAAAAQ","role":"User"}]"#,
-        )
-        .unwrap()
-    }
-
-    /// The guest must never reject what the host's validator (with formats on) accepts.
-    #[test]
-    fn guest_validation_is_never_stricter_than_the_host() {
-        let schemas = actions()
-            .map(|a| (a.name, a.input_schema))
-            .chain(triggers().map(|t| (t.name, t.input_schema)))
-            .chain(pick_lists().map(|p| (p.name, p.params_schema)));
-        let mut checked = 0;
-        for (name, text) in schemas {
-            let schema: Value = serde_json::from_str(text).unwrap();
-            let host = host_validator(&schema);
-            let props = schema["properties"]
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            // A base filling every required field with the first candidate its schema accepts.
-            let mut base = Map::new();
-            for r in schema["required"].as_array().into_iter().flatten() {
-                let r = r.as_str().unwrap();
-                let sub = host_validator(&props[r]);
-                if let Some(v) = candidates().into_iter().find(|v| sub.is_valid(v)) {
-                    base.insert(r.to_string(), v);
-                }
-            }
-            let mut instances = vec![Value::Object(base.clone()), Value::Object(Map::new())];
-            for p in props.keys() {
-                for v in candidates() {
-                    let mut m = base.clone();
-                    m.insert(p.clone(), v);
-                    instances.push(Value::Object(m));
-                }
-            }
-            for inst in instances {
-                let guest = schema::validate(&schema, &inst);
-                if host.is_valid(&inst) {
-                    assert!(
-                        guest.is_ok(),
-                        "{name}: host accepts {inst} but the guest says {guest:?}"
-                    );
-                } else if guest.is_ok() && std::env::var("SHOW_LAX").is_ok() {
-                    let why: Vec<String> = host.iter_errors(&inst).map(|e| e.to_string()).collect();
-                    eprintln!("LAX {name}: {inst} -- {why:?}");
-                }
-                checked += 1;
-            }
-        }
-        assert!(checked > 1000, "{checked}");
     }
 
     #[test]

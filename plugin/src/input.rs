@@ -3,7 +3,7 @@
 //! field.
 
 use serde_json::{Map, Value};
-use wrike_types::parse::FromObject;
+use wrike_types::parse::{FromObject, InputError};
 
 use crate::error::{Error, Result};
 
@@ -20,8 +20,13 @@ macro_rules! schema {
 /// Parse an input object into its type; on failure an `invalid-input` error whose `field` is
 /// the dotted path of the offending value.
 pub fn parse<T: FromObject>(input: &Map<String, Value>) -> Result<T> {
-    T::from_object(input).map_err(|e| Error::InvalidInput {
+    T::from_object(input).map_err(invalid)
+}
+
+#[inline(never)]
+fn invalid(e: InputError) -> Error {
+    Error::InvalidInput {
         field: e.path,
         message: e.message,
-    })
+    }
 }

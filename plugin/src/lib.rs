@@ -13,7 +13,6 @@ pub mod error;
 pub mod input;
 pub mod picklists;
 pub mod resources;
-pub mod schema;
 #[cfg(test)]
 mod testing;
 pub mod time;

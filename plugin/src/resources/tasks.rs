@@ -14,48 +14,6 @@ use crate::error::Result;
 use crate::input::parse;
 use crate::wrike::{path, Client, Params};
 
-/// Task `status` values.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_task_status {
-    () => {
-        r#"{"type":"string","enum":["Active","Completed","Deferred","Cancelled"]}"#
-    };
-}
-
-/// Task `importance` values.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_importance {
-    () => {
-        r#"{"type":"string","enum":["High","Normal","Low"]}"#
-    };
-}
-
-/// The members of a Wrike task object schema, without the enclosing braces (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_task_body {
-    () => {
-        concat!(
-            r#""type":"object","required":["id","accountId","title","status","importance","createdDate","updatedDate","dates","scope"],"properties":{"id":{"type":"string"},"accountId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"briefDescription":{"type":"string"},"parentIds":{"type":"array","items":{"type":"string"}},"superParentIds":{"type":"array","items":{"type":"string"}},"sharedIds":{"type":"array","items":{"type":"string"}},"responsibleIds":{"type":"array","items":{"type":"string"}},"status":"#,
-            $crate::s_task_status!(),
-            r#","importance":"#,
-            $crate::s_importance!(),
-            r#","createdDate":{"type":"string","format":"date-time"},"updatedDate":{"type":"string","format":"date-time"},"completedDate":{"type":"string","format":"date-time"},"dates":{"type":"object","required":["type"],"properties":{"type":{"type":"string","enum":["Backlog","Milestone","Planned"]},"duration":{"type":"integer","minimum":0},"start":{"type":"string"},"due":{"type":"string"},"workOnWeekends":{"type":"boolean"}}},"scope":{"type":"string","enum":["WsTask","RbTask"]},"authorIds":{"type":"array","items":{"type":"string"}},"customStatusId":{"type":"string"},"hasAttachments":{"type":"boolean"},"attachmentCount":{"type":"integer","minimum":0},"permalink":{"type":"string","format":"uri"},"priority":{"type":"string"},"followedByMe":{"type":"boolean"},"followerIds":{"type":"array","items":{"type":"string"}},"recurrent":{"type":"boolean"},"superTaskIds":{"type":"array","items":{"type":"string"}},"subTaskIds":{"type":"array","items":{"type":"string"}},"dependencyIds":{"type":"array","items":{"type":"string"}},"metadata":{"type":"array","items":{"type":"object","required":["key","value"],"properties":{"key":{"type":"string"},"value":{"type":["string","null"]}}}},"customFields":{"type":"array","items":{"type":"object","required":["id","value"],"properties":{"id":{"type":"string"},"value":{"type":["string","null"]}}}},"billingType":{"type":"string"},"effortAllocation":{"type":"object","properties":{"mode":{"type":"string"},"totalEffort":{"type":"integer"},"allocatedEffort":{"type":"integer"}}}}"#
-        )
-    };
-}
-
-/// A Wrike task object schema.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_task {
-    () => {
-        concat!("{", $crate::s_task_body!(), "}")
-    };
-}
-
 /// The task actions.
 pub const ACTIONS: &[Action] = &[
     Action {

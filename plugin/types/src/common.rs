@@ -305,3 +305,8 @@ impl<T: JsonSchema> JsonSchema for Forwarded<T> {
         T::json_schema(generator)
     }
 }
+
+/// The empty object `{}` (an answer without an entity).
+#[derive(JsonSchema)]
+#[schemars(description = "", extend("maxProperties" = 0))]
+pub struct Empty {}

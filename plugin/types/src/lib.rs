@@ -10,10 +10,21 @@
 //! `additionalProperties: false` is `deny_unknown_fields`, so serde refuses the same unknown
 //! fields. Output types only describe the answer (the connector passes Wrike's JSON through).
 
+pub mod approvals;
+pub mod attachments;
+pub mod blueprints;
+pub mod comments;
 pub mod common;
+pub mod contacts;
+pub mod custom_item_types;
+pub mod folders;
 pub mod parse;
+pub mod picklists;
+pub mod reference;
 pub mod schema;
 pub mod tasks;
+pub mod timelogs;
+pub mod triggers;
 
 pub use common::*;
 
@@ -39,10 +50,12 @@ macro_rules! input {
         }
 
         impl $crate::parse::FromObject for $name {
+            #[inline(never)]
             fn from_object(
                 object: &serde_json::Map<String, serde_json::Value>,
             ) -> Result<Self, $crate::parse::InputError> {
                 $crate::parse::known_fields(object, &[$(stringify!($field)),*])?;
+                #[allow(unused_mut)]
                 let mut error = None;
                 let value = $name {
                     $( $field: $crate::parse::member(object, stringify!($field), &mut error), )*
@@ -61,5 +74,16 @@ macro_rules! input {
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
     let mut all = Vec::new();
     all.extend(tasks::schemas());
+    all.extend(comments::schemas());
+    all.extend(contacts::schemas());
+    all.extend(folders::schemas());
+    all.extend(blueprints::schemas());
+    all.extend(custom_item_types::schemas());
+    all.extend(timelogs::schemas());
+    all.extend(approvals::schemas());
+    all.extend(attachments::schemas());
+    all.extend(reference::schemas());
+    all.extend(triggers::schemas());
+    all.extend(picklists::schemas());
     all
 }

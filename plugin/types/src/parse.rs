@@ -47,6 +47,7 @@ fn is_member(key: &str, field: &str) -> bool {
 }
 
 /// Fails on the first member of `object` that is none of `fields` (snake_case names).
+#[inline(never)]
 pub fn known_fields(object: &Map<String, Value>, fields: &[&str]) -> Result<(), InputError> {
     match object
         .keys()
@@ -63,24 +64,35 @@ pub fn known_fields(object: &Map<String, Value>, fields: &[&str]) -> Result<(), 
 /// Field `field` (snake_case) of `object`, parsed with serde; an absent member is `None` for an
 /// `Option` and an error for anything else. On failure the error is kept in `error` (the first
 /// one wins) and the default is returned, so a struct is built without a clean-up path per
-/// field.
+/// field. (Kept small on purpose: it has one instance per field type, the lookup and the error
+/// path are shared.)
 pub fn member<'a, T: Deserialize<'a> + Default>(
     object: &'a Map<String, Value>,
     field: &str,
     error: &mut Option<InputError>,
 ) -> T {
-    let found = object.iter().find(|(k, _)| is_member(k, field));
+    let found = lookup(object, field);
     let parsed = match found {
         Some((_, value)) => T::deserialize(Val(value)),
         None => T::deserialize(Missing),
     };
-    parsed.unwrap_or_else(|e| {
-        failed(e, found.map(|(k, _)| k.as_str()), field, error);
-        T::default()
-    })
+    match parsed {
+        Ok(v) => v,
+        Err(e) => {
+            failed(e, found.map(|(k, _)| k.as_str()), field, error);
+            T::default()
+        }
+    }
+}
+
+/// The member of `object` that field `field` names.
+#[inline(never)]
+fn lookup<'a>(object: &'a Map<String, Value>, field: &str) -> Option<(&'a String, &'a Value)> {
+    object.iter().find(|(k, _)| is_member(k, field))
 }
 
 /// Records the first failure of [`member`], its path starting at the member's name.
+#[inline(never)]
 fn failed(e: InputError, key: Option<&str>, field: &str, error: &mut Option<InputError>) {
     if error.is_some() {
         return;

@@ -5,8 +5,8 @@ use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
 
-/// The schema of `T` as published: `$schema` first, no root `title`/`description` (the action
-/// has its own), optional properties not nullable (serde's `Option` means "may be absent";
+/// The schema of `T` as published: no root `title` (the action has its own; a root
+/// `description` is the type's doc comment unless it says `#[schemars(description = "")]`), optional properties not nullable (serde's `Option` means "may be absent";
 /// a property that may also be `null` says so with `extend("x-nullable" = true)`), and no
 /// integer `format`s (`uint32`, …: they say nothing the type does not).
 pub fn generate<T: JsonSchema>() -> Value {
@@ -18,7 +18,6 @@ pub fn generate<T: JsonSchema>() -> Value {
         .to_value();
     if let Value::Object(root) = &mut value {
         root.remove("title");
-        root.remove("description");
     }
     normalise(&mut value);
     value

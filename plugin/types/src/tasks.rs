@@ -151,6 +151,7 @@ pub enum SortOrder {
 
 crate::input! {
     /// Input of `create_task`.
+    #[schemars(description = "")]
     pub struct CreateTask {
         /// ID of the folder or project to create the task in. For the account root pass the account's rootFolderId (the Root entry of the `folders` pick list); the word "Root" is not accepted.
         pub folder_id: WrikeId,
@@ -184,6 +185,7 @@ crate::input! {
 
 crate::input! {
     /// Input of `get_task_by_id`.
+    #[schemars(description = "")]
     pub struct GetTask {
         pub task_id: WrikeId,
         #[schemars(extend("uniqueItems" = true))]
@@ -196,6 +198,7 @@ crate::input! {
 
 crate::input! {
     /// Input of `update_task`.
+    #[schemars(description = "")]
     pub struct UpdateTask {
         pub task_id: WrikeId,
         #[schemars(length(min = 1))]
@@ -234,7 +237,7 @@ crate::input! {
 crate::input! {
     /// Input of `search_task`: the account's tasks, a folder's (`folderId`) or a space's
     /// (`spaceId`), not both.
-    #[schemars(extend("not" = {"required": ["folderId", "spaceId"]}))]
+    #[schemars(description = "", extend("not" = {"required": ["folderId", "spaceId"]}))]
     pub struct SearchTask {
         pub folder_id: Option<WrikeId>,
         pub space_id: Option<WrikeId>,
@@ -280,6 +283,7 @@ crate::input! {
 
 crate::input! {
     /// Input of `delete_task`.
+    #[schemars(description = "")]
     pub struct DeleteTask {
         pub task_id: WrikeId,
     }

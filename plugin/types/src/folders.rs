@@ -1,0 +1,463 @@
+//! Folders and projects (API.md §11.2): inputs and outputs.
+
+#![allow(unused_imports)]
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::common::*;
+use crate::schema::generate;
+
+/// `fields_item` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum FieldsItem2 {
+    #[serde(rename = "contractType")]
+    #[default]
+    ContractType,
+}
+
+crate::input! {
+    /// Input of `create_folder`.
+    #[schemars(description = "")]
+    pub struct CreateFolder {
+        pub custom_columns: Option<Forwarded<Ids>>,
+        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub description: Option<Forwarded<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<FieldsItem2>>>,
+        /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Forwarded<String>,
+        pub metadata: Option<Forwarded<Metadata>>,
+        pub shareds: Option<Forwarded<Ids>>,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+    }
+}
+
+/// `Project_status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ProjectStatus {
+    #[default]
+    Green,
+    Yellow,
+    Red,
+    Completed,
+    OnHold,
+    Cancelled,
+    Custom,
+}
+
+/// `Project`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Project {
+    /// Wrike Resource only
+    pub contract_type: Option<crate::tasks::BillingType>,
+    /// Project custom status ID (with status Custom), or "Workflow name|Status name"
+    #[schemars(length(min = 1))]
+    pub custom_status_id: Option<String>,
+    pub end_date: Option<Date>,
+    pub owner_ids: Option<Ids>,
+    pub start_date: Option<Date>,
+    pub status: Option<ProjectStatus>,
+}
+
+crate::input! {
+    /// Input of `create_project`.
+    #[schemars(description = "")]
+    pub struct CreateProject {
+        pub custom_columns: Option<Forwarded<Ids>>,
+        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub description: Option<Forwarded<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Forwarded<String>,
+        pub metadata: Option<Forwarded<Metadata>>,
+        /// Project settings (default: {})
+        pub project: Option<Forwarded<Project>>,
+        pub shareds: Option<Forwarded<Ids>>,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_folder`.
+    #[schemars(description = "")]
+    pub struct UpdateFolder {
+        pub add_parents: Option<Forwarded<Ids>>,
+        pub add_shareds: Option<Forwarded<Ids>>,
+        pub custom_columns: Option<Forwarded<Ids>>,
+        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub description: Option<Forwarded<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        pub folder_id: WrikeId,
+        pub metadata: Option<Forwarded<Metadata>>,
+        pub remove_parents: Option<Forwarded<Ids>>,
+        pub remove_shareds: Option<Forwarded<Ids>>,
+        /// Restore from the Recycle Bin
+        pub restore: Option<bool>,
+        #[schemars(length(min = 1))]
+        pub title: Option<Forwarded<String>>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_project`.
+    #[schemars(description = "")]
+    pub struct UpdateProject {
+        pub add_parents: Option<Forwarded<Ids>>,
+        pub add_shareds: Option<Forwarded<Ids>>,
+        pub custom_columns: Option<Forwarded<Ids>>,
+        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub description: Option<Forwarded<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        pub folder_id: WrikeId,
+        pub metadata: Option<Forwarded<Metadata>>,
+        /// Project changes; null turns the project back into a folder
+        #[schemars(extend("x-nullable" = true))]
+        pub project: Option<Forwarded<ProjectUpdate>>,
+        pub remove_parents: Option<Forwarded<Ids>>,
+        pub remove_shareds: Option<Forwarded<Ids>>,
+        /// Restore from the Recycle Bin
+        pub restore: Option<bool>,
+        #[schemars(length(min = 1))]
+        pub title: Option<Forwarded<String>>,
+    }
+}
+
+/// `fields_item` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum FieldsItem3 {
+    #[serde(rename = "briefDescription")]
+    #[default]
+    BriefDescription,
+    #[serde(rename = "customColumnIds")]
+    CustomColumnIds,
+    #[serde(rename = "attachmentCount")]
+    AttachmentCount,
+    #[serde(rename = "contractType")]
+    ContractType,
+}
+
+crate::input! {
+    /// Input of `get_folder_by_id`.
+    #[schemars(description = "")]
+    pub struct GetFolderById {
+        #[schemars(extend("default" = false))]
+        pub convert_description_to_plain_text: Option<bool>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<FieldsItem3>>>,
+        pub folder_id: WrikeId,
+    }
+}
+
+/// `fields_item` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum FieldsItem4 {
+    #[serde(rename = "metadata")]
+    #[default]
+    Metadata,
+    #[serde(rename = "hasAttachments")]
+    HasAttachments,
+    #[serde(rename = "attachmentCount")]
+    AttachmentCount,
+    #[serde(rename = "description")]
+    Description,
+    #[serde(rename = "briefDescription")]
+    BriefDescription,
+    #[serde(rename = "customFields")]
+    CustomFields,
+    #[serde(rename = "customColumnIds")]
+    CustomColumnIds,
+    #[serde(rename = "superParentIds")]
+    SuperParentIds,
+    #[serde(rename = "space")]
+    Space,
+    #[serde(rename = "contractType")]
+    ContractType,
+}
+
+crate::input! {
+    /// Input of `search_folder`.
+    #[schemars(description = "")]
+    #[schemars(extend("dependentSchemas" = {"folderId": {"properties": {"deleted": {"const": false}}}}), extend("not" = {"required": ["folderId", "spaceId"]}))]
+    pub struct SearchFolder {
+        /// Wrike Resource only
+        pub contract_types: Option<Forwarded<crate::tasks::BillingType>>,
+        #[schemars(extend("default" = false))]
+        pub convert_description_to_plain_text: Option<bool>,
+        pub custom_field: Option<Forwarded<CustomFieldFilter>>,
+        /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
+        pub deleted: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub descendants: Option<bool>,
+        /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<FieldsItem4>>>,
+        /// Search the subtree of this folder
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Option<Forwarded<String>>,
+        pub metadata: Option<Forwarded<MetadataFilter>>,
+        pub permalink: Option<Forwarded<String>>,
+        /// Only projects (true) or only plain folders (false); default both
+        pub project: Option<bool>,
+        /// Search the subtree of this space
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub space_id: Option<Forwarded<String>>,
+        pub updated_date: Option<Forwarded<TsRange>>,
+    }
+}
+
+crate::input! {
+    /// Input of `search_project`.
+    #[schemars(description = "")]
+    #[schemars(extend("dependentSchemas" = {"folderId": {"properties": {"deleted": {"const": false}}}}), extend("not" = {"required": ["folderId", "spaceId"]}))]
+    pub struct SearchProject {
+        /// Wrike Resource only
+        pub contract_types: Option<Forwarded<crate::tasks::BillingType>>,
+        #[schemars(extend("default" = false))]
+        pub convert_description_to_plain_text: Option<bool>,
+        pub custom_field: Option<Forwarded<CustomFieldFilter>>,
+        /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
+        pub deleted: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub descendants: Option<bool>,
+        /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem4>>>,
+        /// Search the subtree of this folder
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Option<Forwarded<String>>,
+        pub metadata: Option<Forwarded<MetadataFilter>>,
+        pub permalink: Option<Forwarded<String>>,
+        /// Search the subtree of this space
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub space_id: Option<Forwarded<String>>,
+        pub updated_date: Option<Forwarded<TsRange>>,
+    }
+}
+
+/// `rescheduleMode` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum RescheduleMode {
+    #[default]
+    Start,
+    End,
+}
+
+crate::input! {
+    /// Input of `copy_folder`.
+    #[schemars(description = "")]
+    pub struct CopyFolder {
+        pub add_responsibles: Option<Forwarded<Ids>>,
+        #[schemars(extend("default" = true))]
+        pub copy_custom_fields: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_custom_statuses: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_descriptions: Option<bool>,
+        #[schemars(extend("default" = false))]
+        pub copy_parents: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_responsibles: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_statuses: Option<bool>,
+        #[schemars(range(min = 1, max = 250), extend("default" = 250))]
+        pub entry_limit: Option<Forwarded<u32>>,
+        /// The folder or project to copy
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Forwarded<String>,
+        /// Folder to copy into
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub parent: Forwarded<String>,
+        pub remove_responsibles: Option<Forwarded<Ids>>,
+        pub reschedule_date: Option<Forwarded<Date>>,
+        #[schemars(extend("default" = "Start"))]
+        pub reschedule_mode: Option<Forwarded<RescheduleMode>>,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+        pub title_prefix: Option<Forwarded<String>>,
+    }
+}
+
+crate::input! {
+    /// Input of `copy_project`.
+    #[schemars(description = "")]
+    pub struct CopyProject {
+        pub add_responsibles: Option<Forwarded<Ids>>,
+        #[schemars(extend("default" = true))]
+        pub copy_custom_fields: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_custom_statuses: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_descriptions: Option<bool>,
+        #[schemars(extend("default" = false))]
+        pub copy_parents: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_responsibles: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub copy_statuses: Option<bool>,
+        #[schemars(range(min = 1, max = 250), extend("default" = 250))]
+        pub entry_limit: Option<Forwarded<u32>>,
+        /// The folder or project to copy
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub folder_id: Forwarded<String>,
+        /// Folder to copy into
+        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
+        pub parent: Forwarded<String>,
+        pub remove_responsibles: Option<Forwarded<Ids>>,
+        pub reschedule_date: Option<Forwarded<Date>>,
+        #[schemars(extend("default" = "Start"))]
+        pub reschedule_mode: Option<Forwarded<crate::folders::RescheduleMode>>,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+        pub title_prefix: Option<Forwarded<String>>,
+    }
+}
+
+crate::input! {
+    /// Input of `delete_folder`.
+    #[schemars(description = "")]
+    pub struct DeleteFolder {
+        pub folder_id: WrikeId,
+    }
+}
+
+/// `FolderCustomFieldsItem`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct FolderCustomFieldsItem {
+    pub id: Option<String>,
+    #[schemars(extend("x-nullable" = true))]
+    pub value: Option<String>,
+}
+
+/// `FolderMetadataItem`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct FolderMetadataItem {
+    pub key: Option<String>,
+    #[schemars(extend("x-nullable" = true))]
+    pub value: Option<String>,
+}
+
+/// `FolderProject`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct FolderProject {
+    pub author_id: Option<String>,
+    pub completed_date: Option<String>,
+    pub contract_type: Option<String>,
+    pub created_date: Option<String>,
+    pub custom_status_id: Option<String>,
+    pub end_date: Option<String>,
+    pub owner_ids: Option<Vec<String>>,
+    pub start_date: Option<String>,
+    pub status: Option<crate::folders::ProjectStatus>,
+}
+
+/// `Folder_scope` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum FolderScope {
+    #[default]
+    WsFolder,
+    RbFolder,
+    WsRoot,
+    RbRoot,
+}
+
+/// `Folder`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Folder {
+    pub account_id: Option<String>,
+    pub attachment_count: Option<u32>,
+    pub brief_description: Option<String>,
+    pub child_ids: Option<Vec<String>>,
+    pub color: Option<String>,
+    pub created_date: Option<DateTime>,
+    pub custom_column_ids: Option<Vec<String>>,
+    pub custom_fields: Option<Vec<FolderCustomFieldsItem>>,
+    pub description: Option<String>,
+    pub has_attachments: Option<bool>,
+    pub id: String,
+    pub metadata: Option<Vec<FolderMetadataItem>>,
+    pub parent_ids: Option<Vec<String>>,
+    pub permalink: Option<String>,
+    pub project: Option<FolderProject>,
+    pub scope: Option<FolderScope>,
+    pub shared_ids: Option<Vec<String>>,
+    pub space: Option<bool>,
+    pub super_parent_ids: Option<Vec<String>>,
+    pub title: String,
+    pub updated_date: Option<DateTime>,
+    pub workflow_id: Option<String>,
+}
+
+/// What `delete_folder` returns: the folder, now in the Recycle Bin, or `{}` when Wrike
+/// returns none.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(description = "")]
+pub enum DeletedFolder {
+    // `{}`.
+    Nothing(Empty),
+    // The folder.
+    Folder(Box<Folder>),
+}
+
+/// The schemas of this module.
+pub fn schemas() -> Vec<(&'static str, Value)> {
+    vec![
+        ("create_folder.input", generate::<CreateFolder>()),
+        ("create_project.input", generate::<CreateProject>()),
+        ("update_folder.input", generate::<UpdateFolder>()),
+        ("update_project.input", generate::<UpdateProject>()),
+        ("get_folder_by_id.input", generate::<GetFolderById>()),
+        ("search_folder.input", generate::<SearchFolder>()),
+        ("search_project.input", generate::<SearchProject>()),
+        ("copy_folder.input", generate::<CopyFolder>()),
+        ("copy_project.input", generate::<CopyProject>()),
+        ("delete_folder.input", generate::<DeleteFolder>()),
+        ("folder.output", generate::<Folder>()),
+        ("folder_list.output", generate::<List<Folder>>()),
+        ("deleted_folder.output", generate::<DeletedFolder>()),
+    ]
+}
+
+/// The `project` member of `update_project`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct ProjectUpdate {
+    /// Wrike Resource only
+    pub contract_type: Option<crate::tasks::BillingType>,
+    /// Project custom status ID (with status Custom), or "Workflow name|Status name"
+    #[schemars(length(min = 1))]
+    pub custom_status_id: Option<String>,
+    #[schemars(extend("x-nullable" = true))]
+    pub end_date: Option<Date>,
+    pub owners_add: Option<Ids>,
+    pub owners_remove: Option<Ids>,
+    #[schemars(extend("x-nullable" = true))]
+    pub start_date: Option<Date>,
+    pub status: Option<ProjectStatus>,
+}

@@ -1,0 +1,123 @@
+//! Timelogs (API.md §11.5): inputs and outputs.
+
+#![allow(unused_imports)]
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::common::*;
+use crate::schema::generate;
+
+/// `fields_item` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum FieldsItem5 {
+    #[serde(rename = "billingType")]
+    #[default]
+    BillingType,
+}
+
+crate::input! {
+    /// Input of `create_timelog`.
+    #[schemars(description = "")]
+    pub struct CreateTimelog {
+        pub category_id: Option<WrikeId>,
+        /// HTML unless plainText is true
+        pub comment: Forwarded<String>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<FieldsItem5>>>,
+        #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
+        pub hours: Forwarded<f64>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Option<bool>,
+        pub task_id: WrikeId,
+        pub tracked_date: Forwarded<Date>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_timelog`.
+    #[schemars(description = "")]
+    pub struct UpdateTimelog {
+        pub category_id: Option<WrikeId>,
+        /// HTML unless plainText is true
+        pub comment: Option<Forwarded<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::timelogs::FieldsItem5>>>,
+        #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
+        pub hours: Option<Forwarded<f64>>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Option<bool>,
+        pub timelog_id: WrikeId,
+        pub tracked_date: Option<Forwarded<Date>>,
+    }
+}
+
+/// `TrackedDate`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(description = "")]
+#[schemars(extend("minProperties" = 1))]
+pub struct TrackedDate {
+    #[schemars(extend("anyOf" = [{"format": "date"}, {"format": "date-time"}]))]
+    pub end: Option<String>,
+    #[schemars(extend("anyOf" = [{"format": "date"}, {"format": "date-time"}]))]
+    pub start: Option<String>,
+}
+
+crate::input! {
+    /// Input of `search_timelog`.
+    #[schemars(description = "")]
+    pub struct SearchTimelog {
+        #[schemars(extend("uniqueItems" = true))]
+        pub billing_types: Option<Forwarded<Vec<crate::tasks::BillingType>>>,
+        pub contact_id: Option<WrikeId>,
+        pub created_date: Option<Forwarded<TsRange>>,
+        #[schemars(extend("default" = true))]
+        pub descendants: Option<bool>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Option<Forwarded<Vec<crate::timelogs::FieldsItem5>>>,
+        pub folder_id: Option<WrikeId>,
+        /// Only the requesting user's timelogs
+        pub me: Option<bool>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Option<bool>,
+        #[schemars(extend("default" = true))]
+        pub sub_tasks: Option<bool>,
+        pub task_id: Option<WrikeId>,
+        pub timelog_categories: Option<Forwarded<Ids>>,
+        pub timelog_category_id: Option<WrikeId>,
+        pub tracked_date: Option<Forwarded<TrackedDate>>,
+        pub updated_date: Option<Forwarded<TsRange>>,
+    }
+}
+
+/// `Timelog`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Timelog {
+    pub billing_type: Option<String>,
+    pub category_id: Option<String>,
+    pub comment: Option<String>,
+    pub created_date: Option<DateTime>,
+    #[schemars(range(min = 0, max = 24))]
+    pub hours: f64,
+    pub id: String,
+    pub task_id: String,
+    pub tracked_date: Date,
+    pub updated_date: Option<DateTime>,
+    pub user_id: String,
+}
+
+/// The schemas of this module.
+pub fn schemas() -> Vec<(&'static str, Value)> {
+    vec![
+        ("create_timelog.input", generate::<CreateTimelog>()),
+        ("update_timelog.input", generate::<UpdateTimelog>()),
+        ("search_timelog.input", generate::<SearchTimelog>()),
+        ("timelog.output", generate::<Timelog>()),
+        ("timelog_list.output", generate::<List<Timelog>>()),
+    ]
+}
