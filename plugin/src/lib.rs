@@ -13,6 +13,8 @@ pub mod error;
 pub mod input;
 pub mod picklists;
 pub mod resources;
+pub mod scopes;
+pub mod table;
 #[cfg(test)]
 mod testing;
 pub mod time;

@@ -2,9 +2,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{PickList, PickOption};
 use crate::error::Result;
 use crate::input::parse;
+use crate::table::{PickList, PickOption};
 use crate::wrike::{path, Client, Params};
 
 /// Most pages a paged pick list follows.

@@ -4,9 +4,10 @@
 use serde_json::{Map, Value};
 
 use super::{first_or_empty, normalize_ts_range, owner};
-use crate::catalog::{Action, R, W};
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
 
 /// The approval actions.

@@ -6,10 +6,11 @@ use serde_json::{Map, Value};
 
 use super::{first_or_empty, normalize_ts_range, owner, req_str};
 use crate::base64;
-use crate::catalog::{Action, R, W};
 use crate::env::Method;
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{ids_segment, path, Body, Client, Params};
 

@@ -15,10 +15,11 @@
 use serde_json::{Map, Value};
 
 use super::req_str;
-use crate::catalog::{Action, W};
 use crate::env::LogLevel;
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::W;
+use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{path, Client, Params};
 

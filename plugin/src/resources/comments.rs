@@ -4,9 +4,10 @@
 use serde_json::{Map, Value};
 
 use super::{normalize_ts_range, req_str};
-use crate::catalog::{Action, R, W};
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{path, Client, Params};
 

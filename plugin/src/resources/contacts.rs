@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Action, R};
 use crate::error::Result;
 use crate::input::parse;
+use crate::scopes::R;
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
 
 /// The contact and user actions.

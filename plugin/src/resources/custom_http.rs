@@ -5,10 +5,11 @@
 use serde_json::{Map, Value};
 
 use crate::base64;
-use crate::catalog::{Action, SCOPES};
 use crate::env::Method;
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::SCOPES;
+use crate::table::Action;
 use crate::wrike::client::parse_json_body;
 use crate::wrike::{Body, Client, Params};
 

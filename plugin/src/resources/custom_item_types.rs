@@ -9,9 +9,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Action, W};
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::W;
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
 
 /// The custom item type action.

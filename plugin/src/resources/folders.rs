@@ -8,9 +8,10 @@ use super::{
     apply_custom_fields, first_or_empty, normalize_ts_range, opt_bool, owner, parent_folder,
     req_str, resolve_custom_status, strip_html,
 };
-use crate::catalog::{Action, R, W};
 use crate::error::Result;
 use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
 use wrike_types::WrikeId;
 

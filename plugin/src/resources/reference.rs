@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Action, R, WORKFLOWS_READ};
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::{R, WORKFLOWS_READ};
+use crate::table::Action;
 use crate::wrike::{ids_segment, Client, Params};
 
 /// The reference-data actions.

@@ -9,9 +9,10 @@ use wrike_types::WrikeId;
 use super::{
     apply_custom_fields, normalize_ts_range, parent_folder, resolve_custom_status, strip_html,
 };
-use crate::catalog::{Action, R, W};
 use crate::error::Result;
 use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
 
 /// The task actions.

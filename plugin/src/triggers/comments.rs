@@ -20,10 +20,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{cursor_object, cursor_ts, start_point};
-use crate::catalog::{Event, PollResult, Trigger, R};
 use crate::env::LogLevel;
 use crate::error::{Error, Result};
 use crate::input::parse;
+use crate::scopes::R;
+use crate::table::{Event, PollResult, Trigger};
 use crate::time::Timestamp;
 use crate::wrike::{Client, Params};
 

@@ -5,11 +5,12 @@
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::error::Result;
 use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::folders::{default_fields, folders_path};
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::wrike::{Client, Params};
 
 /// The folder and project triggers.

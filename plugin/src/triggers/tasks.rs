@@ -4,11 +4,12 @@
 use serde_json::{Map, Value};
 
 use super::{emit_new, is_stale_token, since_filter, start_point, Cursor, Page};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::env::LogLevel;
 use crate::error::Result;
 use crate::input::parse;
 use crate::resources::tasks::{tasks_path, TRIGGER_FIELDS};
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::time::Timestamp;
 use crate::wrike::{Client, Envelope, Params};
 

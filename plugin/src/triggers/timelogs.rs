@@ -4,11 +4,12 @@
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::error::Result;
 use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::timelogs::timelogs_path;
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::wrike::{Client, Params};
 
 /// The timelog trigger.

@@ -21,12 +21,13 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{Event, W};
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::folders::default_fields;
 use crate::resources::tasks::TRIGGER_FIELDS;
+use crate::scopes::W;
+use crate::table::Event;
 use crate::wrike::{path, Client, Params};
 
 /// The body of Wrike's handshake request [3P].

@@ -64,8 +64,9 @@ pub fn known_fields(object: &Map<String, Value>, fields: &[&str]) -> Result<(), 
 /// Field `field` (snake_case) of `object`, parsed with serde; an absent member is `None` for an
 /// `Option` and an error for anything else. On failure the error is kept in `error` (the first
 /// one wins) and the default is returned, so a struct is built without a clean-up path per
-/// field. (Kept small on purpose: it has one instance per field type, the lookup and the error
-/// path are shared.)
+/// field. (Kept out of line and small on purpose: it has one instance per field type, shared by
+/// every field of that type; the lookup and the error path are shared by all.)
+#[inline(never)]
 pub fn member<'a, T: Deserialize<'a> + Default>(
     object: &'a Map<String, Value>,
     field: &str,
