@@ -1,7 +1,5 @@
 //! Approvals (API.md §11.6): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -44,10 +42,10 @@ crate::input! {
     }
 }
 
-/// `statuses_item` values.
+/// Approval statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum StatusesItem {
+pub enum ApprovalStatus {
     #[default]
     Pending,
     Approved,
@@ -69,7 +67,7 @@ crate::input! {
         pub page_size: Option<Forwarded<u32>>,
         pub pending_approvers: Option<Forwarded<Ids>>,
         #[schemars(length(min = 1), extend("uniqueItems" = true))]
-        pub statuses: Option<Forwarded<Vec<StatusesItem>>>,
+        pub statuses: Option<Forwarded<Vec<ApprovalStatus>>>,
         pub updated_date: Option<Forwarded<TsRange>>,
     }
 }
@@ -98,28 +96,28 @@ crate::input! {
     }
 }
 
-/// `ApprovalDecisionsItem_status` values.
+/// The status of one approver's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum ApprovalDecisionsItemStatus {
+pub enum DecisionStatus {
     #[default]
     Pending,
     Approved,
     Rejected,
 }
 
-/// `ApprovalDecisionsItem`.
+/// `ApprovalDecision` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
-pub struct ApprovalDecisionsItem {
+pub struct ApprovalDecision {
     pub approver_id: Option<String>,
     pub comment: Option<String>,
-    pub status: Option<ApprovalDecisionsItemStatus>,
+    pub status: Option<DecisionStatus>,
     pub updated_date: Option<DateTime>,
 }
 
-/// `Approval_type` values.
+/// Values of `Approval.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum ApprovalType {
@@ -128,7 +126,7 @@ pub enum ApprovalType {
     FilesOnly,
 }
 
-/// `Approval`.
+/// `Approval` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -137,14 +135,14 @@ pub struct Approval {
     pub author_id: Option<String>,
     pub auto_finish_on_approve: Option<bool>,
     pub auto_finish_on_reject: Option<bool>,
-    pub decisions: Option<Vec<ApprovalDecisionsItem>>,
+    pub decisions: Option<Vec<ApprovalDecision>>,
     pub description: Option<String>,
     pub due_date: Option<String>,
     pub finished: Option<bool>,
     pub finisher_id: Option<String>,
     pub folder_id: Option<String>,
     pub id: Option<String>,
-    pub status: Option<crate::approvals::StatusesItem>,
+    pub status: Option<crate::approvals::ApprovalStatus>,
     pub task_id: Option<String>,
     pub title: Option<String>,
     pub r#type: Option<ApprovalType>,

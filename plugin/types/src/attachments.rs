@@ -1,7 +1,5 @@
 //! Attachments (API.md §11.7): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -87,7 +85,7 @@ crate::input! {
     }
 }
 
-/// `Attachment_type` values.
+/// Values of `Attachment.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum AttachmentType {
@@ -101,7 +99,7 @@ pub enum AttachmentType {
     DAM,
 }
 
-/// `Attachment`.
+/// `Attachment` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -126,7 +124,7 @@ pub struct Attachment {
     pub width: Option<i64>,
 }
 
-/// `AttachmentUrl`.
+/// `AttachmentUrl` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -135,7 +133,7 @@ pub struct AttachmentUrl {
     pub url: String,
 }
 
-/// `Download`.
+/// `Download` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

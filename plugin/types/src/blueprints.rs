@@ -1,7 +1,5 @@
 //! Folder and task blueprints (API.md §11.8): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,7 +7,7 @@ use serde_json::Value;
 use crate::common::*;
 use crate::schema::generate;
 
-/// `blueprintType` values.
+/// Values of `blueprintType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum BlueprintType {
@@ -61,7 +59,7 @@ crate::input! {
     }
 }
 
-/// `AsyncJob`.
+/// `AsyncJob` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

@@ -1,9 +1,6 @@
 //! Comments (API.md §11.3): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::common::*;
@@ -51,7 +48,7 @@ crate::input! {
     }
 }
 
-/// `Comment`.
+/// `Comment` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

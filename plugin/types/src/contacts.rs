@@ -1,7 +1,5 @@
 //! Contacts and users (API.md §11.4): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,10 +7,10 @@ use serde_json::Value;
 use crate::common::*;
 use crate::schema::generate;
 
-/// `fields_item` values.
+/// Optional fields of `list_users`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum FieldsItem {
+pub enum ContactField {
     #[serde(rename = "metadata")]
     #[default]
     Metadata,
@@ -27,14 +25,14 @@ crate::input! {
         /// Deleted (true) or active (false) contacts only
         pub deleted: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FieldsItem>>>,
+        pub fields: Option<Forwarded<Vec<ContactField>>>,
         /// Only the requesting user
         pub me: Option<bool>,
         pub metadata: Option<Forwarded<MetadataFilter>>,
     }
 }
 
-/// `Profile_role` values.
+/// Values of `Profile.role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum ProfileRole {
@@ -43,7 +41,7 @@ pub enum ProfileRole {
     Collaborator,
 }
 
-/// `Profile`.
+/// `Profile` as Wrike returns it (output schema only).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -62,7 +60,7 @@ crate::input! {
     }
 }
 
-/// `ContactMetadataItem`.
+/// `ContactMetadataItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -72,7 +70,7 @@ pub struct ContactMetadataItem {
     pub value: Option<String>,
 }
 
-/// `ContactProfilesItem`.
+/// `ContactProfilesItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -86,7 +84,7 @@ pub struct ContactProfilesItem {
     pub role: Option<crate::contacts::ProfileRole>,
 }
 
-/// `Contact_type` values.
+/// Values of `Contact.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum ContactType {
@@ -95,7 +93,7 @@ pub enum ContactType {
     Group,
 }
 
-/// `Contact`.
+/// `Contact` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -121,7 +119,7 @@ pub struct Contact {
     pub work_schedule_id: Option<String>,
 }
 
-/// `UserMetadataItem`.
+/// `UserMetadataItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -131,7 +129,7 @@ pub struct UserMetadataItem {
     pub value: Option<String>,
 }
 
-/// `UserProfilesItem`.
+/// `UserProfilesItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -145,7 +143,7 @@ pub struct UserProfilesItem {
     pub role: Option<crate::contacts::ProfileRole>,
 }
 
-/// `User`.
+/// `User` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

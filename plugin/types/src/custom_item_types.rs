@@ -1,9 +1,6 @@
 //! Custom item types (API.md §11.9): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::common::*;

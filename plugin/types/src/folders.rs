@@ -1,7 +1,5 @@
 //! Folders and projects (API.md §11.2): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,10 +7,10 @@ use serde_json::Value;
 use crate::common::*;
 use crate::schema::generate;
 
-/// `fields_item` values.
+/// Optional fields of a folder or project write's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum FieldsItem2 {
+pub enum FolderWriteField {
     #[serde(rename = "contractType")]
     #[default]
     ContractType,
@@ -26,7 +24,7 @@ crate::input! {
         pub custom_fields: Option<Forwarded<CustomFields>>,
         pub description: Option<Forwarded<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FieldsItem2>>>,
+        pub fields: Option<Forwarded<Vec<FolderWriteField>>>,
         /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
@@ -37,7 +35,7 @@ crate::input! {
     }
 }
 
-/// `Project_status` values.
+/// Values of `Project.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum ProjectStatus {
@@ -51,7 +49,7 @@ pub enum ProjectStatus {
     Custom,
 }
 
-/// `Project`.
+/// `Project` as Wrike returns it (output schema only).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -75,7 +73,7 @@ crate::input! {
         pub custom_fields: Option<Forwarded<CustomFields>>,
         pub description: Option<Forwarded<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
         /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
@@ -98,7 +96,7 @@ crate::input! {
         pub custom_fields: Option<Forwarded<CustomFields>>,
         pub description: Option<Forwarded<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
         pub folder_id: WrikeId,
         pub metadata: Option<Forwarded<Metadata>>,
         pub remove_parents: Option<Forwarded<Ids>>,
@@ -120,7 +118,7 @@ crate::input! {
         pub custom_fields: Option<Forwarded<CustomFields>>,
         pub description: Option<Forwarded<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem2>>>,
+        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
         pub folder_id: WrikeId,
         pub metadata: Option<Forwarded<Metadata>>,
         /// Project changes; null turns the project back into a folder
@@ -135,10 +133,10 @@ crate::input! {
     }
 }
 
-/// `fields_item` values.
+/// Optional fields of `get_folder_by_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum FieldsItem3 {
+pub enum FolderGetField {
     #[serde(rename = "briefDescription")]
     #[default]
     BriefDescription,
@@ -157,15 +155,15 @@ crate::input! {
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FieldsItem3>>>,
+        pub fields: Option<Forwarded<Vec<FolderGetField>>>,
         pub folder_id: WrikeId,
     }
 }
 
-/// `fields_item` values.
+/// Optional fields of `search_folder` and `search_project`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum FieldsItem4 {
+pub enum FolderSearchField {
     #[serde(rename = "metadata")]
     #[default]
     Metadata,
@@ -205,7 +203,7 @@ crate::input! {
         pub descendants: Option<bool>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FieldsItem4>>>,
+        pub fields: Option<Forwarded<Vec<FolderSearchField>>>,
         /// Search the subtree of this folder
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Option<Forwarded<String>>,
@@ -236,7 +234,7 @@ crate::input! {
         pub descendants: Option<bool>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FieldsItem4>>>,
+        pub fields: Option<Forwarded<Vec<crate::folders::FolderSearchField>>>,
         /// Search the subtree of this folder
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Option<Forwarded<String>>,
@@ -249,7 +247,7 @@ crate::input! {
     }
 }
 
-/// `rescheduleMode` values.
+/// Values of `rescheduleMode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum RescheduleMode {
@@ -336,7 +334,7 @@ crate::input! {
     }
 }
 
-/// `FolderCustomFieldsItem`.
+/// `FolderCustomFieldsItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -346,7 +344,7 @@ pub struct FolderCustomFieldsItem {
     pub value: Option<String>,
 }
 
-/// `FolderMetadataItem`.
+/// `FolderMetadataItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -356,7 +354,7 @@ pub struct FolderMetadataItem {
     pub value: Option<String>,
 }
 
-/// `FolderProject`.
+/// `FolderProject` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -372,7 +370,7 @@ pub struct FolderProject {
     pub status: Option<crate::folders::ProjectStatus>,
 }
 
-/// `Folder_scope` values.
+/// Values of `Folder.scope`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum FolderScope {
@@ -383,7 +381,7 @@ pub enum FolderScope {
     RbRoot,
 }
 
-/// `Folder`.
+/// `Folder` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

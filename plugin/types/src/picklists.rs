@@ -1,7 +1,5 @@
 //! Pick list parameters: inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -82,10 +80,10 @@ crate::input! {
     }
 }
 
-/// `type` values.
+/// Project-based or task-based custom item types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum Type2 {
+pub enum CustomItemTypeKind {
     #[default]
     Project,
     Task,
@@ -97,7 +95,7 @@ crate::input! {
     pub struct CustomItemTypes {
         pub space_id: Option<WrikeId>,
         /// Only project-based or only task-based types
-        pub r#type: Option<Forwarded<Type2>>,
+        pub r#type: Option<Forwarded<CustomItemTypeKind>>,
     }
 }
 

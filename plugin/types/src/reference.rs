@@ -1,7 +1,5 @@
 //! Reference data (custom fields, workflows, legacy IDs) and the raw `custom_http` action: inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -27,10 +25,10 @@ crate::input! {
     }
 }
 
-/// `type` values.
+/// Kinds of legacy (API v2) IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum Type {
+pub enum LegacyIdKind {
     #[default]
     ApiV2Account,
     ApiV2User,
@@ -49,11 +47,11 @@ crate::input! {
         #[schemars(extend("items" = {"anyOf": [{"minimum": 0, "type": "integer"}, {"minLength": 1, "type": "string"}]}), length(min = 1, max = 100))]
         pub ids: Forwarded<Vec<serde_json::Value>>,
         /// Kind of the legacy IDs
-        pub r#type: Forwarded<Type>,
+        pub r#type: Forwarded<LegacyIdKind>,
     }
 }
 
-/// `method` values.
+/// Values of `method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum Method {
@@ -81,7 +79,7 @@ crate::input! {
     }
 }
 
-/// `CustomField_type` values.
+/// Values of `CustomField.type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
 pub enum CustomFieldType {
@@ -98,7 +96,7 @@ pub enum CustomFieldType {
     Multiple,
 }
 
-/// `CustomField`.
+/// `CustomField` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -113,7 +111,7 @@ pub struct CustomField {
     pub r#type: CustomFieldType,
 }
 
-/// `WorkflowCustomStatusesItem`.
+/// `WorkflowCustomStatusesItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -127,7 +125,7 @@ pub struct WorkflowCustomStatusesItem {
     pub standard_name: Option<bool>,
 }
 
-/// `Workflow`.
+/// `Workflow` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -139,7 +137,7 @@ pub struct Workflow {
     pub standard: Option<bool>,
 }
 
-/// `Id`.
+/// `Id` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

@@ -1,7 +1,5 @@
 //! Timelogs (API.md §11.5): inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -9,10 +7,10 @@ use serde_json::Value;
 use crate::common::*;
 use crate::schema::generate;
 
-/// `fields_item` values.
+/// Optional fields of a timelog answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum FieldsItem5 {
+pub enum TimelogField {
     #[serde(rename = "billingType")]
     #[default]
     BillingType,
@@ -26,7 +24,7 @@ crate::input! {
         /// HTML unless plainText is true
         pub comment: Forwarded<String>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FieldsItem5>>>,
+        pub fields: Option<Forwarded<Vec<TimelogField>>>,
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
         pub hours: Forwarded<f64>,
         #[schemars(extend("default" = false))]
@@ -44,7 +42,7 @@ crate::input! {
         /// HTML unless plainText is true
         pub comment: Option<Forwarded<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::timelogs::FieldsItem5>>>,
+        pub fields: Option<Forwarded<Vec<crate::timelogs::TimelogField>>>,
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
         pub hours: Option<Forwarded<f64>>,
         #[schemars(extend("default" = false))]
@@ -54,7 +52,7 @@ crate::input! {
     }
 }
 
-/// `TrackedDate`.
+/// `TrackedDate` as Wrike returns it (output schema only).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(description = "")]
@@ -77,7 +75,7 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub descendants: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::timelogs::FieldsItem5>>>,
+        pub fields: Option<Forwarded<Vec<crate::timelogs::TimelogField>>>,
         pub folder_id: Option<WrikeId>,
         /// Only the requesting user's timelogs
         pub me: Option<bool>,
@@ -93,7 +91,7 @@ crate::input! {
     }
 }
 
-/// `Timelog`.
+/// `Timelog` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]

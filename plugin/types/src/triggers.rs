@@ -1,7 +1,5 @@
 //! Trigger inputs (polling and webhook) and the webhook event: inputs and outputs.
 
-#![allow(unused_imports)]
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -75,10 +73,10 @@ crate::input! {
     }
 }
 
-/// `events_item` values.
+/// Wrike webhook event types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[schemars(description = "")]
-pub enum EventsItem {
+pub enum WebhookEventType {
     #[default]
     TaskCreated,
     TaskDeleted,
@@ -133,7 +131,7 @@ crate::input! {
     pub struct NewEventWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<EventsItem>>>,
+        pub events: Option<Forwarded<Vec<WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -148,7 +146,7 @@ crate::input! {
     pub struct NewOrUpdatedTaskWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::EventsItem>>>,
+        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -163,7 +161,7 @@ crate::input! {
     pub struct NewOrUpdatedFolderWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::EventsItem>>>,
+        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -178,7 +176,7 @@ crate::input! {
     pub struct NewOrUpdatedProjectWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::EventsItem>>>,
+        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -187,7 +185,7 @@ crate::input! {
     }
 }
 
-/// `WebhookEvent`.
+/// `WebhookEvent` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
 #[schemars(description = "")]
