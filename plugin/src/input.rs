@@ -19,6 +19,7 @@ macro_rules! schema {
 
 /// Parse an input object into its type; on failure an `invalid-input` error whose `field` is
 /// the dotted path of the offending value.
+#[inline(always)]
 pub fn parse<T: FromObject>(input: &Map<String, Value>) -> Result<T> {
     T::from_object(input).map_err(invalid)
 }

@@ -198,12 +198,17 @@ fn number(job: &Value, key: &str) -> Option<f64> {
     job.get(key).and_then(Value::as_f64)
 }
 
+/// A number of the job as Wrike wrote it (JSON text, so no float formatting code of its own).
+fn shown(job: &Value, key: &str) -> Option<String> {
+    job.get(key).filter(|v| v.is_number()).map(Value::to_string)
+}
+
 fn progress_text(job: &Value) -> String {
-    let mut s = match number(job, "progressPercent") {
+    let mut s = match shown(job, "progressPercent") {
         Some(p) => format!("{p} %"),
         None => "an unknown progress".to_string(),
     };
-    if let (Some(done), Some(total)) = (number(job, "processedCount"), number(job, "totalCount")) {
+    if let (Some(done), Some(total)) = (shown(job, "processedCount"), shown(job, "totalCount")) {
         s.push_str(&format!(" ({done} of {total} entries)"));
     }
     s

@@ -11,14 +11,14 @@ crate::input! {
     /// A draft approval when no approvers are given, else pending.
     #[schemars(extend("oneOf" = [{"required": ["taskId"]}, {"required": ["folderId"]}]))]
     pub struct CreateApproval {
-        pub approvers: Option<Forwarded<Ids>>,
-        pub attachments: Option<Forwarded<Ids>>,
+        pub approvers: Forwarded<Option<Ids>>,
+        pub attachments: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
         pub auto_finish_on_approve: Option<bool>,
         #[schemars(extend("default" = true))]
         pub auto_finish_on_reject: Option<bool>,
-        pub description: Option<Forwarded<String>>,
-        pub due_date: Option<Forwarded<Date>>,
+        pub description: Forwarded<Option<String>>,
+        pub due_date: Forwarded<Option<Date>>,
         pub folder_id: Option<WrikeId>,
         pub task_id: Option<WrikeId>,
     }
@@ -58,17 +58,17 @@ crate::input! {
     /// Input of `search_approvals`.
     #[schemars(description = "")]
     pub struct SearchApprovals {
-        pub approvers: Option<Forwarded<Ids>>,
+        pub approvers: Forwarded<Option<Ids>>,
         #[schemars(range(min = 1))]
-        pub limit: Option<Forwarded<u32>>,
+        pub limit: Forwarded<Option<u32>>,
         #[schemars(length(min = 1))]
-        pub next_page_token: Option<Forwarded<String>>,
+        pub next_page_token: Forwarded<Option<String>>,
         #[schemars(range(min = 1, max = 1000))]
-        pub page_size: Option<Forwarded<u32>>,
-        pub pending_approvers: Option<Forwarded<Ids>>,
+        pub page_size: Forwarded<Option<u32>>,
+        pub pending_approvers: Forwarded<Option<Ids>>,
         #[schemars(length(min = 1), extend("uniqueItems" = true))]
-        pub statuses: Option<Forwarded<Vec<ApprovalStatus>>>,
-        pub updated_date: Option<Forwarded<TsRange>>,
+        pub statuses: Forwarded<Option<Vec<ApprovalStatus>>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
     }
 }
 
@@ -76,15 +76,15 @@ crate::input! {
     /// Input of `update_approval`.
     #[schemars(description = "")]
     pub struct UpdateApproval {
-        pub add_approvers: Option<Forwarded<Ids>>,
-        pub add_attachments: Option<Forwarded<Ids>>,
+        pub add_approvers: Forwarded<Option<Ids>>,
+        pub add_attachments: Forwarded<Option<Ids>>,
         pub approval_id: WrikeId,
         pub auto_finish_on_approve: Option<bool>,
         pub auto_finish_on_reject: Option<bool>,
-        pub description: Option<Forwarded<String>>,
-        pub due_date: Option<Forwarded<Date>>,
-        pub remove_approvers: Option<Forwarded<Ids>>,
-        pub remove_attachments: Option<Forwarded<Ids>>,
+        pub description: Forwarded<Option<String>>,
+        pub due_date: Forwarded<Option<Date>>,
+        pub remove_approvers: Forwarded<Option<Ids>>,
+        pub remove_attachments: Forwarded<Option<Ids>>,
     }
 }
 

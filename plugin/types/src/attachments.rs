@@ -11,7 +11,7 @@ crate::input! {
     /// Attachments of a task or folder, or of the account created in a range shorter than 31 days (createdDate is then required).
     #[schemars(extend("not" = {"required": ["taskId", "folderId"]}))]
     pub struct ListAttachments {
-        pub created_date: Option<Forwarded<TsRange>>,
+        pub created_date: Forwarded<Option<TsRange>>,
         pub folder_id: Option<WrikeId>,
         pub task_id: Option<WrikeId>,
         /// Include previous versions

@@ -37,25 +37,25 @@ crate::input! {
         pub copy_responsibles: Option<bool>,
         /// Most tasks and folders the launch may create (Wrike's default 250); the launch fails above it
         #[schemars(range(min = 1, max = 250))]
-        pub entry_limit: Option<Forwarded<u32>>,
+        pub entry_limit: Forwarded<Option<u32>>,
         #[schemars(extend("default" = true))]
         pub notify_responsibles: Option<bool>,
         /// Folder or project to create the work in (exactly one of parentId, superTaskId)
         pub parent_id: Option<WrikeId>,
         /// Reschedule the active tasks to start (or end) on this date
-        pub reschedule_date: Option<Forwarded<Date>>,
+        pub reschedule_date: Forwarded<Option<Date>>,
         /// Start: tasks start on rescheduleDate; End: they end on it. Only with rescheduleDate
-        pub reschedule_mode: Option<Forwarded<crate::folders::RescheduleMode>>,
+        pub reschedule_mode: Forwarded<Option<crate::folders::RescheduleMode>>,
         /// Task blueprints only: create the work as a subtask of this task
         pub super_task_id: Option<WrikeId>,
         /// How long to wait for the launch to finish. The host's wall-clock limit (--wall-timeout-ms, 60 s by default) must be longer
         #[schemars(range(min = 1, max = 600), extend("default" = 60))]
-        pub timeout_seconds: Option<Forwarded<u32>>,
+        pub timeout_seconds: Forwarded<Option<u32>>,
         /// Title of the folder, project or task created from the blueprint's root
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
         /// Added before the title of every copied item
-        pub title_prefix: Option<Forwarded<String>>,
+        pub title_prefix: Forwarded<Option<String>>,
     }
 }
 

@@ -40,11 +40,11 @@ crate::input! {
     pub struct SearchComments {
         pub folder_id: Option<WrikeId>,
         #[schemars(range(min = 1, max = 1000))]
-        pub limit: Option<Forwarded<u32>>,
+        pub limit: Forwarded<Option<u32>>,
         #[schemars(extend("default" = false))]
         pub plain_text: Option<bool>,
         pub task_id: Option<WrikeId>,
-        pub updated_date: Option<Forwarded<TsRange>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
     }
 }
 

@@ -254,10 +254,11 @@ pub struct List<T> {
 pub struct NullableText(pub Option<String>);
 
 /// A member the connector forwards to Wrike as given, without reading it (the request is built
-/// from the input's JSON). Its schema is `T`'s, so the host validates it like any other member;
-/// the guest only notes that it is there (`Option<Forwarded<T>>` is `Some`) and does not parse
-/// it: parsing every forwarded member with serde measured at about a kilobyte of component code
-/// per member.
+/// from the input's JSON): `Forwarded<Option<Ids>>` is an optional list of IDs, `Forwarded<String>`
+/// a required text. Its schema is `T`'s, so the host validates it like any other member; the
+/// guest does not parse it, nor look it up ([`parse::Member::READ`](crate::parse::Member)):
+/// parsing every forwarded member with serde measured at about a kilobyte of component code per
+/// member, and even looking each one up at about 60 bytes.
 pub struct Forwarded<T>(std::marker::PhantomData<T>);
 
 impl<T> Forwarded<T> {
@@ -303,6 +304,18 @@ impl<T: JsonSchema> JsonSchema for Forwarded<T> {
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         T::json_schema(generator)
+    }
+
+    // `Forwarded<Option<T>>` is an optional member, like `Option<T>`: schemars asks these two
+    // (hidden, but part of its trait) to decide `required` and the non-null schema.
+    fn _schemars_private_is_option() -> bool {
+        T::_schemars_private_is_option()
+    }
+
+    fn _schemars_private_non_optional_json_schema(
+        generator: &mut schemars::SchemaGenerator,
+    ) -> schemars::Schema {
+        T::_schemars_private_non_optional_json_schema(generator)
     }
 }
 

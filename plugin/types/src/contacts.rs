@@ -25,10 +25,10 @@ crate::input! {
         /// Deleted (true) or active (false) contacts only
         pub deleted: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<ContactField>>>,
+        pub fields: Forwarded<Option<Vec<ContactField>>>,
         /// Only the requesting user
         pub me: Option<bool>,
-        pub metadata: Option<Forwarded<MetadataFilter>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
     }
 }
 

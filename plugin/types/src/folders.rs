@@ -20,16 +20,16 @@ crate::input! {
     /// Input of `create_folder`.
     #[schemars(description = "")]
     pub struct CreateFolder {
-        pub custom_columns: Option<Forwarded<Ids>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
-        pub description: Option<Forwarded<String>>,
+        pub custom_columns: Forwarded<Option<Ids>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        pub description: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FolderWriteField>>>,
+        pub fields: Forwarded<Option<Vec<FolderWriteField>>>,
         /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
-        pub metadata: Option<Forwarded<Metadata>>,
-        pub shareds: Option<Forwarded<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub shareds: Forwarded<Option<Ids>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
     }
@@ -69,18 +69,18 @@ crate::input! {
     /// Input of `create_project`.
     #[schemars(description = "")]
     pub struct CreateProject {
-        pub custom_columns: Option<Forwarded<Ids>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
-        pub description: Option<Forwarded<String>>,
+        pub custom_columns: Forwarded<Option<Ids>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        pub description: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
+        pub fields: Forwarded<Option<Vec<crate::folders::FolderWriteField>>>,
         /// ID of the parent folder or project; for the account root pass its rootFolderId (the Root entry of the `folders` pick list)
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
-        pub metadata: Option<Forwarded<Metadata>>,
+        pub metadata: Forwarded<Option<Metadata>>,
         /// Project settings (default: {})
-        pub project: Option<Forwarded<Project>>,
-        pub shareds: Option<Forwarded<Ids>>,
+        pub project: Forwarded<Option<Project>>,
+        pub shareds: Forwarded<Option<Ids>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
     }
@@ -90,21 +90,21 @@ crate::input! {
     /// Input of `update_folder`.
     #[schemars(description = "")]
     pub struct UpdateFolder {
-        pub add_parents: Option<Forwarded<Ids>>,
-        pub add_shareds: Option<Forwarded<Ids>>,
-        pub custom_columns: Option<Forwarded<Ids>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
-        pub description: Option<Forwarded<String>>,
+        pub add_parents: Forwarded<Option<Ids>>,
+        pub add_shareds: Forwarded<Option<Ids>>,
+        pub custom_columns: Forwarded<Option<Ids>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        pub description: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
+        pub fields: Forwarded<Option<Vec<crate::folders::FolderWriteField>>>,
         pub folder_id: WrikeId,
-        pub metadata: Option<Forwarded<Metadata>>,
-        pub remove_parents: Option<Forwarded<Ids>>,
-        pub remove_shareds: Option<Forwarded<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub remove_parents: Forwarded<Option<Ids>>,
+        pub remove_shareds: Forwarded<Option<Ids>>,
         /// Restore from the Recycle Bin
         pub restore: Option<bool>,
         #[schemars(length(min = 1))]
-        pub title: Option<Forwarded<String>>,
+        pub title: Forwarded<Option<String>>,
     }
 }
 
@@ -112,24 +112,24 @@ crate::input! {
     /// Input of `update_project`.
     #[schemars(description = "")]
     pub struct UpdateProject {
-        pub add_parents: Option<Forwarded<Ids>>,
-        pub add_shareds: Option<Forwarded<Ids>>,
-        pub custom_columns: Option<Forwarded<Ids>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
-        pub description: Option<Forwarded<String>>,
+        pub add_parents: Forwarded<Option<Ids>>,
+        pub add_shareds: Forwarded<Option<Ids>>,
+        pub custom_columns: Forwarded<Option<Ids>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        pub description: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FolderWriteField>>>,
+        pub fields: Forwarded<Option<Vec<crate::folders::FolderWriteField>>>,
         pub folder_id: WrikeId,
-        pub metadata: Option<Forwarded<Metadata>>,
+        pub metadata: Forwarded<Option<Metadata>>,
         /// Project changes; null turns the project back into a folder
         #[schemars(extend("x-nullable" = true))]
-        pub project: Option<Forwarded<ProjectUpdate>>,
-        pub remove_parents: Option<Forwarded<Ids>>,
-        pub remove_shareds: Option<Forwarded<Ids>>,
+        pub project: Forwarded<Option<ProjectUpdate>>,
+        pub remove_parents: Forwarded<Option<Ids>>,
+        pub remove_shareds: Forwarded<Option<Ids>>,
         /// Restore from the Recycle Bin
         pub restore: Option<bool>,
         #[schemars(length(min = 1))]
-        pub title: Option<Forwarded<String>>,
+        pub title: Forwarded<Option<String>>,
     }
 }
 
@@ -155,7 +155,7 @@ crate::input! {
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FolderGetField>>>,
+        pub fields: Forwarded<Option<Vec<FolderGetField>>>,
         pub folder_id: WrikeId,
     }
 }
@@ -193,28 +193,28 @@ crate::input! {
     #[schemars(extend("dependentSchemas" = {"folderId": {"properties": {"deleted": {"const": false}}}}), extend("not" = {"required": ["folderId", "spaceId"]}))]
     pub struct SearchFolder {
         /// Wrike Resource only
-        pub contract_types: Option<Forwarded<crate::tasks::BillingType>>,
+        pub contract_types: Forwarded<Option<crate::tasks::BillingType>>,
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
-        pub custom_field: Option<Forwarded<CustomFieldFilter>>,
+        pub custom_field: Forwarded<Option<CustomFieldFilter>>,
         /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
         pub deleted: Option<bool>,
         #[schemars(extend("default" = true))]
         pub descendants: Option<bool>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<FolderSearchField>>>,
+        pub fields: Forwarded<Option<Vec<FolderSearchField>>>,
         /// Search the subtree of this folder
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub folder_id: Option<Forwarded<String>>,
-        pub metadata: Option<Forwarded<MetadataFilter>>,
-        pub permalink: Option<Forwarded<String>>,
+        pub folder_id: Forwarded<Option<String>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
+        pub permalink: Forwarded<Option<String>>,
         /// Only projects (true) or only plain folders (false); default both
         pub project: Option<bool>,
         /// Search the subtree of this space
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub space_id: Option<Forwarded<String>>,
-        pub updated_date: Option<Forwarded<TsRange>>,
+        pub space_id: Forwarded<Option<String>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
     }
 }
 
@@ -224,26 +224,26 @@ crate::input! {
     #[schemars(extend("dependentSchemas" = {"folderId": {"properties": {"deleted": {"const": false}}}}), extend("not" = {"required": ["folderId", "spaceId"]}))]
     pub struct SearchProject {
         /// Wrike Resource only
-        pub contract_types: Option<Forwarded<crate::tasks::BillingType>>,
+        pub contract_types: Forwarded<Option<crate::tasks::BillingType>>,
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
-        pub custom_field: Option<Forwarded<CustomFieldFilter>>,
+        pub custom_field: Forwarded<Option<CustomFieldFilter>>,
         /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
         pub deleted: Option<bool>,
         #[schemars(extend("default" = true))]
         pub descendants: Option<bool>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::folders::FolderSearchField>>>,
+        pub fields: Forwarded<Option<Vec<crate::folders::FolderSearchField>>>,
         /// Search the subtree of this folder
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub folder_id: Option<Forwarded<String>>,
-        pub metadata: Option<Forwarded<MetadataFilter>>,
-        pub permalink: Option<Forwarded<String>>,
+        pub folder_id: Forwarded<Option<String>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
+        pub permalink: Forwarded<Option<String>>,
         /// Search the subtree of this space
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub space_id: Option<Forwarded<String>>,
-        pub updated_date: Option<Forwarded<TsRange>>,
+        pub space_id: Forwarded<Option<String>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
     }
 }
 
@@ -260,7 +260,7 @@ crate::input! {
     /// Input of `copy_folder`.
     #[schemars(description = "")]
     pub struct CopyFolder {
-        pub add_responsibles: Option<Forwarded<Ids>>,
+        pub add_responsibles: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
         pub copy_custom_fields: Option<bool>,
         #[schemars(extend("default" = true))]
@@ -274,20 +274,20 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub copy_statuses: Option<bool>,
         #[schemars(range(min = 1, max = 250), extend("default" = 250))]
-        pub entry_limit: Option<Forwarded<u32>>,
+        pub entry_limit: Forwarded<Option<u32>>,
         /// The folder or project to copy
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
         /// Folder to copy into
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub parent: Forwarded<String>,
-        pub remove_responsibles: Option<Forwarded<Ids>>,
-        pub reschedule_date: Option<Forwarded<Date>>,
+        pub remove_responsibles: Forwarded<Option<Ids>>,
+        pub reschedule_date: Forwarded<Option<Date>>,
         #[schemars(extend("default" = "Start"))]
-        pub reschedule_mode: Option<Forwarded<RescheduleMode>>,
+        pub reschedule_mode: Forwarded<Option<RescheduleMode>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
-        pub title_prefix: Option<Forwarded<String>>,
+        pub title_prefix: Forwarded<Option<String>>,
     }
 }
 
@@ -295,7 +295,7 @@ crate::input! {
     /// Input of `copy_project`.
     #[schemars(description = "")]
     pub struct CopyProject {
-        pub add_responsibles: Option<Forwarded<Ids>>,
+        pub add_responsibles: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
         pub copy_custom_fields: Option<bool>,
         #[schemars(extend("default" = true))]
@@ -309,20 +309,20 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub copy_statuses: Option<bool>,
         #[schemars(range(min = 1, max = 250), extend("default" = 250))]
-        pub entry_limit: Option<Forwarded<u32>>,
+        pub entry_limit: Forwarded<Option<u32>>,
         /// The folder or project to copy
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub folder_id: Forwarded<String>,
         /// Folder to copy into
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub parent: Forwarded<String>,
-        pub remove_responsibles: Option<Forwarded<Ids>>,
-        pub reschedule_date: Option<Forwarded<Date>>,
+        pub remove_responsibles: Forwarded<Option<Ids>>,
+        pub reschedule_date: Forwarded<Option<Date>>,
         #[schemars(extend("default" = "Start"))]
-        pub reschedule_mode: Option<Forwarded<crate::folders::RescheduleMode>>,
+        pub reschedule_mode: Forwarded<Option<crate::folders::RescheduleMode>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
-        pub title_prefix: Option<Forwarded<String>>,
+        pub title_prefix: Forwarded<Option<String>>,
     }
 }
 

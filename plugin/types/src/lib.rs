@@ -58,7 +58,11 @@ macro_rules! input {
                 #[allow(unused_mut)]
                 let mut error = None;
                 let value = $name {
-                    $( $field: $crate::parse::member(object, stringify!($field), &mut error), )*
+                    $( $field: if <$ty as $crate::parse::Member>::READ {
+                        $crate::parse::member(object, stringify!($field), &mut error)
+                    } else {
+                        Default::default()
+                    }, )*
                 };
                 match error {
                     Some(e) => Err(e),

@@ -27,6 +27,25 @@ pub trait FromObject: Sized {
     fn from_object(object: &Map<String, Value>) -> Result<Self, InputError>;
 }
 
+/// A type an input member can have. `READ` is false for [`Forwarded`](crate::Forwarded) members:
+/// [`input!`](crate::input) neither looks them up nor parses them (the host has validated them,
+/// and the connector sends the input's JSON on), so they cost the component no code.
+pub trait Member: Default {
+    /// Whether [`FromObject`] reads a member of this type.
+    const READ: bool = true;
+}
+
+impl Member for bool {}
+impl Member for u32 {}
+impl Member for i64 {}
+impl Member for String {}
+impl Member for crate::WrikeId {}
+impl<T: Member> Member for Option<T> {}
+impl<T: Member> Member for Vec<T> {}
+impl<T> Member for crate::Forwarded<T> {
+    const READ: bool = false;
+}
+
 /// `snake_case` field name `field` (as `stringify!` gives it, `r#type` included) written as
 /// the camelCase member `key`?
 fn is_member(key: &str, field: &str) -> bool {
@@ -169,6 +188,20 @@ impl de::Error for InputError {
         }
     }
 
+    fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        <Self as de::Error>::custom(format_args!(
+            "invalid type: {}, expected {expected}",
+            what(&unexpected)
+        ))
+    }
+
+    fn invalid_value(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        <Self as de::Error>::custom(format_args!(
+            "invalid value: {}, expected {expected}",
+            what(&unexpected)
+        ))
+    }
+
     fn unknown_field(field: &str, _expected: &'static [&'static str]) -> Self {
         InputError {
             path: field.to_string(),
@@ -185,6 +218,22 @@ impl de::Error for InputError {
 }
 
 type Res<T> = std::result::Result<T, InputError>;
+
+/// What an unexpected value was, for a message: serde's own `Display` of it formats floats, which
+/// would link the whole float formatting machinery into the component for one error message.
+fn what(unexpected: &de::Unexpected<'_>) -> String {
+    match unexpected {
+        de::Unexpected::Bool(b) => format!("boolean `{b}`"),
+        de::Unexpected::Unsigned(n) => format!("integer `{n}`"),
+        de::Unexpected::Signed(n) => format!("integer `{n}`"),
+        de::Unexpected::Str(s) => format!("string {s:?}"),
+        de::Unexpected::Unit => "null".into(),
+        de::Unexpected::Seq => "a list".into(),
+        de::Unexpected::Map => "an object".into(),
+        de::Unexpected::Float(_) => "a number".into(),
+        _ => "a value".into(),
+    }
+}
 
 fn unexpected(v: &Value) -> de::Unexpected<'_> {
     match v {
@@ -409,6 +458,8 @@ mod tests {
     use crate::input;
     use serde::Deserialize;
     use serde_json::json;
+
+    impl Member for Inner {}
 
     #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
     #[serde(deny_unknown_fields, rename_all = "camelCase")]

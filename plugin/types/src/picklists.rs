@@ -95,7 +95,7 @@ crate::input! {
     pub struct CustomItemTypes {
         pub space_id: Option<WrikeId>,
         /// Only project-based or only task-based types
-        pub r#type: Option<Forwarded<CustomItemTypeKind>>,
+        pub r#type: Forwarded<Option<CustomItemTypeKind>>,
     }
 }
 

@@ -13,7 +13,7 @@ crate::input! {
     pub struct ListCustomFields {
         /// Only these custom fields (default: all)
         #[schemars(length(min = 1, max = 100), extend("uniqueItems" = true))]
-        pub custom_field_ids: Option<Forwarded<Vec<WrikeId>>>,
+        pub custom_field_ids: Forwarded<Option<Vec<WrikeId>>>,
     }
 }
 
@@ -68,14 +68,14 @@ crate::input! {
     pub struct CustomHttp {
         /// Form parameters for POST and PUT; arrays and objects are sent JSON-encoded
         #[schemars(extend("additionalProperties" = {"type": ["string", "number", "boolean", "array", "object", "null"]}), extend("propertyNames" = {"minLength": 1}), extend("type" = "object"))]
-        pub body: Option<Forwarded<serde_json::Value>>,
+        pub body: Forwarded<Option<serde_json::Value>>,
         pub method: Forwarded<Method>,
         /// Path relative to the API base, e.g. /tasks/IEAAAAAQKQAB5BG5/dependencies (no scheme, host, query or dot segments)
         #[schemars(length(min = 2, max = 2000), pattern(r"^/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]+$"))]
         pub path: Forwarded<String>,
         /// Query parameters; arrays and objects are sent JSON-encoded
         #[schemars(extend("additionalProperties" = {"type": ["string", "number", "boolean", "array", "object"]}), extend("propertyNames" = {"minLength": 1}), extend("type" = "object"))]
-        pub query: Option<Forwarded<serde_json::Value>>,
+        pub query: Forwarded<Option<serde_json::Value>>,
     }
 }
 

@@ -158,28 +158,28 @@ crate::input! {
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
         /// HTML allowed
-        pub description: Option<Forwarded<String>>,
-        pub status: Option<Forwarded<TaskStatus>>,
-        pub importance: Option<Forwarded<Importance>>,
-        pub dates: Option<Forwarded<TaskDates>>,
-        pub shareds: Option<Forwarded<Ids>>,
-        pub parents: Option<Forwarded<Ids>>,
-        pub responsibles: Option<Forwarded<Ids>>,
-        pub followers: Option<Forwarded<Ids>>,
-        pub follow: Option<Forwarded<bool>>,
-        pub priority_before: Option<Forwarded<WrikeId>>,
-        pub priority_after: Option<Forwarded<WrikeId>>,
-        pub super_tasks: Option<Forwarded<Ids>>,
-        pub metadata: Option<Forwarded<Metadata>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub description: Forwarded<Option<String>>,
+        pub status: Forwarded<Option<TaskStatus>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub dates: Forwarded<Option<TaskDates>>,
+        pub shareds: Forwarded<Option<Ids>>,
+        pub parents: Forwarded<Option<Ids>>,
+        pub responsibles: Forwarded<Option<Ids>>,
+        pub followers: Forwarded<Option<Ids>>,
+        pub follow: Forwarded<Option<bool>>,
+        pub priority_before: Forwarded<Option<WrikeId>>,
+        pub priority_after: Forwarded<Option<WrikeId>>,
+        pub super_tasks: Forwarded<Option<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
         /// Custom status ID, or "Workflow name|Status name" resolved via GET /workflows
         #[schemars(length(min = 1))]
         pub custom_status: Option<String>,
-        pub effort_allocation: Option<Forwarded<Effort>>,
-        pub billing_type: Option<Forwarded<BillingType>>,
+        pub effort_allocation: Forwarded<Option<Effort>>,
+        pub billing_type: Forwarded<Option<BillingType>>,
         /// Optional fields to include in the answer
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<WriteField>>>,
+        pub fields: Forwarded<Option<Vec<WriteField>>>,
     }
 }
 
@@ -189,7 +189,7 @@ crate::input! {
     pub struct GetTask {
         pub task_id: WrikeId,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<GetField>>>,
+        pub fields: Forwarded<Option<Vec<GetField>>>,
         /// Strip HTML from the description
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
@@ -202,35 +202,35 @@ crate::input! {
     pub struct UpdateTask {
         pub task_id: WrikeId,
         #[schemars(length(min = 1))]
-        pub title: Option<Forwarded<String>>,
-        pub description: Option<Forwarded<String>>,
-        pub status: Option<Forwarded<TaskStatus>>,
-        pub importance: Option<Forwarded<Importance>>,
-        pub dates: Option<Forwarded<TaskDates>>,
-        pub add_parents: Option<Forwarded<Ids>>,
-        pub remove_parents: Option<Forwarded<Ids>>,
-        pub add_shareds: Option<Forwarded<Ids>>,
-        pub remove_shareds: Option<Forwarded<Ids>>,
-        pub add_responsibles: Option<Forwarded<Ids>>,
-        pub remove_responsibles: Option<Forwarded<Ids>>,
-        pub add_followers: Option<Forwarded<Ids>>,
-        pub follow: Option<Forwarded<bool>>,
-        pub priority_before: Option<Forwarded<WrikeId>>,
-        pub priority_after: Option<Forwarded<WrikeId>>,
-        pub add_super_tasks: Option<Forwarded<Ids>>,
-        pub remove_super_tasks: Option<Forwarded<Ids>>,
-        pub metadata: Option<Forwarded<Metadata>>,
-        pub custom_fields: Option<Forwarded<CustomFields>>,
+        pub title: Forwarded<Option<String>>,
+        pub description: Forwarded<Option<String>>,
+        pub status: Forwarded<Option<TaskStatus>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub dates: Forwarded<Option<TaskDates>>,
+        pub add_parents: Forwarded<Option<Ids>>,
+        pub remove_parents: Forwarded<Option<Ids>>,
+        pub add_shareds: Forwarded<Option<Ids>>,
+        pub remove_shareds: Forwarded<Option<Ids>>,
+        pub add_responsibles: Forwarded<Option<Ids>>,
+        pub remove_responsibles: Forwarded<Option<Ids>>,
+        pub add_followers: Forwarded<Option<Ids>>,
+        pub follow: Forwarded<Option<bool>>,
+        pub priority_before: Forwarded<Option<WrikeId>>,
+        pub priority_after: Forwarded<Option<WrikeId>>,
+        pub add_super_tasks: Forwarded<Option<Ids>>,
+        pub remove_super_tasks: Forwarded<Option<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
         /// Custom status ID, or "Workflow name|Status name" resolved via GET /workflows
         #[schemars(length(min = 1))]
         pub custom_status: Option<String>,
         /// Restore the task from the Recycle Bin
-        pub restore: Option<Forwarded<bool>>,
-        pub effort_allocation: Option<Forwarded<Effort>>,
-        pub billing_type: Option<Forwarded<BillingType>>,
+        pub restore: Forwarded<Option<bool>>,
+        pub effort_allocation: Forwarded<Option<Effort>>,
+        pub billing_type: Forwarded<Option<BillingType>>,
         /// Optional fields to include in the answer
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<WriteField>>>,
+        pub fields: Forwarded<Option<Vec<WriteField>>>,
     }
 }
 
@@ -242,40 +242,40 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         pub space_id: Option<WrikeId>,
         /// Exact title
-        pub title: Option<Forwarded<String>>,
+        pub title: Forwarded<Option<String>>,
         #[schemars(length(min = 1), extend("uniqueItems" = true))]
-        pub status: Option<Forwarded<Vec<TaskStatus>>>,
-        pub importance: Option<Forwarded<Importance>>,
-        pub start_date: Option<Forwarded<LocalRange>>,
-        pub due_date: Option<Forwarded<LocalRange>>,
-        pub scheduled_date: Option<Forwarded<DateRange>>,
-        pub created_date: Option<Forwarded<TsRange>>,
-        pub updated_date: Option<Forwarded<TsRange>>,
-        pub completed_date: Option<Forwarded<TsRange>>,
-        pub authors: Option<Forwarded<Ids>>,
-        pub responsibles: Option<Forwarded<Ids>>,
+        pub status: Forwarded<Option<Vec<TaskStatus>>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub start_date: Forwarded<Option<LocalRange>>,
+        pub due_date: Forwarded<Option<LocalRange>>,
+        pub scheduled_date: Forwarded<Option<DateRange>>,
+        pub created_date: Forwarded<Option<TsRange>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
+        pub completed_date: Forwarded<Option<TsRange>>,
+        pub authors: Forwarded<Option<Ids>>,
+        pub responsibles: Forwarded<Option<Ids>>,
         /// Exact permalink
-        pub permalink: Option<Forwarded<String>>,
-        pub r#type: Option<Forwarded<DateType>>,
-        pub metadata: Option<Forwarded<MetadataFilter>>,
-        pub custom_field: Option<Forwarded<CustomFieldFilter>>,
-        pub custom_statuses: Option<Forwarded<Ids>>,
-        pub billing_types: Option<Forwarded<BillingType>>,
+        pub permalink: Forwarded<Option<String>>,
+        pub r#type: Forwarded<Option<DateType>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
+        pub custom_field: Forwarded<Option<CustomFieldFilter>>,
+        pub custom_statuses: Forwarded<Option<Ids>>,
+        pub billing_types: Forwarded<Option<BillingType>>,
         /// Include tasks of descendant folders
-        pub descendants: Option<Forwarded<bool>>,
+        pub descendants: Forwarded<Option<bool>>,
         /// Include subtasks
-        pub sub_tasks: Option<Forwarded<bool>>,
-        pub sort_field: Option<Forwarded<SortField>>,
-        pub sort_order: Option<Forwarded<SortOrder>>,
+        pub sub_tasks: Forwarded<Option<bool>>,
+        pub sort_field: Forwarded<Option<SortField>>,
+        pub sort_order: Forwarded<Option<SortOrder>>,
         #[schemars(range(min = 1))]
-        pub limit: Option<Forwarded<u32>>,
+        pub limit: Forwarded<Option<u32>>,
         #[schemars(range(min = 1, max = 1000))]
-        pub page_size: Option<Forwarded<u32>>,
+        pub page_size: Forwarded<Option<u32>>,
         /// Token from the previous page; send the same other inputs with it
         #[schemars(length(min = 1))]
-        pub next_page_token: Option<Forwarded<String>>,
+        pub next_page_token: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<SearchField>>>,
+        pub fields: Forwarded<Option<Vec<SearchField>>>,
         #[schemars(extend("default" = false))]
         pub convert_description_to_plain_text: Option<bool>,
     }

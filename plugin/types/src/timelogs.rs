@@ -24,7 +24,7 @@ crate::input! {
         /// HTML unless plainText is true
         pub comment: Forwarded<String>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<TimelogField>>>,
+        pub fields: Forwarded<Option<Vec<TimelogField>>>,
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
         pub hours: Forwarded<f64>,
         #[schemars(extend("default" = false))]
@@ -40,15 +40,15 @@ crate::input! {
     pub struct UpdateTimelog {
         pub category_id: Option<WrikeId>,
         /// HTML unless plainText is true
-        pub comment: Option<Forwarded<String>>,
+        pub comment: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::timelogs::TimelogField>>>,
+        pub fields: Forwarded<Option<Vec<crate::timelogs::TimelogField>>>,
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
-        pub hours: Option<Forwarded<f64>>,
+        pub hours: Forwarded<Option<f64>>,
         #[schemars(extend("default" = false))]
         pub plain_text: Option<bool>,
         pub timelog_id: WrikeId,
-        pub tracked_date: Option<Forwarded<Date>>,
+        pub tracked_date: Forwarded<Option<Date>>,
     }
 }
 
@@ -69,13 +69,13 @@ crate::input! {
     #[schemars(description = "")]
     pub struct SearchTimelog {
         #[schemars(extend("uniqueItems" = true))]
-        pub billing_types: Option<Forwarded<Vec<crate::tasks::BillingType>>>,
+        pub billing_types: Forwarded<Option<Vec<crate::tasks::BillingType>>>,
         pub contact_id: Option<WrikeId>,
-        pub created_date: Option<Forwarded<TsRange>>,
+        pub created_date: Forwarded<Option<TsRange>>,
         #[schemars(extend("default" = true))]
         pub descendants: Option<bool>,
         #[schemars(extend("uniqueItems" = true))]
-        pub fields: Option<Forwarded<Vec<crate::timelogs::TimelogField>>>,
+        pub fields: Forwarded<Option<Vec<crate::timelogs::TimelogField>>>,
         pub folder_id: Option<WrikeId>,
         /// Only the requesting user's timelogs
         pub me: Option<bool>,
@@ -84,10 +84,10 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub sub_tasks: Option<bool>,
         pub task_id: Option<WrikeId>,
-        pub timelog_categories: Option<Forwarded<Ids>>,
+        pub timelog_categories: Forwarded<Option<Ids>>,
         pub timelog_category_id: Option<WrikeId>,
-        pub tracked_date: Option<Forwarded<TrackedDate>>,
-        pub updated_date: Option<Forwarded<TsRange>>,
+        pub tracked_date: Forwarded<Option<TrackedDate>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
     }
 }
 

@@ -11,15 +11,15 @@ crate::input! {
     /// Input of `new_or_updated_task`.
     #[schemars(description = "")]
     pub struct NewOrUpdatedTask {
-        pub custom_statuses: Option<Forwarded<Ids>>,
+        pub custom_statuses: Forwarded<Option<Ids>>,
         pub folder_id: Option<WrikeId>,
         #[schemars(range(min = 1, max = 1000), extend("default" = 100))]
-        pub page_size: Option<Forwarded<u32>>,
+        pub page_size: Forwarded<Option<u32>>,
         /// Pick up tasks updated at or after this instant on the first poll (default: one hour before the first poll)
-        pub since: Option<Forwarded<DateTime>>,
+        pub since: Forwarded<Option<DateTime>>,
         pub space_id: Option<WrikeId>,
         #[schemars(length(min = 1), extend("uniqueItems" = true))]
-        pub status: Option<Forwarded<Vec<crate::tasks::TaskStatus>>>,
+        pub status: Forwarded<Option<Vec<crate::tasks::TaskStatus>>>,
     }
 }
 
@@ -31,7 +31,7 @@ crate::input! {
         /// Only projects (true) or only plain folders (false); default both
         pub project: Option<bool>,
         /// Pick up items updated at or after this instant on the first poll (default: one hour before the first poll)
-        pub since: Option<Forwarded<DateTime>>,
+        pub since: Forwarded<Option<DateTime>>,
         pub space_id: Option<WrikeId>,
     }
 }
@@ -42,7 +42,7 @@ crate::input! {
     pub struct NewOrUpdatedProject {
         pub folder_id: Option<WrikeId>,
         /// Pick up items updated at or after this instant on the first poll (default: one hour before the first poll)
-        pub since: Option<Forwarded<DateTime>>,
+        pub since: Forwarded<Option<DateTime>>,
         pub space_id: Option<WrikeId>,
     }
 }
@@ -56,7 +56,7 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub plain_text: Option<bool>,
         /// Pick up timelogs updated at or after this instant on the first poll (default: one hour before the first poll)
-        pub since: Option<Forwarded<DateTime>>,
+        pub since: Forwarded<Option<DateTime>>,
         pub task_id: Option<WrikeId>,
     }
 }
@@ -69,7 +69,7 @@ crate::input! {
         #[schemars(extend("default" = true))]
         pub plain_text: Option<bool>,
         /// Pick up comments created or updated at or after this instant on the first poll (default: one hour before the first poll); older starts are worked off in 6-day windows
-        pub since: Option<Forwarded<DateTime>>,
+        pub since: Forwarded<Option<DateTime>>,
     }
 }
 
@@ -131,7 +131,7 @@ crate::input! {
     pub struct NewEventWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -146,7 +146,7 @@ crate::input! {
     pub struct NewOrUpdatedTaskWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -161,7 +161,7 @@ crate::input! {
     pub struct NewOrUpdatedFolderWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -176,7 +176,7 @@ crate::input! {
     pub struct NewOrUpdatedProjectWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Option<Forwarded<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
