@@ -6,9 +6,13 @@
 //! drift apart. The host validates every input against those schemas before the component runs.
 //!
 //! Conventions: field names are Wrike's parameter names (`camelCase`); a doc comment on a field
-//! is its published `description` (a `//` comment is not); an input that the schema closes with
-//! `additionalProperties: false` is `deny_unknown_fields`, so serde refuses the same unknown
-//! fields. Output types only describe the answer (the connector passes Wrike's JSON through).
+//! is its published `description` (a `//` comment is not; a type's own doc comment is published
+//! unless it says `#[schemars(description = "")]`); an input type declared with [`input!`]
+//! refuses the members its schema does not declare (`additionalProperties: false`). Constraints
+//! the derive cannot say (`not`, `oneOf`, `dependentSchemas`, `if`/`then`, `exclusiveMaximum`,
+//! …) are `#[schemars(extend(...))]` on the type or field. Members the connector only forwards to
+//! Wrike are [`Forwarded<T>`](Forwarded). Output types only describe the answer (the connector
+//! passes Wrike's JSON through).
 
 pub mod approvals;
 pub mod attachments;
@@ -30,10 +34,11 @@ pub use common::*;
 
 /// Declares an input type: a struct whose fields are the input's members (Wrike's names in
 /// `snake_case`; the schema and the parser use camelCase), deriving [`schemars::JsonSchema`]
-/// with `additionalProperties: false`, and implementing [`parse::FromObject`]: every member is
-/// read with serde, an unknown member is refused. Field attributes are schemars' (a doc comment
-/// is the member's published `description`); an optional member is an `Option`, a default is
-/// `extend("default" = …)` and applied by the code.
+/// with `additionalProperties: false`, and implementing [`parse::FromObject`]: an unknown member
+/// is refused, every member the connector reads is parsed with serde, a [`Forwarded`] one is not
+/// looked at. Field attributes are schemars' (a doc comment is the member's published
+/// `description`); an optional member is an `Option` (`Forwarded<Option<T>>` when forwarded), a
+/// default is `extend("default" = …)` and applied by the code.
 #[macro_export]
 macro_rules! input {
     (

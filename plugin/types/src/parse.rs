@@ -1,16 +1,18 @@
 //! Parsing an input object into its type, with errors naming the offending field.
 //!
 //! An input arrives as a JSON object the host has already validated against the schema
-//! generated from its type. [`FromObject`] (implemented by [`input!`](crate::input)) reads the
-//! type's fields one by one from the object, each with serde through [`Val`], a small
-//! `Deserializer` over `&Value` that records the path of the value being read, so an error names
-//! the field (`dates.type`, `responsibles[1]`).
+//! generated from its type. [`FromObject`] (implemented by [`input!`](crate::input)) refuses
+//! members the type does not declare, then reads the fields the connector uses one by one, each
+//! with serde through [`Val`], a small `Deserializer` over `&Value` that records the path of the
+//! value being read, so an error names the field (`dates.type`, `responsibles[1]`). Fields of
+//! type [`Forwarded`](crate::Forwarded) (what the connector sends on to Wrike as given) are not
+//! read ([`Member::READ`]).
 //!
 //! Why not `#[derive(Deserialize)]` on the input types: measured on the component, serde's
 //! derived visitors cost about a kilobyte of code per input field (the five task inputs alone
 //! added 100 KB), which for the connector's ~330 input fields would have grown it by half. Here
-//! each field costs a call to [`member`], whose instances are shared by every field of the same
-//! type; nested and leaf types (`TaskDates`, `WrikeId`, enums) still derive `Deserialize`.
+//! a field the connector reads costs a call to [`member`], whose instances are shared by every
+//! field of the same type, and a forwarded field costs nothing.
 
 use std::fmt;
 
