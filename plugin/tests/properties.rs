@@ -309,4 +309,25 @@ proptest! {
             prop_assert!(kind_ok, "{:?}: HTTP {} became {:?}", target, first, outcome);
         }
     }
+
+    /// (c) The guest's parse never refuses what the host's validator accepts: an input the host
+    /// lets through is not turned away for its shape (the guest's own rules, such as the word
+    /// `Root` for a folder, may still refuse it, with messages of their own).
+    #[test]
+    fn the_guest_parses_what_the_host_accepts(
+        (targets, inputs) in Just(per_target(valid_input)).prop_flat_map(|(t, s)| (Just(t), s)),
+    ) {
+        for (target, input) in targets.iter().zip(&inputs) {
+            let mut env = Scripted::new(Vec::new(), Some(valid_envelope()));
+            if let Err(Error::InvalidInput { field, message }) =
+                run(&mut env, *target, &input.to_string(), None)
+            {
+                let shape = ["is not allowed", "invalid type", "invalid value", "must be a Wrike ID"]
+                    .iter()
+                    .any(|m| message.starts_with(m));
+                prop_assert!(!shape, "{:?}: the host accepts {} but the guest's parse says `{}`: {}",
+                    target, input, field, message);
+            }
+        }
+    }
 }
