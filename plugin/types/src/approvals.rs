@@ -14,9 +14,9 @@ crate::input! {
         pub approvers: Forwarded<Option<Ids>>,
         pub attachments: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
-        pub auto_finish_on_approve: Option<bool>,
+        pub auto_finish_on_approve: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub auto_finish_on_reject: Option<bool>,
+        pub auto_finish_on_reject: Forwarded<Option<bool>>,
         pub description: Forwarded<Option<String>>,
         pub due_date: Forwarded<Option<Date>>,
         pub folder_id: Option<WrikeId>,
@@ -79,8 +79,8 @@ crate::input! {
         pub add_approvers: Forwarded<Option<Ids>>,
         pub add_attachments: Forwarded<Option<Ids>>,
         pub approval_id: WrikeId,
-        pub auto_finish_on_approve: Option<bool>,
-        pub auto_finish_on_reject: Option<bool>,
+        pub auto_finish_on_approve: Forwarded<Option<bool>>,
+        pub auto_finish_on_reject: Forwarded<Option<bool>>,
         pub description: Forwarded<Option<String>>,
         pub due_date: Forwarded<Option<Date>>,
         pub remove_approvers: Forwarded<Option<Ids>>,

@@ -15,9 +15,9 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         pub task_id: Option<WrikeId>,
         /// Include previous versions
-        pub versions: Option<bool>,
+        pub versions: Forwarded<Option<bool>>,
         /// Include download URLs (valid 24 hours)
-        pub with_urls: Option<bool>,
+        pub with_urls: Forwarded<Option<bool>>,
     }
 }
 
@@ -27,7 +27,7 @@ crate::input! {
     pub struct GetAttachmentMetadata {
         #[schemars(length(min = 1, max = 100), extend("uniqueItems" = true))]
         pub attachment_ids: Forwarded<Vec<WrikeId>>,
-        pub versions: Option<bool>,
+        pub versions: Forwarded<Option<bool>>,
     }
 }
 

@@ -28,26 +28,26 @@ crate::input! {
         /// Which kind of blueprint blueprintId names
         pub blueprint_type: Forwarded<BlueprintType>,
         #[schemars(extend("default" = false))]
-        pub copy_attachments: Option<bool>,
+        pub copy_attachments: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_custom_fields: Option<bool>,
+        pub copy_custom_fields: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_descriptions: Option<bool>,
+        pub copy_descriptions: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_responsibles: Option<bool>,
+        pub copy_responsibles: Forwarded<Option<bool>>,
         /// Most tasks and folders the launch may create (Wrike's default 250); the launch fails above it
         #[schemars(range(min = 1, max = 250))]
         pub entry_limit: Forwarded<Option<u32>>,
         #[schemars(extend("default" = true))]
-        pub notify_responsibles: Option<bool>,
+        pub notify_responsibles: Forwarded<Option<bool>>,
         /// Folder or project to create the work in (exactly one of parentId, superTaskId)
-        pub parent_id: Option<WrikeId>,
+        pub parent_id: Forwarded<Option<WrikeId>>,
         /// Reschedule the active tasks to start (or end) on this date
         pub reschedule_date: Forwarded<Option<Date>>,
         /// Start: tasks start on rescheduleDate; End: they end on it. Only with rescheduleDate
         pub reschedule_mode: Forwarded<Option<crate::folders::RescheduleMode>>,
         /// Task blueprints only: create the work as a subtask of this task
-        pub super_task_id: Option<WrikeId>,
+        pub super_task_id: Forwarded<Option<WrikeId>>,
         /// How long to wait for the launch to finish. The host's wall-clock limit (--wall-timeout-ms, 60 s by default) must be longer
         #[schemars(range(min = 1, max = 600), extend("default" = 60))]
         pub timeout_seconds: Forwarded<Option<u32>>,

@@ -12,7 +12,7 @@ crate::input! {
     pub struct CreateCommentInTask {
         /// Treat text as plain text
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         pub task_id: WrikeId,
         /// Comment text; HTML unless plainText is true
         #[schemars(length(min = 1))]
@@ -27,7 +27,7 @@ crate::input! {
         pub folder_id: WrikeId,
         /// Treat text as plain text
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         /// Comment text; HTML unless plainText is true
         #[schemars(length(min = 1))]
         pub text: Forwarded<String>,
@@ -42,7 +42,7 @@ crate::input! {
         #[schemars(range(min = 1, max = 1000))]
         pub limit: Forwarded<Option<u32>>,
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         pub task_id: Option<WrikeId>,
         pub updated_date: Forwarded<Option<TsRange>>,
     }

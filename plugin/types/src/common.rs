@@ -253,12 +253,15 @@ pub struct List<T> {
 #[schemars(description = "")]
 pub struct NullableText(pub Option<String>);
 
-/// A member the connector forwards to Wrike as given, without reading it (the request is built
-/// from the input's JSON): `Forwarded<Option<Ids>>` is an optional list of IDs, `Forwarded<String>`
-/// a required text. Its schema is `T`'s, so the host validates it like any other member; the
-/// guest does not parse it, nor look it up ([`parse::Member::READ`](crate::parse::Member)):
-/// parsing every forwarded member with serde measured at about a kilobyte of component code per
-/// member, and even looking each one up at about 60 bytes.
+/// A member the connector does not parse into a typed value: it forwards it to Wrike as given
+/// (the request is built from the input's JSON), or, for a few flags and filters, reads it from
+/// that JSON where it needs it. `Forwarded<Option<Ids>>` is an optional list of IDs,
+/// `Forwarded<String>` a required text. Its schema is `T`'s, so the host validates it like any
+/// other member; the guest neither looks it up nor parses it
+/// ([`parse::Member::READ`](crate::parse::Member)): parsing every member with serde measured at
+/// about a kilobyte of component code per member, and even looking each one up at about 60
+/// bytes. The members the code uses as typed values (the IDs that become path segments, the
+/// custom status text, the plain-text flag) are typed.
 pub struct Forwarded<T>(std::marker::PhantomData<T>);
 
 impl<T> Forwarded<T> {

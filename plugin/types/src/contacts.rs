@@ -23,11 +23,11 @@ crate::input! {
     #[schemars(description = "")]
     pub struct ListUsers {
         /// Deleted (true) or active (false) contacts only
-        pub deleted: Option<bool>,
+        pub deleted: Forwarded<Option<bool>>,
         #[schemars(extend("uniqueItems" = true))]
         pub fields: Forwarded<Option<Vec<ContactField>>>,
         /// Only the requesting user
-        pub me: Option<bool>,
+        pub me: Forwarded<Option<bool>>,
         pub metadata: Forwarded<Option<MetadataFilter>>,
     }
 }

@@ -14,9 +14,9 @@ crate::input! {
         /// The custom item type (the custom_item_types pick list)
         pub custom_item_type_id: WrikeId,
         /// Folder or project to create the item in (exactly one of parentId, superTaskId)
-        pub parent_id: Option<WrikeId>,
+        pub parent_id: Forwarded<Option<WrikeId>>,
         /// Task-based types only: create the item as a subtask of this task
-        pub super_task_id: Option<WrikeId>,
+        pub super_task_id: Forwarded<Option<WrikeId>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
     }

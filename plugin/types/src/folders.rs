@@ -102,7 +102,7 @@ crate::input! {
         pub remove_parents: Forwarded<Option<Ids>>,
         pub remove_shareds: Forwarded<Option<Ids>>,
         /// Restore from the Recycle Bin
-        pub restore: Option<bool>,
+        pub restore: Forwarded<Option<bool>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<Option<String>>,
     }
@@ -127,7 +127,7 @@ crate::input! {
         pub remove_parents: Forwarded<Option<Ids>>,
         pub remove_shareds: Forwarded<Option<Ids>>,
         /// Restore from the Recycle Bin
-        pub restore: Option<bool>,
+        pub restore: Forwarded<Option<bool>>,
         #[schemars(length(min = 1))]
         pub title: Forwarded<Option<String>>,
     }
@@ -198,9 +198,9 @@ crate::input! {
         pub convert_description_to_plain_text: Option<bool>,
         pub custom_field: Forwarded<Option<CustomFieldFilter>>,
         /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
-        pub deleted: Option<bool>,
+        pub deleted: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub descendants: Option<bool>,
+        pub descendants: Forwarded<Option<bool>>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
         pub fields: Forwarded<Option<Vec<FolderSearchField>>>,
@@ -210,7 +210,7 @@ crate::input! {
         pub metadata: Forwarded<Option<MetadataFilter>>,
         pub permalink: Forwarded<Option<String>>,
         /// Only projects (true) or only plain folders (false); default both
-        pub project: Option<bool>,
+        pub project: Forwarded<Option<bool>>,
         /// Search the subtree of this space
         #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
         pub space_id: Forwarded<Option<String>>,
@@ -229,9 +229,9 @@ crate::input! {
         pub convert_description_to_plain_text: Option<bool>,
         pub custom_field: Forwarded<Option<CustomFieldFilter>>,
         /// Search the Recycle Bin (account-wide or with spaceId; Wrike does not document it for a folder's subtree, so true is refused with folderId)
-        pub deleted: Option<bool>,
+        pub deleted: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub descendants: Option<bool>,
+        pub descendants: Forwarded<Option<bool>>,
         /// Optional fields (default: description, briefDescription, customFields, metadata, hasAttachments, attachmentCount, superParentIds, customColumnIds)
         #[schemars(extend("uniqueItems" = true))]
         pub fields: Forwarded<Option<Vec<crate::folders::FolderSearchField>>>,
@@ -262,17 +262,17 @@ crate::input! {
     pub struct CopyFolder {
         pub add_responsibles: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
-        pub copy_custom_fields: Option<bool>,
+        pub copy_custom_fields: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_custom_statuses: Option<bool>,
+        pub copy_custom_statuses: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_descriptions: Option<bool>,
+        pub copy_descriptions: Forwarded<Option<bool>>,
         #[schemars(extend("default" = false))]
-        pub copy_parents: Option<bool>,
+        pub copy_parents: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_responsibles: Option<bool>,
+        pub copy_responsibles: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_statuses: Option<bool>,
+        pub copy_statuses: Forwarded<Option<bool>>,
         #[schemars(range(min = 1, max = 250), extend("default" = 250))]
         pub entry_limit: Forwarded<Option<u32>>,
         /// The folder or project to copy
@@ -297,17 +297,17 @@ crate::input! {
     pub struct CopyProject {
         pub add_responsibles: Forwarded<Option<Ids>>,
         #[schemars(extend("default" = true))]
-        pub copy_custom_fields: Option<bool>,
+        pub copy_custom_fields: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_custom_statuses: Option<bool>,
+        pub copy_custom_statuses: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_descriptions: Option<bool>,
+        pub copy_descriptions: Forwarded<Option<bool>>,
         #[schemars(extend("default" = false))]
-        pub copy_parents: Option<bool>,
+        pub copy_parents: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_responsibles: Option<bool>,
+        pub copy_responsibles: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub copy_statuses: Option<bool>,
+        pub copy_statuses: Forwarded<Option<bool>>,
         #[schemars(range(min = 1, max = 250), extend("default" = 250))]
         pub entry_limit: Forwarded<Option<u32>>,
         /// The folder or project to copy

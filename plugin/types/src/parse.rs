@@ -154,16 +154,15 @@ pub struct InputError {
 impl InputError {
     /// Prefix the path with the member or index the failing value was read from.
     fn within(mut self, segment: Segment<'_>) -> Self {
-        self.path = match (segment, self.path.is_empty()) {
-            (Segment::Key(k), true) => k.to_string(),
-            (Segment::Key(k), false) if self.path.starts_with('[') => format!("{k}{}", self.path),
-            (Segment::Key(k), false) => format!("{k}.{}", self.path),
-            (Segment::Index(i), true) => format!("[{i}]"),
-            (Segment::Index(i), false) if self.path.starts_with('[') => {
-                format!("[{i}]{}", self.path)
-            }
-            (Segment::Index(i), false) => format!("[{i}].{}", self.path),
+        let mut path = match segment {
+            Segment::Key(k) => k.to_string(),
+            Segment::Index(i) => format!("[{i}]"),
         };
+        if !self.path.is_empty() && !self.path.starts_with('[') {
+            path.push('.');
+        }
+        path.push_str(&self.path);
+        self.path = path;
         self
     }
 }
@@ -223,17 +222,17 @@ type Res<T> = std::result::Result<T, InputError>;
 
 /// What an unexpected value was, for a message: serde's own `Display` of it formats floats, which
 /// would link the whole float formatting machinery into the component for one error message.
-fn what(unexpected: &de::Unexpected<'_>) -> String {
+fn what(unexpected: &de::Unexpected<'_>) -> &'static str {
     match unexpected {
-        de::Unexpected::Bool(b) => format!("boolean `{b}`"),
-        de::Unexpected::Unsigned(n) => format!("integer `{n}`"),
-        de::Unexpected::Signed(n) => format!("integer `{n}`"),
-        de::Unexpected::Str(s) => format!("string {s:?}"),
-        de::Unexpected::Unit => "null".into(),
-        de::Unexpected::Seq => "a list".into(),
-        de::Unexpected::Map => "an object".into(),
-        de::Unexpected::Float(_) => "a number".into(),
-        _ => "a value".into(),
+        de::Unexpected::Bool(_) => "a boolean",
+        de::Unexpected::Unsigned(_) | de::Unexpected::Signed(_) | de::Unexpected::Float(_) => {
+            "a number"
+        }
+        de::Unexpected::Str(_) => "a string",
+        de::Unexpected::Unit => "null",
+        de::Unexpected::Seq => "a list",
+        de::Unexpected::Map => "an object",
+        _ => "a value",
     }
 }
 

@@ -12,7 +12,7 @@ crate::input! {
     #[schemars(description = "")]
     pub struct Folders {
         /// Only projects (true) or only plain folders (false)
-        pub project: Option<bool>,
+        pub project: Forwarded<Option<bool>>,
     }
 }
 

@@ -20,7 +20,7 @@ crate::input! {
     /// Input of `create_timelog`.
     #[schemars(description = "")]
     pub struct CreateTimelog {
-        pub category_id: Option<WrikeId>,
+        pub category_id: Forwarded<Option<WrikeId>>,
         /// HTML unless plainText is true
         pub comment: Forwarded<String>,
         #[schemars(extend("uniqueItems" = true))]
@@ -28,7 +28,7 @@ crate::input! {
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
         pub hours: Forwarded<f64>,
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         pub task_id: WrikeId,
         pub tracked_date: Forwarded<Date>,
     }
@@ -38,7 +38,7 @@ crate::input! {
     /// Input of `update_timelog`.
     #[schemars(description = "")]
     pub struct UpdateTimelog {
-        pub category_id: Option<WrikeId>,
+        pub category_id: Forwarded<Option<WrikeId>>,
         /// HTML unless plainText is true
         pub comment: Forwarded<Option<String>>,
         #[schemars(extend("uniqueItems" = true))]
@@ -46,7 +46,7 @@ crate::input! {
         #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
         pub hours: Forwarded<Option<f64>>,
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         pub timelog_id: WrikeId,
         pub tracked_date: Forwarded<Option<Date>>,
     }
@@ -70,22 +70,22 @@ crate::input! {
     pub struct SearchTimelog {
         #[schemars(extend("uniqueItems" = true))]
         pub billing_types: Forwarded<Option<Vec<crate::tasks::BillingType>>>,
-        pub contact_id: Option<WrikeId>,
+        pub contact_id: Forwarded<Option<WrikeId>>,
         pub created_date: Forwarded<Option<TsRange>>,
         #[schemars(extend("default" = true))]
-        pub descendants: Option<bool>,
+        pub descendants: Forwarded<Option<bool>>,
         #[schemars(extend("uniqueItems" = true))]
         pub fields: Forwarded<Option<Vec<crate::timelogs::TimelogField>>>,
         pub folder_id: Option<WrikeId>,
         /// Only the requesting user's timelogs
-        pub me: Option<bool>,
+        pub me: Forwarded<Option<bool>>,
         #[schemars(extend("default" = false))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         #[schemars(extend("default" = true))]
-        pub sub_tasks: Option<bool>,
+        pub sub_tasks: Forwarded<Option<bool>>,
         pub task_id: Option<WrikeId>,
         pub timelog_categories: Forwarded<Option<Ids>>,
-        pub timelog_category_id: Option<WrikeId>,
+        pub timelog_category_id: Forwarded<Option<WrikeId>>,
         pub tracked_date: Forwarded<Option<TrackedDate>>,
         pub updated_date: Forwarded<Option<TsRange>>,
     }

@@ -29,7 +29,7 @@ crate::input! {
     pub struct NewOrUpdatedFolder {
         pub folder_id: Option<WrikeId>,
         /// Only projects (true) or only plain folders (false); default both
-        pub project: Option<bool>,
+        pub project: Forwarded<Option<bool>>,
         /// Pick up items updated at or after this instant on the first poll (default: one hour before the first poll)
         pub since: Forwarded<Option<DateTime>>,
         pub space_id: Option<WrikeId>,
@@ -54,7 +54,7 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         /// Comments as plain text
         #[schemars(extend("default" = true))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         /// Pick up timelogs updated at or after this instant on the first poll (default: one hour before the first poll)
         pub since: Forwarded<Option<DateTime>>,
         pub task_id: Option<WrikeId>,
@@ -67,7 +67,7 @@ crate::input! {
     pub struct NewComment {
         /// Comment text as plain text instead of HTML
         #[schemars(extend("default" = true))]
-        pub plain_text: Option<bool>,
+        pub plain_text: Forwarded<Option<bool>>,
         /// Pick up comments created or updated at or after this instant on the first poll (default: one hour before the first poll); older starts are worked off in 6-day windows
         pub since: Forwarded<Option<DateTime>>,
     }
@@ -135,7 +135,7 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
-        pub recursive: Option<bool>,
+        pub recursive: Forwarded<Option<bool>>,
         pub space_id: Option<WrikeId>,
     }
 }
@@ -150,7 +150,7 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
-        pub recursive: Option<bool>,
+        pub recursive: Forwarded<Option<bool>>,
         pub space_id: Option<WrikeId>,
     }
 }
@@ -165,7 +165,7 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
-        pub recursive: Option<bool>,
+        pub recursive: Forwarded<Option<bool>>,
         pub space_id: Option<WrikeId>,
     }
 }
@@ -180,7 +180,7 @@ crate::input! {
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
-        pub recursive: Option<bool>,
+        pub recursive: Forwarded<Option<bool>>,
         pub space_id: Option<WrikeId>,
     }
 }
