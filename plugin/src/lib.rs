@@ -10,9 +10,11 @@ pub mod base64;
 pub mod catalog;
 pub mod env;
 pub mod error;
+pub mod input;
 pub mod picklists;
 pub mod resources;
-pub mod schema;
+pub mod scopes;
+pub mod table;
 #[cfg(test)]
 mod testing;
 pub mod time;

@@ -2,37 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{PickList, PickOption};
 use crate::error::Result;
+use crate::input::parse;
+use crate::table::{PickList, PickOption};
 use crate::wrike::{path, Client, Params};
-
-const NO_PARAMS: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"properties":{}}"#
-);
-
-const FOLDER_PARAMS: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"properties":{"project":{"type":"boolean","description":"Only projects (true) or only plain folders (false)"}}}"#
-);
-
-const SPACE_PARAMS: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"properties":{"spaceId":"#,
-    crate::s_id!(),
-    "}}"
-);
-
-const CIT_PARAMS: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"properties":{"spaceId":"#,
-    crate::s_id!(),
-    r#","type":{"type":"string","enum":["Project","Task"],"description":"Only project-based or only task-based types"}}}"#
-);
 
 /// Most pages a paged pick list follows.
 const MAX_PAGES: usize = 20;
@@ -42,67 +15,67 @@ pub const PICK_LISTS: &[PickList] = &[
     PickList {
         name: "folders",
         description: "Folders and projects (GET /folders), including Root (the account's root folder, usable as folderId to create at the top level); Recycle Bin entries left out.",
-        params_schema: FOLDER_PARAMS,
+        params_schema: crate::schema!("folders.input"),
         fetch: folders,
     },
     PickList {
         name: "users",
         description: "Active people of the account (GET /contacts, type Person), labelled with name and e-mail.",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("users.input"),
         fetch: users,
     },
     PickList {
         name: "workflows",
         description: "Visible workflows (GET /workflows).",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("workflows.input"),
         fetch: workflows,
     },
     PickList {
         name: "custom_statuses",
         description: "Visible custom statuses of visible workflows (GET /workflows), labelled \"Workflow|Status\".",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("custom_statuses.input"),
         fetch: custom_statuses,
     },
     PickList {
         name: "custom_fields",
         description: "Custom fields (GET /customfields), labelled \"Title (Type)\".",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("custom_fields.input"),
         fetch: custom_fields,
     },
     PickList {
         name: "spaces",
         description: "Spaces (GET /spaces).",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("spaces.input"),
         fetch: spaces,
     },
     PickList {
         name: "timelog_categories",
         description: "Visible timelog categories (GET /timelog_categories).",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("timelog_categories.input"),
         fetch: timelog_categories,
     },
     PickList {
         name: "folder_blueprints",
         description: "Folder and project blueprints of the account, or of one space with spaceId (GET /folder_blueprints, /spaces/{spaceId}/folder_blueprints); the blueprint root left out.",
-        params_schema: SPACE_PARAMS,
+        params_schema: crate::schema!("folder_blueprints.input"),
         fetch: folder_blueprints,
     },
     PickList {
         name: "task_blueprints",
         description: "Task blueprints of the account, or of one space with spaceId (GET /task_blueprints, /spaces/{spaceId}/task_blueprints), every page.",
-        params_schema: SPACE_PARAMS,
+        params_schema: crate::schema!("task_blueprints.input"),
         fetch: task_blueprints,
     },
     PickList {
         name: "custom_item_types",
         description: "Custom item types (GET /custom_item_types, or /spaces/{spaceId}/custom_item_types), labelled \"Title (Task)\" or \"Title (Project)\"; type filters by kind.",
-        params_schema: CIT_PARAMS,
+        params_schema: crate::schema!("custom_item_types.input"),
         fetch: custom_item_types,
     },
     PickList {
         name: "task_status",
         description: "The standard task statuses (static).",
-        params_schema: NO_PARAMS,
+        params_schema: crate::schema!("task_status.input"),
         fetch: task_status,
     },
 ];
@@ -138,6 +111,7 @@ fn simple(
 }
 
 fn folders(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::Folders>(params)?;
     let q = Params::from_input(params, &[]);
     let data = client.get("/folders", &q)?.data;
     Ok(data
@@ -147,7 +121,8 @@ fn folders(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<P
         .collect())
 }
 
-fn users(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn users(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::Users>(params)?;
     let data = client.get("/contacts", &Params::new())?.data;
     Ok(data
         .iter()
@@ -167,11 +142,16 @@ fn users(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOpti
         .collect())
 }
 
-fn workflows(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn workflows(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::Workflows>(params)?;
     simple(client, "/workflows", "name", Some("hidden"))
 }
 
-fn custom_statuses(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn custom_statuses(
+    client: &mut Client<'_>,
+    params: &Map<String, Value>,
+) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::CustomStatuses>(params)?;
     let data = client.get("/workflows", &Params::new())?.data;
     let mut out = Vec::new();
     for wf in data.iter().filter(|w| !flag(w, "hidden")) {
@@ -190,7 +170,8 @@ fn custom_statuses(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Ve
     Ok(out)
 }
 
-fn custom_fields(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn custom_fields(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::CustomFields>(params)?;
     let data = client.get("/customfields", &Params::new())?.data;
     Ok(data
         .iter()
@@ -198,11 +179,16 @@ fn custom_fields(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<
         .collect())
 }
 
-fn spaces(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn spaces(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::Spaces>(params)?;
     simple(client, "/spaces", "title", None)
 }
 
-fn timelog_categories(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn timelog_categories(
+    client: &mut Client<'_>,
+    params: &Map<String, Value>,
+) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::TimelogCategories>(params)?;
     simple(client, "/timelog_categories", "name", Some("hidden"))
 }
 
@@ -233,6 +219,7 @@ fn folder_blueprints(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::FolderBlueprints>(params)?;
     let data = client
         .get(
             &account_or_space(params, "folder_blueprints"),
@@ -246,6 +233,7 @@ fn task_blueprints(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::TaskBlueprints>(params)?;
     // Task blueprint lists page (MODERN.md §2.2): follow `nextPageToken`.
     let list_path = account_or_space(params, "task_blueprints");
     let mut all = Vec::new();
@@ -268,6 +256,7 @@ fn custom_item_types(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::CustomItemTypes>(params)?;
     let mut q = Params::new();
     if let Some(t) = params.get("type") {
         q.value("type", t);
@@ -288,7 +277,8 @@ fn custom_item_types(
         .collect())
 }
 
-fn task_status(_: &mut Client<'_>, _: &Map<String, Value>) -> Result<Vec<PickOption>> {
+fn task_status(_: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
+    parse::<wrike_types::picklists::TaskStatus>(params)?;
     Ok(["Active", "Completed", "Deferred", "Cancelled"]
         .iter()
         .map(|s| opt(*s, s))

@@ -6,96 +6,13 @@ use serde_json::{Map, Value};
 
 use super::{first_or_empty, normalize_ts_range, owner, req_str};
 use crate::base64;
-use crate::catalog::{Action, R, W};
 use crate::env::Method;
 use crate::error::{Error, Result};
+use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{ids_segment, path, Body, Client, Params};
-
-/// Members of a Wrike attachment object schema (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_attachment_body {
-    () => {
-        r#""type":"object","required":["id","name"],"properties":{"id":{"type":"string"},"authorId":{"type":"string"},"name":{"type":"string"},"createdDate":{"type":"string","format":"date-time"},"version":{"type":["integer","string"]},"type":{"type":"string","enum":["Wrike","Google","DropBox","Box","OneDrive","External","DAM"]},"contentType":{"type":"string"},"size":{"type":"integer"},"taskId":{"type":"string"},"folderId":{"type":"string"},"commentId":{"type":"string"},"currentAttachmentId":{"type":"string"},"previewUrl":{"type":"string"},"url":{"type":"string"},"reviewIds":{"type":"array","items":{"type":"string"}},"width":{"type":"integer"},"height":{"type":"integer"}}"#
-    };
-}
-
-/// A Wrike attachment object schema.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_attachment {
-    () => {
-        concat!("{", $crate::s_attachment_body!(), "}")
-    };
-}
-
-const LIST_INPUT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"not":{"required":["taskId","folderId"]},"description":"Attachments of a task or folder, or of the account created in a range shorter than 31 days (createdDate is then required).","properties":{"taskId":"#,
-    crate::s_id!(),
-    r#","folderId":"#,
-    crate::s_id!(),
-    r#","createdDate":"#,
-    crate::s_ts_range!(),
-    r#","versions":{"type":"boolean","description":"Include previous versions"},"withUrls":{"type":"boolean","description":"Include download URLs (valid 24 hours)"}}}"#
-);
-
-const METADATA_INPUT: &str = crate::s_input!(
-    [r#""attachmentIds""#],
-    r#""attachmentIds":{"type":"array","minItems":1,"maxItems":100,"uniqueItems":true,"items":"#,
-    crate::s_id!(),
-    r#"},"versions":{"type":"boolean"}"#
-);
-
-const ID_INPUT: &str = crate::s_input!([r#""attachmentId""#], r#""attachmentId":"#, crate::s_id!());
-
-macro_rules! file_props {
-    () => {
-        r#""fileName":{"type":"string","minLength":1,"maxLength":255,"description":"The file's name (sent as X-File-Name; Wrike takes the file's type from it)"},"contentBase64":{"type":"string","minLength":1,"contentEncoding":"base64","description":"The file's bytes, base64-encoded"}"#
-    };
-}
-
-const UPLOAD_INPUT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","additionalProperties":false,"required":["fileName","contentBase64"],"oneOf":[{"required":["taskId"]},{"required":["folderId"]}],"properties":{"taskId":"#,
-    crate::s_id!(),
-    r#","folderId":"#,
-    crate::s_id!(),
-    ",",
-    file_props!(),
-    "}}"
-);
-
-const UPDATE_INPUT: &str = crate::s_input!(
-    [r#""attachmentId","fileName","contentBase64""#],
-    r#""attachmentId":"#,
-    crate::s_id!(),
-    ",",
-    file_props!()
-);
-
-const URL_OUTPUT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","required":["url"],"properties":{"url":{"type":"string","format":"uri"}}}"#
-);
-
-const DOWNLOAD_OUTPUT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","type":"object","required":["attachmentId","contentType","size","contentBase64"],"properties":{"attachmentId":{"type":"string"},"fileName":{"type":"string"},"contentType":{"type":"string"},"size":{"type":"integer","minimum":0},"contentBase64":{"type":"string","contentEncoding":"base64"}}}"#
-);
-
-const EMPTY_OR_ATTACHMENT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","anyOf":[{"type":"object","maxProperties":0},{"#,
-    crate::s_attachment_body!(),
-    "}]}"
-);
 
 /// The attachment actions.
 pub const ACTIONS: &[Action] = &[
@@ -104,8 +21,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List attachments",
         description: "List the attachments of a task or folder, or of the account in a createdDate range (GET /tasks/{taskId}/attachments, /folders/{folderId}/attachments, /attachments).",
         scopes: R,
-        input_schema: LIST_INPUT,
-        output_schema: crate::s_list!(crate::s_attachment!()),
+        input_schema: crate::schema!("list_attachments.input"),
+        output_schema: crate::schema!("attachment_list.output"),
         run: list,
     },
     Action {
@@ -113,8 +30,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get attachment metadata",
         description: "Fetch up to 100 attachments by ID (GET /attachments/{ids}).",
         scopes: R,
-        input_schema: METADATA_INPUT,
-        output_schema: crate::s_list!(crate::s_attachment!()),
+        input_schema: crate::schema!("get_attachment_metadata.input"),
+        output_schema: crate::schema!("attachment_list.output"),
         run: metadata,
     },
     Action {
@@ -122,8 +39,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get attachment URL",
         description: "Get a download link for an attachment (GET /attachments/{attachmentId}/url); Wrike-hosted links stay valid for 24 hours.",
         scopes: R,
-        input_schema: ID_INPUT,
-        output_schema: URL_OUTPUT,
+        input_schema: crate::schema!("get_attachment_url.input"),
+        output_schema: crate::schema!("attachment_url.output"),
         run: url,
     },
     Action {
@@ -131,8 +48,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Download attachment",
         description: "Download an attachment's content (GET /attachments/{attachmentId}/download), returned base64-encoded.",
         scopes: R,
-        input_schema: ID_INPUT,
-        output_schema: DOWNLOAD_OUTPUT,
+        input_schema: crate::schema!("download_attachment.input"),
+        output_schema: crate::schema!("download.output"),
         run: download,
     },
     Action {
@@ -140,8 +57,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Upload attachment",
         description: "Attach a file (base64 content) to a task or folder (POST /tasks/{taskId}/attachments or /folders/{folderId}/attachments).",
         scopes: W,
-        input_schema: UPLOAD_INPUT,
-        output_schema: crate::s_output!(crate::s_attachment_body!()),
+        input_schema: crate::schema!("upload_attachment.input"),
+        output_schema: crate::schema!("attachment.output"),
         run: upload,
     },
     Action {
@@ -149,8 +66,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update attachment",
         description: "Upload a new version of an attachment (PUT /attachments/{attachmentId}).",
         scopes: W,
-        input_schema: UPDATE_INPUT,
-        output_schema: crate::s_output!(crate::s_attachment_body!()),
+        input_schema: crate::schema!("update_attachment.input"),
+        output_schema: crate::schema!("attachment.output"),
         run: update,
     },
     Action {
@@ -158,8 +75,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Delete attachment",
         description: "Delete an attachment (DELETE /attachments/{attachmentId}); returns it when Wrike does.",
         scopes: W,
-        input_schema: ID_INPUT,
-        output_schema: EMPTY_OR_ATTACHMENT,
+        input_schema: crate::schema!("delete_attachment.input"),
+        output_schema: crate::schema!("deleted_attachment.output"),
         run: delete,
     },
 ];
@@ -173,6 +90,7 @@ pub const MAX_RANGE_SECS: i64 = 31 * 86_400;
 const OWNERS: [(&str, &str); 2] = [("taskId", "tasks"), ("folderId", "folders")];
 
 fn list(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::attachments::ListAttachments>(input)?;
     let place = owner(input, &OWNERS);
     if place.is_none() {
         let Some(Value::Object(range)) = input.get("createdDate") else {
@@ -206,6 +124,7 @@ fn list(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
 }
 
 fn metadata(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::attachments::GetAttachmentMetadata>(input)?;
     let ids: Vec<&str> = input
         .get("attachmentIds")
         .and_then(Value::as_array)
@@ -220,7 +139,8 @@ fn metadata(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value
 }
 
 fn url(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "attachmentId")?;
+    let typed: wrike_types::attachments::GetAttachmentUrl = parse(input)?;
+    let id = typed.attachment_id.as_str();
     client
         .get(&path(&["attachments", id, "url"]), &Params::new())?
         .first()
@@ -266,7 +186,8 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn download(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "attachmentId")?;
+    let typed: wrike_types::attachments::DownloadAttachment = parse(input)?;
+    let id = typed.attachment_id.as_str();
     let resp = client.send(
         Method::Get,
         &path(&["attachments", id, "download"]),
@@ -339,6 +260,7 @@ fn file_body(input: &Map<String, Value>) -> Result<Body> {
 }
 
 fn upload(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::attachments::UploadAttachment>(input)?;
     let (seg, id) = owner(input, &OWNERS)
         .ok_or_else(|| Error::invalid("taskId", "one of taskId, folderId is required"))?;
     let body = file_body(input)?;
@@ -353,7 +275,8 @@ fn upload(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "attachmentId")?;
+    let typed: wrike_types::attachments::UpdateAttachment = parse(input)?;
+    let id = typed.attachment_id.as_str();
     let body = file_body(input)?;
     client
         .call(
@@ -366,7 +289,8 @@ fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn delete(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "attachmentId")?;
+    let typed: wrike_types::attachments::DeleteAttachment = parse(input)?;
+    let id = typed.attachment_id.as_str();
     Ok(first_or_empty(client.delete(&path(&["attachments", id]))?))
 }
 
@@ -376,7 +300,7 @@ mod tests {
     use crate::catalog::execute;
     use crate::env::{HttpResponse, Method};
     use crate::error::Error;
-    use crate::testing::{ok, wrike_error, MockEnv, BASE};
+    use crate::testing::{ok, refusal, wrike_error, MockEnv, BASE};
     use serde_json::{json, Value};
 
     const ATT: &str = r#"{"kind":"attachments","data":[{"id":"AT","name":"a.txt","contentType":"text/plain","size":5,"taskId":"T"}]}"#;
@@ -443,10 +367,9 @@ mod tests {
                 "contentType",
             ),
         ] {
-            match run(&mut env, "upload_attachment", input) {
-                Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
-                other => panic!("{other:?}"),
-            }
+            // "" : the host refuses the input as a whole (a oneOf/not rule on the object).
+            let got = refusal(&mut env, "upload_attachment", input);
+            assert!(got == field || got.is_empty(), "{got} for {field}");
         }
         assert!(env.requests.is_empty());
     }
@@ -507,18 +430,18 @@ mod tests {
         assert_eq!(env.path(0), "/api/v4/folders/F/attachments");
         run(&mut env, "list_attachments", json!({"createdDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-30T00:00:00Z"}})).unwrap();
         assert_eq!(env.path(1), "/api/v4/attachments");
-        match run(&mut env, "list_attachments", json!({})) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "createdDate"),
-            other => panic!("{other:?}"),
-        }
-        match run(
-            &mut env,
-            "list_attachments",
-            json!({"createdDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-02-01T00:00:00Z"}}),
-        ) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "createdDate"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            refusal(&mut env, "list_attachments", json!({})),
+            "createdDate"
+        );
+        assert_eq!(
+            refusal(
+                &mut env,
+                "list_attachments",
+                json!({"createdDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-02-01T00:00:00Z"}})
+            ),
+            "createdDate"
+        );
         let out = run(
             &mut env,
             "get_attachment_metadata",

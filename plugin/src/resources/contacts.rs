@@ -3,44 +3,11 @@
 
 use serde_json::{Map, Value};
 
-use super::req_str;
-use crate::catalog::{Action, R};
 use crate::error::Result;
+use crate::input::parse;
+use crate::scopes::R;
+use crate::table::Action;
 use crate::wrike::{path, Client, Params};
-
-/// Members of a Wrike contact object schema (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_contact_body {
-    () => {
-        r#""type":"object","required":["id","firstName","lastName","type"],"properties":{"id":{"type":"string"},"firstName":{"type":"string"},"lastName":{"type":"string"},"type":{"type":"string","enum":["Person","Group"]},"profiles":{"type":"array","items":{"type":"object","properties":{"accountId":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","enum":["User","Collaborator"]},"external":{"type":"boolean"},"admin":{"type":"boolean"},"owner":{"type":"boolean"},"active":{"type":"boolean"}}}},"avatarUrl":{"type":"string"},"timezone":{"type":"string"},"locale":{"type":"string"},"deleted":{"type":"boolean"},"me":{"type":"boolean"},"memberIds":{"type":"array","items":{"type":"string"}},"metadata":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":["string","null"]}}}},"myTeam":{"type":"boolean"},"title":{"type":"string"},"companyName":{"type":"string"},"phone":{"type":"string"},"location":{"type":"string"},"workScheduleId":{"type":"string"},"primaryEmail":{"type":"string"}}"#
-    };
-}
-
-/// A Wrike contact object schema.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_contact {
-    () => {
-        concat!("{", $crate::s_contact_body!(), "}")
-    };
-}
-
-const LIST_INPUT: &str = crate::s_input!(
-    [""],
-    r#""me":{"type":"boolean","description":"Only the requesting user"},"deleted":{"type":"boolean","description":"Deleted (true) or active (false) contacts only"},"metadata":"#,
-    crate::s_metadata_filter!(),
-    r#","fields":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["metadata","workScheduleId"]}}"#
-);
-
-const MODIFY_INPUT: &str = crate::s_input!(
-    [r#""userId","profile""#],
-    r#""userId":"#,
-    crate::s_id!(),
-    r#","profile":{"type":"object","additionalProperties":false,"required":["accountId","role"],"properties":{"accountId":"#,
-    crate::s_id!(),
-    r#","role":{"type":"string","enum":["User","Collaborator"]},"external":{"type":"boolean"}}}"#
-);
 
 /// The contact and user actions.
 pub const ACTIONS: &[Action] = &[
@@ -49,8 +16,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List users",
         description: "List the account's users and groups (GET /contacts).",
         scopes: R,
-        input_schema: LIST_INPUT,
-        output_schema: crate::s_list!(crate::s_contact!()),
+        input_schema: crate::schema!("list_users.input"),
+        output_schema: crate::schema!("contact_list.output"),
         run: list_users,
     },
     Action {
@@ -58,8 +25,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update user",
         description: "Change a user's role or external flag in an account (PUT /users/{userId}); admins only.",
         scopes: &["amReadWriteUser"],
-        input_schema: MODIFY_INPUT,
-        output_schema: crate::s_output!(crate::s_contact_body!()),
+        input_schema: crate::schema!("modify_user.input"),
+        output_schema: crate::schema!("user.output"),
         run: modify_user,
     },
 ];
@@ -72,6 +39,7 @@ pub fn me(client: &mut Client<'_>) -> Result<Value> {
 }
 
 fn list_users(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::contacts::ListUsers>(input)?;
     let mut q = Params::from_input(input, &["me"]);
     // `me` is a presence flag: any value selects only the requesting user, so send it only
     // when true.
@@ -82,7 +50,8 @@ fn list_users(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Val
 }
 
 fn modify_user(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "userId")?;
+    let typed: wrike_types::contacts::ModifyUser = parse(input)?;
+    let id = typed.user_id.as_str();
     client
         .put(
             &path(&["users", id]),

@@ -5,22 +5,13 @@
 use serde_json::{Map, Value};
 
 use crate::base64;
-use crate::catalog::{Action, SCOPES};
 use crate::env::Method;
 use crate::error::{Error, Result};
+use crate::input::parse;
+use crate::scopes::SCOPES;
+use crate::table::Action;
 use crate::wrike::client::parse_json_body;
 use crate::wrike::{Body, Client, Params};
-
-const INPUT: &str = crate::s_input!(
-    [r#""method","path""#],
-    r#""method":{"type":"string","enum":["GET","POST","PUT","DELETE"]},"path":{"type":"string","minLength":2,"maxLength":2000,"pattern":"^/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]+$","description":"Path relative to the API base, e.g. /tasks/IEAAAAAQKQAB5BG5/dependencies (no scheme, host, query or dot segments)"},"query":{"type":"object","description":"Query parameters; arrays and objects are sent JSON-encoded","propertyNames":{"minLength":1},"additionalProperties":{"type":["string","number","boolean","array","object"]}},"body":{"type":"object","description":"Form parameters for POST and PUT; arrays and objects are sent JSON-encoded","propertyNames":{"minLength":1},"additionalProperties":{"type":["string","number","boolean","array","object","null"]}}"#
-);
-
-const OUTPUT: &str = concat!(
-    "{",
-    crate::s_draft!(),
-    r#","description":"Wrike's parsed JSON answer (usually {kind, data, ...}); a non-JSON success answer comes as {contentType, contentBase64}."}"#
-);
 
 /// Every scope: what a raw call needs depends on the endpoint.
 const ANY_SCOPE: &[&str] = &{
@@ -39,8 +30,8 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Custom action (HTTP request)",
     description: "Call any Wrike API v4 endpoint on the connection's host with form-encoded parameters; the scopes needed depend on the endpoint.",
     scopes: ANY_SCOPE,
-    input_schema: INPUT,
-    output_schema: OUTPUT,
+    input_schema: crate::schema!("custom_http.input"),
+    output_schema: crate::schema!("custom_http.output"),
     run,
 }];
 
@@ -104,6 +95,7 @@ pub fn check_path(p: &str) -> Result<()> {
 }
 
 fn run(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::reference::CustomHttp>(input)?;
     let method = match input.get("method").and_then(Value::as_str) {
         Some("GET") => Method::Get,
         Some("POST") => Method::Post,

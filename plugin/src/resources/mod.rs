@@ -59,8 +59,7 @@ pub fn at_most_one(input: &Map<String, Value>, fields: &[&str]) -> Result<()> {
 
 /// The ID of the folder to create in; the word `Root` is refused with a hint, since Wrike wants
 /// the account's root folder ID there.
-pub fn parent_folder(input: &Map<String, Value>) -> Result<&str> {
-    let id = req_str(input, "folderId")?;
+pub fn parent_folder(id: &str) -> Result<&str> {
     if id.eq_ignore_ascii_case("root") {
         return Err(Error::invalid(
             "folderId",

@@ -3,45 +3,11 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Action, R, WORKFLOWS_READ};
 use crate::error::{Error, Result};
+use crate::input::parse;
+use crate::scopes::{R, WORKFLOWS_READ};
+use crate::table::Action;
 use crate::wrike::{ids_segment, Client, Params};
-
-/// A Wrike custom field object schema (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_custom_field {
-    () => {
-        r#"{"type":"object","required":["id","title","type"],"properties":{"id":{"type":"string"},"accountId":{"type":"string"},"title":{"type":"string"},"type":{"type":"string","enum":["Text","DropDown","Numeric","Currency","Percentage","Date","Duration","Checkbox","Contacts","Multiple"]},"sharedIds":{"type":"array","items":{"type":"string"}},"spaceId":{"type":"string"},"settings":{"type":"object"}}}"#
-    };
-}
-
-/// A Wrike workflow object schema (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_workflow {
-    () => {
-        r#"{"type":"object","required":["id","name","customStatuses"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"standard":{"type":"boolean"},"hidden":{"type":"boolean"},"customStatuses":{"type":"array","items":{"type":"object","required":["id","name","group"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"standardName":{"type":"boolean"},"color":{"type":"string"},"standard":{"type":"boolean"},"group":{"type":"string","enum":["Active","Completed","Deferred","Cancelled"]},"hidden":{"type":"boolean"}}}}}}"#
-    };
-}
-
-const CUSTOM_FIELDS_INPUT: &str = crate::s_input!(
-    [""],
-    r#""customFieldIds":{"type":"array","minItems":1,"maxItems":100,"uniqueItems":true,"description":"Only these custom fields (default: all)","items":"#,
-    crate::s_id!(),
-    "}"
-);
-
-const NO_INPUT: &str = crate::s_input!([""], "");
-
-const GET_ID_INPUT: &str = crate::s_input!(
-    [r#""type","ids""#],
-    r#""type":{"type":"string","enum":["ApiV2Account","ApiV2User","ApiV2Folder","ApiV2Task","ApiV2Comment","ApiV2Attachment","ApiV2Timelog"],"description":"Kind of the legacy IDs"},"ids":{"type":"array","minItems":1,"maxItems":100,"description":"Legacy numeric IDs, as numbers, digit strings or permalinks (https://www.wrike.com/open.htm?id=2000093)","items":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","minLength":1}]}}"#
-);
-
-const GET_ID_OUTPUT: &str = crate::s_list!(
-    r#"{"type":"object","required":["id","apiV2Id"],"properties":{"id":{"type":"string"},"apiV2Id":{"type":["string","integer"]}}}"#
-);
 
 /// The reference-data actions.
 pub const ACTIONS: &[Action] = &[
@@ -51,8 +17,8 @@ pub const ACTIONS: &[Action] = &[
         description:
             "List the account's custom fields, or some of them by ID (GET /customfields[/{ids}]).",
         scopes: R,
-        input_schema: CUSTOM_FIELDS_INPUT,
-        output_schema: crate::s_list!(crate::s_custom_field!()),
+        input_schema: crate::schema!("list_custom_fields.input"),
+        output_schema: crate::schema!("custom_field_list.output"),
         run: list_custom_fields,
     },
     Action {
@@ -60,8 +26,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List workflows and statuses",
         description: "List the account's workflows with their custom statuses (GET /workflows).",
         scopes: WORKFLOWS_READ,
-        input_schema: NO_INPUT,
-        output_schema: crate::s_list!(crate::s_workflow!()),
+        input_schema: crate::schema!("list_workflows.input"),
+        output_schema: crate::schema!("workflow_list.output"),
         run: list_workflows,
     },
     Action {
@@ -70,13 +36,14 @@ pub const ACTIONS: &[Action] = &[
         description:
             "Convert legacy numeric IDs (e.g. from permalinks) into API v4 IDs (GET /ids).",
         scopes: R,
-        input_schema: GET_ID_INPUT,
-        output_schema: GET_ID_OUTPUT,
+        input_schema: crate::schema!("get_id.input"),
+        output_schema: crate::schema!("id_list.output"),
         run: get_id,
     },
 ];
 
 fn list_custom_fields(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::reference::ListCustomFields>(input)?;
     let ids: Vec<&str> = input
         .get("customFieldIds")
         .and_then(Value::as_array)
@@ -90,7 +57,8 @@ fn list_custom_fields(client: &mut Client<'_>, input: &Map<String, Value>) -> Re
     Ok(client.get(&p, &Params::new())?.into_list())
 }
 
-fn list_workflows(client: &mut Client<'_>, _: &Map<String, Value>) -> Result<Value> {
+fn list_workflows(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::reference::ListWorkflows>(input)?;
     Ok(client.get("/workflows", &Params::new())?.into_list())
 }
 
@@ -119,6 +87,7 @@ pub fn legacy_id(v: &Value) -> Option<u64> {
 }
 
 fn get_id(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::reference::GetId>(input)?;
     let mut ids = Vec::new();
     for (i, v) in input
         .get("ids")
@@ -146,7 +115,7 @@ mod tests {
     use super::legacy_id;
     use crate::catalog::execute;
     use crate::error::Error;
-    use crate::testing::{ok, MockEnv, BASE};
+    use crate::testing::{ok, refusal, MockEnv, BASE};
     use serde_json::{json, Value};
 
     fn run(env: &mut MockEnv, action: &str, input: Value) -> Result<Value, Error> {
@@ -193,18 +162,18 @@ mod tests {
             env.query_param(0, "ids").as_deref(),
             Some("[2000093,17,42]")
         );
-        match run(
-            &mut env,
-            "get_id",
-            json!({"type": "ApiV2Task", "ids": [1, "abc"]}),
-        ) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "ids[1]"),
-            other => panic!("{other:?}"),
-        }
-        match run(&mut env, "get_id", json!({"type": "Task", "ids": [1]})) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "type"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            refusal(
+                &mut env,
+                "get_id",
+                json!({"type": "ApiV2Task", "ids": [1, "abc"]})
+            ),
+            "ids[1]"
+        );
+        assert_eq!(
+            refusal(&mut env, "get_id", json!({"type": "Task", "ids": [1]})),
+            "type"
+        );
         assert_eq!(legacy_id(&json!("open.htm?id=5&x=1")), Some(5));
         assert_eq!(legacy_id(&json!(-1)), None);
     }

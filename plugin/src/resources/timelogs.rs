@@ -2,86 +2,13 @@
 
 use serde_json::{Map, Value};
 
-use super::{at_most_one, normalize_ts_range, owner, req_str};
-use crate::catalog::{Action, R, W};
+use super::{at_most_one, normalize_ts_range, owner};
 use crate::error::{Error, Result};
+use crate::input::parse;
+use crate::scopes::{R, W};
+use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{path, Client, Params};
-
-/// Members of a Wrike timelog object schema (API.md §12).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_timelog_body {
-    () => {
-        r#""type":"object","required":["id","taskId","userId","hours","trackedDate"],"properties":{"id":{"type":"string"},"taskId":{"type":"string"},"userId":{"type":"string"},"categoryId":{"type":"string"},"billingType":{"type":"string"},"hours":{"type":"number","minimum":0,"maximum":24},"createdDate":{"type":"string","format":"date-time"},"updatedDate":{"type":"string","format":"date-time"},"trackedDate":{"type":"string","format":"date"},"comment":{"type":"string"}}"#
-    };
-}
-
-/// A Wrike timelog object schema.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! s_timelog {
-    () => {
-        concat!("{", $crate::s_timelog_body!(), "}")
-    };
-}
-
-macro_rules! write_props {
-    () => {
-        concat!(
-            r#""comment":{"type":"string","description":"HTML unless plainText is true"},"hours":{"type":"number","exclusiveMinimum":0,"maximum":24},"trackedDate":"#,
-            crate::s_date!(),
-            r#","plainText":{"type":"boolean","default":false},"categoryId":"#,
-            crate::s_id!(),
-            r#","fields":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["billingType"]}}"#
-        )
-    };
-}
-
-const CREATE_INPUT: &str = crate::s_input!(
-    [r#""taskId","comment","hours","trackedDate""#],
-    r#""taskId":"#,
-    crate::s_id!(),
-    ",",
-    write_props!()
-);
-
-const UPDATE_INPUT: &str = crate::s_input!(
-    [r#""timelogId""#],
-    r#""timelogId":"#,
-    crate::s_id!(),
-    ",",
-    write_props!()
-);
-
-macro_rules! day_or_ts {
-    () => {
-        r#"{"type":"string","anyOf":[{"format":"date"},{"format":"date-time"}]}"#
-    };
-}
-
-const SEARCH_INPUT: &str = crate::s_input!(
-    [""],
-    r#""taskId":"#,
-    crate::s_id!(),
-    r#","folderId":"#,
-    crate::s_id!(),
-    r#","contactId":"#,
-    crate::s_id!(),
-    r#","timelogCategoryId":"#,
-    crate::s_id!(),
-    r#","createdDate":"#,
-    crate::s_ts_range!(),
-    r#","updatedDate":"#,
-    crate::s_ts_range!(),
-    r#","trackedDate":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"start":"#,
-    day_or_ts!(),
-    r#","end":"#,
-    day_or_ts!(),
-    r#"}},"me":{"type":"boolean","description":"Only the requesting user's timelogs"},"descendants":{"type":"boolean","default":true},"subTasks":{"type":"boolean","default":true},"plainText":{"type":"boolean","default":false},"timelogCategories":"#,
-    crate::s_ids!(),
-    r#","billingTypes":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["Billable","NonBillable"]}},"fields":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["billingType"]}}"#
-);
 
 /// The timelog actions.
 pub const ACTIONS: &[Action] = &[
@@ -90,8 +17,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create timelog",
         description: "Log time on a task (POST /tasks/{taskId}/timelogs).",
         scopes: W,
-        input_schema: CREATE_INPUT,
-        output_schema: crate::s_output!(crate::s_timelog_body!()),
+        input_schema: crate::schema!("create_timelog.input"),
+        output_schema: crate::schema!("timelog.output"),
         run: create,
     },
     Action {
@@ -99,8 +26,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update timelog",
         description: "Change a timelog's hours, date, comment or category (PUT /timelogs/{timelogId}).",
         scopes: W,
-        input_schema: UPDATE_INPUT,
-        output_schema: crate::s_output!(crate::s_timelog_body!()),
+        input_schema: crate::schema!("update_timelog.input"),
+        output_schema: crate::schema!("timelog.output"),
         run: update,
     },
     Action {
@@ -108,14 +35,15 @@ pub const ACTIONS: &[Action] = &[
         title: "Search timelogs",
         description: "Search timelogs of the account, a task, a folder, a user or a timelog category (GET /timelogs and the scoped variants). Not paged.",
         scopes: R,
-        input_schema: SEARCH_INPUT,
-        output_schema: crate::s_list!(crate::s_timelog!()),
+        input_schema: crate::schema!("search_timelog.input"),
+        output_schema: crate::schema!("timelog_list.output"),
         run: search,
     },
 ];
 
 fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "taskId")?;
+    let typed: wrike_types::timelogs::CreateTimelog = parse(input)?;
+    let id = typed.task_id.as_str();
     client
         .post(
             &path(&["tasks", id, "timelogs"]),
@@ -125,7 +53,8 @@ fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let id = req_str(input, "timelogId")?;
+    let typed: wrike_types::timelogs::UpdateTimelog = parse(input)?;
+    let id = typed.timelog_id.as_str();
     client
         .put(
             &path(&["timelogs", id]),
@@ -150,6 +79,7 @@ pub fn timelogs_path(input: &Map<String, Value>) -> String {
 }
 
 fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    parse::<wrike_types::timelogs::SearchTimelog>(input)?;
     at_most_one(input, &OWNERS.map(|(f, _)| f))?;
     let mut q = Params::from_input(input, &OWNERS.map(|(f, _)| f));
     normalize_ts_range(&mut q, input, "createdDate")?;
@@ -184,7 +114,7 @@ mod tests {
     use crate::catalog::execute;
     use crate::env::Method;
     use crate::error::Error;
-    use crate::testing::{ok, MockEnv, BASE};
+    use crate::testing::{ok, refusal, MockEnv, BASE};
     use serde_json::{json, Value};
 
     const TIMELOG: &str = r#"{"kind":"timelogs","data":[{"id":"TL","taskId":"T","userId":"U","hours":1.5,"trackedDate":"2024-01-02","comment":"c","createdDate":"2024-01-02T10:00:00Z","updatedDate":"2024-01-02T10:00:00Z"}]}"#;
@@ -232,10 +162,7 @@ mod tests {
                 "comment",
             ),
         ] {
-            match run(&mut env, "create_timelog", input) {
-                Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
-                other => panic!("{other:?}"),
-            }
+            assert_eq!(refusal(&mut env, "create_timelog", input), field);
         }
     }
 
@@ -258,13 +185,13 @@ mod tests {
         .unwrap();
         assert_eq!(env.path(1), "/api/v4/timelog_categories/TC/timelogs");
         assert_eq!(env.query_param(1, "me").as_deref(), Some("true"));
-        match run(
-            &mut env,
-            "search_timelog",
-            json!({"taskId": "T", "folderId": "F"}),
-        ) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "folderId"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            refusal(
+                &mut env,
+                "search_timelog",
+                json!({"taskId": "T", "folderId": "F"})
+            ),
+            "folderId"
+        );
     }
 }

@@ -20,9 +20,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{cursor_object, cursor_ts, start_point};
-use crate::catalog::{Event, PollResult, Trigger, R};
 use crate::env::LogLevel;
 use crate::error::{Error, Result};
+use crate::input::parse;
+use crate::scopes::R;
+use crate::table::{Event, PollResult, Trigger};
 use crate::time::Timestamp;
 use crate::wrike::{Client, Params};
 
@@ -37,19 +39,14 @@ pub const LIMIT: usize = 1000;
 /// Smallest window that is still halved when saturated.
 pub const MIN_SPLIT_SECS: i64 = 60;
 
-const INPUT: &str = crate::s_input!(
-    [""],
-    r#""since":{"type":"string","format":"date-time","description":"Pick up comments created or updated at or after this instant on the first poll (default: one hour before the first poll); older starts are worked off in 6-day windows"},"plainText":{"type":"boolean","default":true,"description":"Comment text as plain text instead of HTML"}"#
-);
-
 /// The comment trigger.
 pub const TRIGGERS: &[Trigger] = &[Trigger {
     name: "new_comment",
     title: "New comment",
     description: "Emits each new comment on a task or folder (key: the comment ID), oldest first.",
     scopes: R,
-    input_schema: INPUT,
-    event_schema: crate::s_output!(crate::s_comment_body!()),
+    input_schema: crate::schema!("new_comment.input"),
+    event_schema: crate::schema!("comment.output"),
     poll,
 }];
 
@@ -140,6 +137,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    parse::<wrike_types::triggers::NewComment>(input)?;
     let now = client.now();
     let plain = input
         .get("plainText")

@@ -5,30 +5,13 @@
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::error::Result;
+use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::folders::{default_fields, folders_path};
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::wrike::{Client, Params};
-
-macro_rules! input {
-    ($($extra:tt)*) => {
-        crate::s_input!(
-            [""],
-            r#""since":{"type":"string","format":"date-time","description":"Pick up items updated at or after this instant on the first poll (default: one hour before the first poll)"},"folderId":"#,
-            crate::s_id!(),
-            r#","spaceId":"#,
-            crate::s_id!()
-            $($extra)*
-        )
-    };
-}
-
-const FOLDER_INPUT: &str = input!(
-    ,
-    r#","project":{"type":"boolean","description":"Only projects (true) or only plain folders (false); default both"}"#
-);
-const PROJECT_INPUT: &str = input!();
 
 /// The folder and project triggers.
 pub const TRIGGERS: &[Trigger] = &[
@@ -37,8 +20,8 @@ pub const TRIGGERS: &[Trigger] = &[
         title: "New or updated folder",
         description: "Emits each folder (and, unless project is false, project) when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally within a folder's or space's subtree.",
         scopes: R,
-        input_schema: FOLDER_INPUT,
-        event_schema: crate::s_output!(crate::s_folder_body!()),
+        input_schema: crate::schema!("new_or_updated_folder.input"),
+        event_schema: crate::schema!("folder.output"),
         poll: poll_folders,
     },
     Trigger {
@@ -46,8 +29,8 @@ pub const TRIGGERS: &[Trigger] = &[
         title: "New or updated project",
         description: "Emits each project when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally within a folder's or space's subtree.",
         scopes: R,
-        input_schema: PROJECT_INPUT,
-        event_schema: crate::s_output!(crate::s_folder_body!()),
+        input_schema: crate::schema!("new_or_updated_project.input"),
+        event_schema: crate::schema!("folder.output"),
         poll: poll_projects,
     },
 ];
@@ -75,6 +58,7 @@ fn poll_folders(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    parse::<wrike_types::triggers::NewOrUpdatedFolder>(input)?;
     let project = input.get("project").and_then(Value::as_bool);
     poll_with(client, input, cursor, project)
 }
@@ -84,6 +68,7 @@ fn poll_projects(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    parse::<wrike_types::triggers::NewOrUpdatedProject>(input)?;
     poll_with(client, input, cursor, Some(true))
 }
 

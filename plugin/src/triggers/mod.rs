@@ -26,8 +26,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{Event, PollResult};
 use crate::error::{Error, Result};
+use crate::table::{Event, PollResult};
 use crate::time::Timestamp;
 use crate::wrike::Client;
 

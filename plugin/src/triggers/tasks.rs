@@ -4,28 +4,17 @@
 use serde_json::{Map, Value};
 
 use super::{emit_new, is_stale_token, since_filter, start_point, Cursor, Page};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::env::LogLevel;
 use crate::error::Result;
+use crate::input::parse;
 use crate::resources::tasks::{tasks_path, TRIGGER_FIELDS};
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::time::Timestamp;
 use crate::wrike::{Client, Envelope, Params};
 
 /// Page size when the input names none.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
-
-const INPUT: &str = crate::s_input!(
-    [""],
-    r#""since":{"type":"string","format":"date-time","description":"Pick up tasks updated at or after this instant on the first poll (default: one hour before the first poll)"},"folderId":"#,
-    crate::s_id!(),
-    r#","spaceId":"#,
-    crate::s_id!(),
-    r#","status":{"type":"array","minItems":1,"uniqueItems":true,"items":"#,
-    crate::s_task_status!(),
-    r#"},"customStatuses":"#,
-    crate::s_ids!(),
-    r#","pageSize":{"type":"integer","minimum":1,"maximum":1000,"default":100}"#
-);
 
 /// The task triggers.
 pub const TRIGGERS: &[Trigger] = &[Trigger {
@@ -33,8 +22,8 @@ pub const TRIGGERS: &[Trigger] = &[Trigger {
     title: "New or updated task",
     description: "Emits each task when it is created or updated (key \"{id}@{updatedDate}\"), oldest first, optionally limited to a folder, statuses or custom statuses.",
     scopes: R,
-    input_schema: INPUT,
-    event_schema: crate::s_output!(crate::s_task_body!()),
+    input_schema: crate::schema!("new_or_updated_task.input"),
+    event_schema: crate::schema!("task.output"),
     poll,
 }];
 
@@ -65,7 +54,16 @@ fn fetch(
     if let Some(t) = token {
         q.text("nextPageToken", t);
     }
-    client.get(&tasks_path(input), &q)
+    let id = |k: &str| {
+        input
+            .get(k)
+            .and_then(Value::as_str)
+            .map(|s| wrike_types::WrikeId(s.to_string()))
+    };
+    client.get(
+        &tasks_path(id("folderId").as_ref(), id("spaceId").as_ref()),
+        &q,
+    )
 }
 
 fn poll(
@@ -73,6 +71,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    parse::<wrike_types::triggers::NewOrUpdatedTask>(input)?;
     crate::resources::at_most_one(input, &["folderId", "spaceId"])?;
     let mut cur = match cursor {
         Some(text) => Cursor::parse(text)?,
@@ -327,16 +326,14 @@ mod tests {
             Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "cursor"),
             other => panic!("{other:?}"),
         }
-        match poll(
-            &mut env,
-            BASE,
-            "new_or_updated_task",
-            r#"{"pageSize":0}"#,
-            None,
-        ) {
-            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "pageSize"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            crate::testing::host_refusal(
+                "new_or_updated_task",
+                &serde_json::json!({"pageSize": 0})
+            )
+            .as_deref(),
+            Some("pageSize")
+        );
         match poll(&mut env, BASE, "no_such_trigger", "{}", None) {
             Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "trigger"),
             other => panic!("{other:?}"),

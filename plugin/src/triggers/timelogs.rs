@@ -4,20 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
-use crate::catalog::{PollResult, Trigger, R};
 use crate::error::Result;
+use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::timelogs::timelogs_path;
+use crate::scopes::R;
+use crate::table::{PollResult, Trigger};
 use crate::wrike::{Client, Params};
-
-const INPUT: &str = crate::s_input!(
-    [""],
-    r#""since":{"type":"string","format":"date-time","description":"Pick up timelogs updated at or after this instant on the first poll (default: one hour before the first poll)"},"taskId":"#,
-    crate::s_id!(),
-    r#","folderId":"#,
-    crate::s_id!(),
-    r#","plainText":{"type":"boolean","default":true,"description":"Comments as plain text"}"#
-);
 
 /// The timelog trigger.
 pub const TRIGGERS: &[Trigger] = &[Trigger {
@@ -25,8 +18,8 @@ pub const TRIGGERS: &[Trigger] = &[Trigger {
     title: "New or updated timelog",
     description: "Emits each timelog when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally for one task or folder.",
     scopes: R,
-    input_schema: INPUT,
-    event_schema: crate::s_output!(crate::s_timelog_body!()),
+    input_schema: crate::schema!("new_or_updated_timelog.input"),
+    event_schema: crate::schema!("timelog.output"),
     poll,
 }];
 
@@ -35,6 +28,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
+    parse::<wrike_types::triggers::NewOrUpdatedTimelog>(input)?;
     at_most_one(input, &["taskId", "folderId"])?;
     let plain = input
         .get("plainText")

@@ -21,11 +21,13 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{Event, W};
 use crate::error::{Error, Result};
+use crate::input::parse;
 use crate::resources::at_most_one;
 use crate::resources::folders::default_fields;
 use crate::resources::tasks::TRIGGER_FIELDS;
+use crate::scopes::W;
+use crate::table::Event;
 use crate::wrike::{path, Client, Params};
 
 /// The body of Wrike's handshake request [3P].
@@ -68,29 +70,6 @@ pub struct WebhookTrigger {
     pub emits: Emits,
 }
 
-/// Wrike's event names (`API.md` §11.15 [C]; the last three are reported only by a third party
-/// [3P, low] and are offered, not relied on).
-macro_rules! event_types {
-    () => {
-        r#"["TaskCreated","TaskDeleted","TaskTitleChanged","TaskImportanceChanged","TaskStatusChanged","TaskDatesChanged","TaskParentsAdded","TaskParentsRemoved","TaskResponsiblesAdded","TaskResponsiblesRemoved","TaskSharedsAdded","TaskSharedsRemoved","TaskDescriptionChanged","TaskCustomFieldChanged","TaskApprovalStatusChanged","TaskApprovalDecisionChanged","TaskApprovalDecisionReset","AttachmentAdded","AttachmentDeleted","CommentAdded","CommentDeleted","TimelogChanged","FolderCreated","FolderDeleted","FolderTitleChanged","FolderParentsAdded","FolderParentsRemoved","FolderSharedsAdded","FolderSharedsRemoved","FolderDescriptionChanged","FolderCommentAdded","FolderCommentDeleted","FolderAttachmentAdded","FolderAttachmentDeleted","FolderCustomFieldChanged","FolderApprovalStatusChanged","FolderApprovalDecisionChanged","FolderApprovalDecisionReset","ProjectDatesChanged","ProjectOwnersAdded","ProjectOwnersRemoved","ProjectStatusChanged","WorkItemTypeChanged","CreateFromBlueprintCompleted","ImportFromFileCompleted"]"#
-    };
-}
-
-const INPUT: &str = crate::s_input!(
-    [""],
-    r#""events":{"type":"array","uniqueItems":true,"description":"Events to monitor (empty or absent: all)","items":{"type":"string","enum":"#,
-    event_types!(),
-    r#"}},"folderId":"#,
-    crate::s_id!(),
-    r#","spaceId":"#,
-    crate::s_id!(),
-    r#","recursive":{"type":"boolean","default":false,"description":"With folderId: also monitor nested folders, projects and tasks"}"#
-);
-
-const EVENT_OUTPUT: &str = crate::s_output!(
-    r#""type":"object","required":["eventType"],"properties":{"webhookId":{"type":"string"},"eventAuthorId":{"type":"string"},"eventType":{"type":"string"},"lastUpdatedDate":{"type":"string"},"taskId":{"type":"string"},"folderId":{"type":"string"}}"#
-);
-
 /// The webhook triggers.
 pub const TRIGGERS: &[WebhookTrigger] = &[
     WebhookTrigger {
@@ -98,8 +77,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New event (real-time)",
         description: "Emits each Wrike webhook event (task, folder, project, comment, attachment, timelog, approval) as Wrike sends it, for the account, a space or a folder (recursive on request).",
         scopes: W,
-        input_schema: INPUT,
-        event_schema: EVENT_OUTPUT,
+        input_schema: crate::schema!("new_event_webhook.input"),
+        event_schema: crate::schema!("webhook_event.output"),
         catch_up: None,
         emits: Emits::Event,
     },
@@ -108,8 +87,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated task (real-time)",
         description: "Emits the full task (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_task).",
         scopes: W,
-        input_schema: INPUT,
-        event_schema: crate::s_output!(crate::s_task_body!()),
+        input_schema: crate::schema!("new_or_updated_task_webhook.input"),
+        event_schema: crate::schema!("task.output"),
         catch_up: Some("new_or_updated_task"),
         emits: Emits::Task,
     },
@@ -118,8 +97,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated folder (real-time)",
         description: "Emits the full folder or project (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_folder).",
         scopes: W,
-        input_schema: INPUT,
-        event_schema: crate::s_output!(crate::s_folder_body!()),
+        input_schema: crate::schema!("new_or_updated_folder_webhook.input"),
+        event_schema: crate::schema!("folder.output"),
         catch_up: Some("new_or_updated_folder"),
         emits: Emits::Folder,
     },
@@ -128,8 +107,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated project (real-time)",
         description: "Emits the full project (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_project).",
         scopes: W,
-        input_schema: INPUT,
-        event_schema: crate::s_output!(crate::s_folder_body!()),
+        input_schema: crate::schema!("new_or_updated_project_webhook.input"),
+        event_schema: crate::schema!("folder.output"),
         catch_up: Some("new_or_updated_project"),
         emits: Emits::Project,
     },
@@ -161,6 +140,7 @@ pub fn subscribe(
     url: &str,
     secret: &str,
 ) -> Result<String> {
+    parse::<wrike_types::triggers::NewEventWebhook>(input)?;
     at_most_one(input, &["folderId", "spaceId"])?;
     let mut form = Params::new();
     form.text("hookUrl", url);
@@ -318,6 +298,7 @@ pub fn handle(
     secret: &str,
     request: &Request<'_>,
 ) -> Result<(Response, Vec<Event>)> {
+    parse::<wrike_types::triggers::NewEventWebhook>(input)?;
     if !request.method.eq_ignore_ascii_case("POST") {
         return Ok((answer(405, "only POST is accepted"), Vec::new()));
     }

@@ -62,28 +62,11 @@ fn describe_prints_the_descriptor() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    for s in [
-        "Default",
-        "wsReadOnly",
-        "wsReadWrite",
-        "amReadOnlyWorkflow",
-        "amReadWriteWorkflow",
-        "amReadOnlyInvitation",
-        "amReadWriteInvitation",
-        "amReadOnlyGroup",
-        "amReadWriteGroup",
-        "amReadOnlyUser",
-        "amReadWriteUser",
-        "amReadOnlyAuditLog",
-        "amReadOnlyTimelogCategory",
-        "amReadWriteTimelogCategory",
-        "amReadOnlyAccessRole",
-        "amReadOnlyWorkSchedule",
-        "amReadWriteWorkSchedule",
-        "dataExportFull",
-    ] {
-        assert!(scopes.contains(&s), "scope {s} missing");
+    // Exactly the scopes Wrike knows (the fake's list, API.md §3), each once.
+    for s in fake_wrike::ALL_SCOPES {
+        assert!(scopes.contains(s), "scope {s} missing");
     }
+    assert_eq!(scopes.len(), fake_wrike::ALL_SCOPES.len());
     for s in oauth["scopes"].as_array().unwrap() {
         assert!(!s["description"].as_str().unwrap().is_empty());
     }
