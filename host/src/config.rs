@@ -139,6 +139,7 @@ impl Limits {
 ///
 /// [engine]
 /// allocator = "pooling"   # or "on_demand"
+/// warm_instances = 0      # instances `serve` and `mcp` keep instantiated ahead
 ///
 /// [oauth]
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
@@ -174,6 +175,10 @@ pub struct EngineSettings {
     /// `pooling` (default; falls back to on-demand where the pool cannot be had) or
     /// `on_demand`.
     pub allocator: crate::engine::Allocator,
+    /// Warm instances (see [`crate::warm`]) the resident commands `serve` and `mcp` keep per
+    /// connection. Default 0: on the 2-core machine this was measured on, instantiating ahead
+    /// competed with the calls instead of sparing them time (BENCHMARKS.md).
+    pub warm_instances: usize,
 }
 
 /// The `[egress]` section of the configuration file.

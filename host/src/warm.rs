@@ -15,11 +15,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use wasmtime::Store;
 
-/// Warm instances a resident host (`serve`, `mcp`) keeps per connector. Not used for
-/// `call --batch`: there the CPU is the bottleneck, and instantiating ahead on the same two
-/// cores measured slower than instantiating inline (BENCHMARKS.md).
-pub const RESIDENT_WARM_INSTANCES: usize = 2;
-
 /// A fresh instance in its own store, never called.
 pub struct Fresh {
     /// The store, with its limits and epoch callback set.

@@ -311,10 +311,8 @@ pub async fn run(
         .into_iter()
         .map(|(name, c)| {
             let lent = secrets.remove(&name).unwrap_or_default();
-            let c = c
-                .with_secrets(lent)
-                .with_warm_instances(crate::warm::RESIDENT_WARM_INSTANCES);
-            (name, Arc::new(c))
+            // `with_secrets` keeps the warm-instance count the connector was built with.
+            (name, Arc::new(c.with_secrets(lent)))
         })
         .collect();
     let mut hooks = HashMap::new();

@@ -187,6 +187,19 @@ fn throughput(s: &Setup, host: bool, in_flight: usize, window: Duration) -> f64 
     done as f64 / window.as_secs_f64()
 }
 
+/// The process's peak resident set (`VmHWM`), in KiB, where `/proc` has it.
+fn peak_rss_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -284,6 +297,10 @@ fn report() {
             );
         }
     }
+    // Peak resident memory before and after 32 calls run at once: the growth, divided by the
+    // 31 extra instances, is what one instance in flight costs (its memories, its store, its
+    // HTTP state), the pooling allocator's reservation not counted (only touched pages are).
+    let hwm_before = peak_rss_kib();
     for in_flight in [1usize, 8, 32] {
         let (mut h, mut n) = (Vec::new(), Vec::new());
         for _ in 0..3 {
@@ -295,6 +312,13 @@ fn report() {
             out,
             "| `get_task_by_id` throughput, {in_flight} in flight | {h:.0} calls/s | {n:.0} calls/s | {:.2} of native |",
             h / n
+        );
+    }
+    if let (Some(before), Some(after)) = (hwm_before, peak_rss_kib()) {
+        let _ = writeln!(
+            out,
+            "| peak memory per instance in flight (peak RSS growth from 1 to 32 in flight, / 31) | {:.0} KiB | – | – |",
+            after.saturating_sub(before) as f64 / 31.0
         );
     }
     // Fresh store + instance + a call that makes no request (a static pick list).

@@ -142,7 +142,6 @@ pub async fn run(cli: Cli) -> HostResult<()> {
         if *read_only {
             connector = connector.read_only_http();
         }
-        connector = connector.with_warm_instances(connector_host::warm::RESIDENT_WARM_INSTANCES);
         let options = McpOptions {
             actions: actions.clone(),
             read_only: *read_only,

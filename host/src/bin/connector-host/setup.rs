@@ -191,7 +191,14 @@ fn connector_for(
                 .collect(),
         );
     }
-    Connector::new(runtime, connection, limits)
+    let connector = Connector::new(runtime, connection, limits)?;
+    // Only the resident commands can use instances made ahead; off unless configured.
+    Ok(match cli.command {
+        Command::Serve(_) | Command::Mcp { .. } => {
+            connector.with_warm_instances(file.engine.warm_instances)
+        }
+        _ => connector,
+    })
 }
 
 /// File name of the Wrike component as cargo builds it.

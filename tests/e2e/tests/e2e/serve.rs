@@ -141,8 +141,12 @@ impl Drop for Serve {
 }
 
 fn task_hook_config(folder: &str) -> String {
+    // With warm instances: every delivery and re-read runs in an instance made ahead.
     format!(
-        r#"[serve]
+        r#"[engine]
+warm_instances = 2
+
+[serve]
 check_interval_secs = 1
 
 [[subscription]]
