@@ -291,40 +291,9 @@ crate::input! {
     }
 }
 
-crate::input! {
-    /// Input of `copy_project`.
-    #[schemars(description = "")]
-    pub struct CopyProject {
-        pub add_responsibles: Forwarded<Option<Ids>>,
-        #[schemars(extend("default" = true))]
-        pub copy_custom_fields: Forwarded<Option<bool>>,
-        #[schemars(extend("default" = true))]
-        pub copy_custom_statuses: Forwarded<Option<bool>>,
-        #[schemars(extend("default" = true))]
-        pub copy_descriptions: Forwarded<Option<bool>>,
-        #[schemars(extend("default" = false))]
-        pub copy_parents: Forwarded<Option<bool>>,
-        #[schemars(extend("default" = true))]
-        pub copy_responsibles: Forwarded<Option<bool>>,
-        #[schemars(extend("default" = true))]
-        pub copy_statuses: Forwarded<Option<bool>>,
-        #[schemars(range(min = 1, max = 250), extend("default" = 250))]
-        pub entry_limit: Forwarded<Option<u32>>,
-        /// The folder or project to copy
-        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub folder_id: Forwarded<String>,
-        /// Folder to copy into
-        #[schemars(length(min = 1, max = 256), pattern(r"^[A-Za-z0-9_:.=-]+$"))]
-        pub parent: Forwarded<String>,
-        pub remove_responsibles: Forwarded<Option<Ids>>,
-        pub reschedule_date: Forwarded<Option<Date>>,
-        #[schemars(extend("default" = "Start"))]
-        pub reschedule_mode: Forwarded<Option<crate::folders::RescheduleMode>>,
-        #[schemars(length(min = 1))]
-        pub title: Forwarded<String>,
-        pub title_prefix: Forwarded<Option<String>>,
-    }
-}
+/// Input of `copy_project`: the same members as `copy_folder` (Wrike copies a project with
+/// the same call as a folder).
+pub type CopyProject = CopyFolder;
 
 crate::input! {
     /// Input of `delete_folder`.
