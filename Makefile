@@ -1,7 +1,7 @@
 # The two commands that matter: `make demo` and `make test`.
 CARGO       ?= cargo
 WASM_TARGET := wasm32-wasip2
-WASM_DIR    := target/$(WASM_TARGET)/release
+WASM_DIR    := target/$(WASM_TARGET)/component
 COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
 GITHUB      := $(WASM_DIR)/github_issues_connector.wasm
 
@@ -15,7 +15,7 @@ wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 
 component: wasm-target
-	$(CARGO) build --release --target $(WASM_TARGET) -p wrike-connector -p github-issues-connector -p hostile-guests
+	$(CARGO) build --profile component --target $(WASM_TARGET) -p wrike-connector -p github-issues-connector -p hostile-guests
 	@ls -l $(COMPONENT) $(GITHUB) | awk '{print "component: " $$NF " (" $$5 " bytes)"}'
 
 host:

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CONNECTOR_TOKEN=… cargo run -p connector-host --example embed -- \
-//!     target/wasm32-wasip2/release/wrike_connector.wasm https://www.wrike.com/api/v4 list_users '{}'
+//!     target/wasm32-wasip2/component/wrike_connector.wasm https://www.wrike.com/api/v4 list_users '{}'
 //! ```
 use connector_host::config::{ConnectionConfig, Limits};
 use connector_host::connector::Connector;

@@ -1,10 +1,10 @@
 //! Two jobs before the end-to-end tests compile:
 //!
 //! 1. Builds the components the tests run (the Wrike and GitHub Issues connectors and the
-//!    hostile guest, release, `wasm32-wasip2`), so a plain `cargo test` works after a fresh
+//!    hostile guest, profile `component`, `wasm32-wasip2`), so a plain `cargo test` works after a fresh
 //!    clone. A build script cannot run cargo on the target directory the outer cargo holds
 //!    locked, so the components are built in `target/components/` and copied to
-//!    `target/wasm32-wasip2/release/`, where `make build` puts them and the host looks for
+//!    `target/wasm32-wasip2/component/`, where `make build` puts them and the host looks for
 //!    them. When the `wasm32-wasip2` target is not installed it says so and leaves the
 //!    components to `make build`.
 //! 2. Generates `foreach_scenario!` from the hostile guest's scenario list
@@ -47,7 +47,7 @@ fn build_components() {
     let target = target_dir();
     // A component deleted (say by `cargo clean -p …`) is built again too.
     for (_, file) in COMPONENTS {
-        let placed = target.join("wasm32-wasip2/release").join(file);
+        let placed = target.join("wasm32-wasip2/component").join(file);
         println!("cargo:rerun-if-changed={}", placed.display());
     }
     let build_dir = target.join("components");
@@ -55,7 +55,8 @@ fn build_components() {
     cmd.current_dir(&root)
         .args([
             "build",
-            "--release",
+            "--profile",
+            "component",
             "--target",
             "wasm32-wasip2",
             "--target-dir",
@@ -82,8 +83,8 @@ fn build_components() {
         );
         return;
     }
-    let from = build_dir.join("wasm32-wasip2/release");
-    let to = target.join("wasm32-wasip2/release");
+    let from = build_dir.join("wasm32-wasip2/component");
+    let to = target.join("wasm32-wasip2/component");
     std::fs::create_dir_all(&to).expect("the components' directory");
     for (_, file) in COMPONENTS {
         let built = std::fs::read(from.join(file)).expect("a component cargo just built");

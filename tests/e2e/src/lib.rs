@@ -22,7 +22,7 @@ pub fn target_dir() -> PathBuf {
 }
 
 fn built_component(file: &str, what: &str) -> PathBuf {
-    let path = target_dir().join("wasm32-wasip2/release").join(file);
+    let path = target_dir().join("wasm32-wasip2/component").join(file);
     assert!(
         path.is_file(),
         "the {what} component is missing at {}: the build script builds it when the wasm32-wasip2 target is installed (`rustup target add wasm32-wasip2`), else run `make build`",

@@ -205,7 +205,7 @@ fn connector_for(
 pub const COMPONENT_FILE: &str = "wrike_connector.wasm";
 
 /// Where `make build` leaves the Wrike component, relative to this executable
-/// (`target/{debug,release}/connector-host` → `target/wasm32-wasip2/release/`), then relative
+/// (`target/{debug,release}/connector-host` → `target/wasm32-wasip2/component/`), then relative
 /// to the source tree this binary was built from.
 pub fn default_component_path() -> Option<PathBuf> {
     let mut candidates = Vec::new();
@@ -217,13 +217,13 @@ pub fn default_component_path() -> Option<PathBuf> {
                 .into_iter()
                 .flatten()
             {
-                candidates.push(up.join("wasm32-wasip2/release").join(COMPONENT_FILE));
+                candidates.push(up.join("wasm32-wasip2/component").join(COMPONENT_FILE));
             }
         }
     }
     candidates.push(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/wasm32-wasip2/release")
+            .join("../target/wasm32-wasip2/component")
             .join(COMPONENT_FILE),
     );
     candidates.into_iter().find(|p| p.is_file())

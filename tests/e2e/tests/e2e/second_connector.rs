@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 /// The GitHub Issues component built by `make build`.
 fn component() -> PathBuf {
     let path = target_dir()
-        .join("wasm32-wasip2/release")
+        .join("wasm32-wasip2/component")
         .join("github_issues_connector.wasm");
     assert!(
         path.is_file(),
