@@ -48,7 +48,7 @@ demo: build
 lint: wasm-target
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --exclude hostile-guests -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) -p connector-sdk -p wrike-connector -p github-issues-connector -p hostile-guests -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) -p connector-sdk -p wrike -p wrike-connector -p github-issues-connector -p hostile-guests -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

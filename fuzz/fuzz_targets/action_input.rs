@@ -8,7 +8,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use wrike_connector::error::Error;
+use wrike::error::Error;
 use wrike_connector_fuzz::{
     check_outcome, host_accepts_text, run, targets, valid_envelope, Scripted, Target,
 };

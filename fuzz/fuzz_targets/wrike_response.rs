@@ -6,8 +6,8 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use wrike_connector::env::HttpResponse;
-use wrike_connector::error::Error;
+use wrike::env::HttpResponse;
+use wrike::error::Error;
 use wrike_connector_fuzz::{
     check_outcome, run, targets_with_valid_inputs, valid_input, Scripted, Target,
 };

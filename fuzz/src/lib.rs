@@ -5,10 +5,10 @@
 use std::collections::VecDeque;
 
 use serde_json::{Map, Value};
-use wrike_connector::catalog;
-use wrike_connector::env::{Env, HttpRequest, HttpResponse, LogLevel, Scheme};
-use wrike_connector::error::{Error, Result};
-use wrike_connector::time::Timestamp;
+use wrike::catalog;
+use wrike::env::{Env, HttpRequest, HttpResponse, LogLevel, Scheme};
+use wrike::error::{Error, Result};
+use wrike::time::Timestamp;
 
 /// The connection's API base in every run.
 pub const BASE: &str = "https://www.wrike.com/api/v4";
@@ -30,7 +30,7 @@ pub enum Target {
 
 /// Every action, trigger and pick list with its parsed input schema.
 pub fn targets() -> Vec<(Target, Value)> {
-    let parse = |t: &str| serde_json::from_str::<Value>(t).expect("built-in schema parses");
+    let parse = |s: catalog::Schema| s.generated().expect("a typed schema");
     catalog::actions()
         .map(|a| (Target::Action(a.name), parse(a.input_schema)))
         .chain(catalog::triggers().map(|t| (Target::Trigger(t.name), parse(t.input_schema))))

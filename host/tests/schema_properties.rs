@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 use connector_host::schema::InputSchema;
 use connector_host::ErrorKind;
-use wrike_connector::catalog;
+use wrike::catalog;
 
 fn config() -> ProptestConfig {
     let mut c = ProptestConfig::default();
@@ -55,11 +55,12 @@ static COMPILED: LazyLock<Vec<(&'static str, Value, InputSchema)>> = LazyLock::n
 
 /// Every input schema the connector declares, by owner name.
 fn schemas() -> Vec<(&'static str, Value)> {
-    let parse = |t: &str| serde_json::from_str::<Value>(t).expect("built-in schema parses");
+    // The schemas as the component's build script generates them (feature `schemas`).
+    let generated = |s: &catalog::Schema| s.generated().expect("a typed schema");
     catalog::actions()
-        .map(|a| (a.name, parse(a.input_schema)))
-        .chain(catalog::triggers().map(|t| (t.name, parse(t.input_schema))))
-        .chain(catalog::pick_lists().map(|p| (p.name, parse(p.params_schema))))
+        .map(|a| (a.name, generated(&a.input_schema)))
+        .chain(catalog::triggers().map(|t| (t.name, generated(&t.input_schema))))
+        .chain(catalog::pick_lists().map(|p| (p.name, generated(&p.params_schema))))
         .collect()
 }
 

@@ -6,6 +6,8 @@
 use serde_json::{Map, Value};
 
 use connector_sdk::catalog::{self as sdk, find_action, find_pick_list, find_trigger, to_text};
+pub use connector_sdk::schema::{Schema, Schemas};
+use connector_sdk::wit;
 
 pub use crate::scopes::{R, SCOPES, TIMELOG_CATEGORIES_READ, W, WORKFLOWS_READ};
 pub use crate::table::{
@@ -82,6 +84,53 @@ pub fn triggers() -> impl Iterator<Item = &'static Trigger> {
 /// All pick lists.
 pub fn pick_lists() -> impl Iterator<Item = &'static PickList> {
     picklists::PICK_LISTS.iter()
+}
+
+/// The descriptor: identity, authentication, and every action, trigger and pick list, whose
+/// typed schemas come from `schemas` (the component's embedded ones, [`connector_sdk::schema`]).
+pub fn descriptor(schemas: &Schemas) -> wit::Descriptor {
+    wit::Descriptor {
+        name: NAME.into(),
+        title: TITLE.into(),
+        version: VERSION.into(),
+        api_version: API_VERSION.into(),
+        default_base_url: DEFAULT_BASE_URL.into(),
+        settings_schema: SETTINGS_SCHEMA.into(),
+        auth: vec![
+            wit::AuthConfig::Oauth2(wit::Oauth2Config {
+                authorize_url: AUTHORIZE_URL.into(),
+                token_url: TOKEN_URL.into(),
+                scopes: SCOPES
+                    .iter()
+                    .map(|(id, description)| wit::Scope {
+                        id: id.to_string(),
+                        description: description.to_string(),
+                    })
+                    .collect(),
+                default_scopes: strings(DEFAULT_SCOPES),
+                scope_separator: SCOPE_SEPARATOR.into(),
+                token_endpoint_auth: wit::TokenEndpointAuth::ClientSecretPost,
+                api_host_field: Some(TOKEN_HOST_FIELD.into()),
+            }),
+            wit::AuthConfig::ApiToken(wit::ApiTokenConfig {
+                instructions: API_TOKEN_INSTRUCTIONS.into(),
+            }),
+        ],
+        actions: actions().map(|a| a.describe(schemas)).collect(),
+        triggers: triggers()
+            .map(|t| t.describe(schemas))
+            .chain(
+                triggers::webhooks::TRIGGERS
+                    .iter()
+                    .map(|t| t.describe(schemas)),
+            )
+            .collect(),
+        pick_lists: pick_lists().map(|p| p.describe(schemas)).collect(),
+    }
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 /// Parse `text` as a JSON object (empty text counts as `{}`). The host has validated it against
@@ -186,9 +235,12 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn parse(name: &str, text: &str) -> Value {
-        serde_json::from_str(text)
-            .unwrap_or_else(|e| panic!("{name}: schema does not parse: {e}\n{text}"))
+    /// The schema as the component's build script generates it (feature `schemas` of the SDK
+    /// is on for tests).
+    fn parse(name: &str, schema: Schema) -> Value {
+        schema
+            .generated()
+            .unwrap_or_else(|| panic!("{name}: a hand-written schema"))
     }
 
     #[test]
@@ -203,8 +255,8 @@ mod tests {
         assert_eq!(DEFAULT_SCOPES, ["Default"]);
     }
 
-    fn check_input_schema(name: &str, text: &str) {
-        let s = parse(name, text);
+    fn check_input_schema(name: &str, schema: Schema) {
+        let s = parse(name, schema);
         assert_eq!(
             s["$schema"], "https://json-schema.org/draft/2020-12/schema",
             "{name}"

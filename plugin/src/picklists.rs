@@ -1,11 +1,15 @@
 //! Pick lists: choices for form fields, fetched live from Wrike.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
+use crate::common::*;
 use crate::error::Result;
 use crate::input::parse;
 use crate::table::{PickList, PickOption};
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// Most pages a paged pick list follows.
 const MAX_PAGES: usize = 20;
@@ -15,70 +19,170 @@ pub const PICK_LISTS: &[PickList] = &[
     PickList {
         name: "folders",
         description: "Folders and projects (GET /folders), including Root (the account's root folder, usable as folderId to create at the top level); Recycle Bin entries left out.",
-        params_schema: crate::schema!("folders.input"),
+        params_schema: Schema::of::<Folders>(),
         fetch: folders,
     },
     PickList {
         name: "users",
         description: "Active people of the account (GET /contacts, type Person), labelled with name and e-mail.",
-        params_schema: crate::schema!("users.input"),
+        params_schema: Schema::of::<Users>(),
         fetch: users,
     },
     PickList {
         name: "workflows",
         description: "Visible workflows (GET /workflows).",
-        params_schema: crate::schema!("workflows.input"),
+        params_schema: Schema::of::<Workflows>(),
         fetch: workflows,
     },
     PickList {
         name: "custom_statuses",
         description: "Visible custom statuses of visible workflows (GET /workflows), labelled \"Workflow|Status\".",
-        params_schema: crate::schema!("custom_statuses.input"),
+        params_schema: Schema::of::<CustomStatuses>(),
         fetch: custom_statuses,
     },
     PickList {
         name: "custom_fields",
         description: "Custom fields (GET /customfields), labelled \"Title (Type)\".",
-        params_schema: crate::schema!("custom_fields.input"),
+        params_schema: Schema::of::<CustomFields>(),
         fetch: custom_fields,
     },
     PickList {
         name: "spaces",
         description: "Spaces (GET /spaces).",
-        params_schema: crate::schema!("spaces.input"),
+        params_schema: Schema::of::<Spaces>(),
         fetch: spaces,
     },
     PickList {
         name: "timelog_categories",
         description: "Visible timelog categories (GET /timelog_categories).",
-        params_schema: crate::schema!("timelog_categories.input"),
+        params_schema: Schema::of::<TimelogCategories>(),
         fetch: timelog_categories,
     },
     PickList {
         name: "folder_blueprints",
         description: "Folder and project blueprints of the account, or of one space with spaceId (GET /folder_blueprints, /spaces/{spaceId}/folder_blueprints); the blueprint root left out.",
-        params_schema: crate::schema!("folder_blueprints.input"),
+        params_schema: Schema::of::<FolderBlueprints>(),
         fetch: folder_blueprints,
     },
     PickList {
         name: "task_blueprints",
         description: "Task blueprints of the account, or of one space with spaceId (GET /task_blueprints, /spaces/{spaceId}/task_blueprints), every page.",
-        params_schema: crate::schema!("task_blueprints.input"),
+        params_schema: Schema::of::<TaskBlueprints>(),
         fetch: task_blueprints,
     },
     PickList {
         name: "custom_item_types",
         description: "Custom item types (GET /custom_item_types, or /spaces/{spaceId}/custom_item_types), labelled \"Title (Task)\" or \"Title (Project)\"; type filters by kind.",
-        params_schema: crate::schema!("custom_item_types.input"),
+        params_schema: Schema::of::<CustomItemTypes>(),
         fetch: custom_item_types,
     },
     PickList {
         name: "task_status",
         description: "The standard task statuses (static).",
-        params_schema: crate::schema!("task_status.input"),
+        params_schema: Schema::of::<TaskStatus>(),
         fetch: task_status,
     },
 ];
+
+crate::input! {
+    /// Input of `folders`.
+    #[schemars(description = "")]
+    pub struct Folders {
+        /// Only projects (true) or only plain folders (false)
+        pub project: Forwarded<Option<bool>>,
+    }
+}
+
+crate::input! {
+    /// Input of `users`.
+    #[schemars(description = "")]
+    pub struct Users {
+
+    }
+}
+
+crate::input! {
+    /// Input of `workflows`.
+    #[schemars(description = "")]
+    pub struct Workflows {
+
+    }
+}
+
+crate::input! {
+    /// Input of `custom_statuses`.
+    #[schemars(description = "")]
+    pub struct CustomStatuses {
+
+    }
+}
+
+crate::input! {
+    /// Input of `custom_fields`.
+    #[schemars(description = "")]
+    pub struct CustomFields {
+
+    }
+}
+
+crate::input! {
+    /// Input of `spaces`.
+    #[schemars(description = "")]
+    pub struct Spaces {
+
+    }
+}
+
+crate::input! {
+    /// Input of `timelog_categories`.
+    #[schemars(description = "")]
+    pub struct TimelogCategories {
+
+    }
+}
+
+crate::input! {
+    /// Input of `folder_blueprints`.
+    #[schemars(description = "")]
+    pub struct FolderBlueprints {
+        pub space_id: Option<WrikeId>,
+    }
+}
+
+crate::input! {
+    /// Input of `task_blueprints`.
+    #[schemars(description = "")]
+    pub struct TaskBlueprints {
+        pub space_id: Option<WrikeId>,
+    }
+}
+
+/// Project-based or task-based custom item types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum CustomItemTypeKind {
+    #[default]
+    Project,
+    Task,
+}
+
+crate::input! {
+    /// Input of `custom_item_types`.
+    #[schemars(description = "")]
+    pub struct CustomItemTypes {
+        pub space_id: Option<WrikeId>,
+        /// Only project-based or only task-based types
+        pub r#type: Forwarded<Option<CustomItemTypeKind>>,
+    }
+}
+
+crate::input! {
+    /// Input of `task_status`.
+    #[schemars(description = "")]
+    pub struct TaskStatus {
+
+    }
+}
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
     v.get(k).and_then(Value::as_str).unwrap_or("")
@@ -111,7 +215,7 @@ fn simple(
 }
 
 fn folders(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::Folders>(params)?;
+    parse::<Folders>(params)?;
     let q = Params::from_input(params, &[]);
     let data = client.get("/folders", &q)?.data;
     Ok(data
@@ -122,7 +226,7 @@ fn folders(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<P
 }
 
 fn users(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::Users>(params)?;
+    parse::<Users>(params)?;
     let data = client.get("/contacts", &Params::new())?.data;
     Ok(data
         .iter()
@@ -143,7 +247,7 @@ fn users(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<Pic
 }
 
 fn workflows(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::Workflows>(params)?;
+    parse::<Workflows>(params)?;
     simple(client, "/workflows", "name", Some("hidden"))
 }
 
@@ -151,7 +255,7 @@ fn custom_statuses(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::CustomStatuses>(params)?;
+    parse::<CustomStatuses>(params)?;
     let data = client.get("/workflows", &Params::new())?.data;
     let mut out = Vec::new();
     for wf in data.iter().filter(|w| !flag(w, "hidden")) {
@@ -171,7 +275,7 @@ fn custom_statuses(
 }
 
 fn custom_fields(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::CustomFields>(params)?;
+    parse::<CustomFields>(params)?;
     let data = client.get("/customfields", &Params::new())?.data;
     Ok(data
         .iter()
@@ -180,7 +284,7 @@ fn custom_fields(client: &mut Client<'_>, params: &Map<String, Value>) -> Result
 }
 
 fn spaces(client: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::Spaces>(params)?;
+    parse::<Spaces>(params)?;
     simple(client, "/spaces", "title", None)
 }
 
@@ -188,7 +292,7 @@ fn timelog_categories(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::TimelogCategories>(params)?;
+    parse::<TimelogCategories>(params)?;
     simple(client, "/timelog_categories", "name", Some("hidden"))
 }
 
@@ -219,7 +323,7 @@ fn folder_blueprints(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::FolderBlueprints>(params)?;
+    parse::<FolderBlueprints>(params)?;
     let data = client
         .get(
             &account_or_space(params, "folder_blueprints"),
@@ -233,7 +337,7 @@ fn task_blueprints(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::TaskBlueprints>(params)?;
+    parse::<TaskBlueprints>(params)?;
     // Task blueprint lists page (MODERN.md §2.2): follow `nextPageToken`.
     let list_path = account_or_space(params, "task_blueprints");
     let mut all = Vec::new();
@@ -256,7 +360,7 @@ fn custom_item_types(
     client: &mut Client<'_>,
     params: &Map<String, Value>,
 ) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::CustomItemTypes>(params)?;
+    parse::<CustomItemTypes>(params)?;
     let mut q = Params::new();
     if let Some(t) = params.get("type") {
         q.value("type", t);
@@ -278,7 +382,7 @@ fn custom_item_types(
 }
 
 fn task_status(_: &mut Client<'_>, params: &Map<String, Value>) -> Result<Vec<PickOption>> {
-    parse::<wrike_types::picklists::TaskStatus>(params)?;
+    parse::<TaskStatus>(params)?;
     Ok(["Active", "Completed", "Deferred", "Cancelled"]
         .iter()
         .map(|s| opt(*s, s))

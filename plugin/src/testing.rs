@@ -42,7 +42,7 @@ pub fn host_refusal(name: &str, input: &serde_json::Value) -> Option<String> {
                 .map(|p| p.params_schema)
         })
         .unwrap_or_else(|| panic!("no schema for {name}"));
-    let schema: serde_json::Value = serde_json::from_str(schema).expect("schema parses");
+    let schema: serde_json::Value = schema.generated().expect("a typed schema");
     let validator = jsonschema::draft202012::options()
         .should_validate_formats(true)
         .build(&schema)

@@ -5,7 +5,7 @@
 //! must stay inside the connection's API base.
 //!
 //! 64 cases per property by default (each case covers every action, trigger and pick list);
-//! `PROPTEST_CASES=10000 cargo test -p wrike-connector --test properties` runs more.
+//! `PROPTEST_CASES=10000 cargo test -p wrike --test properties` runs more.
 
 use std::collections::VecDeque;
 
@@ -21,10 +21,10 @@ use serde_json::{json, Value};
 
 use inputs::{host, input_text, valid_for, valid_input};
 use responses::{cursor, usable_cursor, wrike_response};
-use wrike_connector::catalog;
-use wrike_connector::env::{Env, HttpRequest, HttpResponse, LogLevel, Scheme};
-use wrike_connector::error::{Error, Result};
-use wrike_connector::time::Timestamp;
+use wrike::catalog;
+use wrike::env::{Env, HttpRequest, HttpResponse, LogLevel, Scheme};
+use wrike::error::{Error, Result};
+use wrike::time::Timestamp;
 
 const BASE: &str = "https://www.wrike.com/api/v4";
 /// 2024-01-15T12:00:00Z.
@@ -174,7 +174,7 @@ enum Target {
 }
 
 fn targets() -> Vec<(Target, Value)> {
-    let parse = |t: &str| serde_json::from_str::<Value>(t).expect("built-in schema parses");
+    let parse = |s: catalog::Schema| s.generated().expect("a typed schema");
     catalog::actions()
         .map(|a| (Target::Action(a.name), parse(a.input_schema)))
         .chain(catalog::triggers().map(|t| (Target::Trigger(t.name), parse(t.input_schema))))

@@ -7,6 +7,7 @@
 //!
 //! ```
 //! use connector_sdk::catalog::{self, Action};
+//! use connector_sdk::schema::Schema;
 //! use serde_json::{Map, Value};
 //!
 //! type Run = fn(&Map<String, Value>) -> connector_sdk::Result<Value>;
@@ -15,8 +16,8 @@
 //!     title: "Echo",
 //!     description: "Returns its input.",
 //!     scopes: &[],
-//!     input_schema: r#"{"type":"object"}"#,
-//!     output_schema: r#"{"type":"object"}"#,
+//!     input_schema: Schema::json(r#"{"type":"object"}"#),
+//!     output_schema: Schema::json(r#"{"type":"object"}"#),
 //!     run: |input| Ok(Value::Object(input.clone())),
 //! }];
 //!
@@ -29,6 +30,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::schema::key;
+pub use crate::schema::{Schema, Schemas};
 use crate::wit;
 
 /// One action: its descriptor and its implementation `run`.
@@ -41,10 +44,10 @@ pub struct Action<F> {
     pub description: &'static str,
     /// Scopes, any one of which suffices (empty when the API has no scopes).
     pub scopes: &'static [&'static str],
-    /// JSON Schema of the input, as JSON text.
-    pub input_schema: &'static str,
-    /// JSON Schema of the output, as JSON text.
-    pub output_schema: &'static str,
+    /// JSON Schema of the input.
+    pub input_schema: Schema,
+    /// JSON Schema of the output.
+    pub output_schema: Schema,
     /// The implementation.
     pub run: F,
 }
@@ -59,12 +62,34 @@ pub struct Trigger<F> {
     pub description: &'static str,
     /// Scopes, any one of which suffices (empty when the API has no scopes).
     pub scopes: &'static [&'static str],
-    /// JSON Schema of the input, as JSON text.
-    pub input_schema: &'static str,
-    /// JSON Schema of one event payload, as JSON text.
-    pub event_schema: &'static str,
+    /// JSON Schema of the input.
+    pub input_schema: Schema,
+    /// JSON Schema of one event payload.
+    pub event_schema: Schema,
     /// The implementation.
     pub poll: F,
+}
+
+/// One webhook trigger (run by a resident host through the connector's `subscribe`,
+/// `check-subscription`, `unsubscribe` and `handle-delivery`); `emits` is what it emits, in the
+/// connector's own terms.
+pub struct WebhookTrigger<E> {
+    /// Stable machine name, e.g. `new_event_webhook`.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// What it emits and when.
+    pub description: &'static str,
+    /// Scopes, any one of which suffices (empty when the API has no scopes).
+    pub scopes: &'static [&'static str],
+    /// JSON Schema of the input.
+    pub input_schema: Schema,
+    /// JSON Schema of one event payload.
+    pub event_schema: Schema,
+    /// The polling trigger that catches up on what a hook missed while down, if any.
+    pub catch_up: Option<&'static str>,
+    /// What it emits (the connector's delivery code reads it).
+    pub emits: E,
 }
 
 /// One pick list: its descriptor and its implementation `fetch`.
@@ -73,8 +98,8 @@ pub struct PickList<F> {
     pub name: &'static str,
     /// What the list holds.
     pub description: &'static str,
-    /// JSON Schema of its parameters, as JSON text.
-    pub params_schema: &'static str,
+    /// JSON Schema of its parameters.
+    pub params_schema: Schema,
     /// The implementation.
     pub fetch: F,
 }
@@ -178,41 +203,73 @@ fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-impl<F> From<&Action<F>> for wit::Action {
-    fn from(a: &Action<F>) -> Self {
+impl<F> Action<F> {
+    /// The descriptor entry; typed schemas come from `schemas` (see [`crate::schema`]).
+    pub fn describe(&self, schemas: &Schemas) -> wit::Action {
         wit::Action {
-            name: a.name.into(),
-            title: a.title.into(),
-            description: a.description.into(),
-            required_scopes: strings(a.scopes),
-            input_schema: a.input_schema.into(),
-            output_schema: a.output_schema.into(),
+            name: self.name.into(),
+            title: self.title.into(),
+            description: self.description.into(),
+            required_scopes: strings(self.scopes),
+            input_schema: self
+                .input_schema
+                .text(&key("action", self.name, "input"), schemas),
+            output_schema: self
+                .output_schema
+                .text(&key("action", self.name, "output"), schemas),
         }
     }
 }
 
-impl<F> From<&Trigger<F>> for wit::Trigger {
-    /// A polling trigger's descriptor entry (kind `polling`, no catch-up trigger).
-    fn from(t: &Trigger<F>) -> Self {
+impl<F> Trigger<F> {
+    /// The descriptor entry (kind `polling`, no catch-up trigger).
+    pub fn describe(&self, schemas: &Schemas) -> wit::Trigger {
         wit::Trigger {
-            name: t.name.into(),
-            title: t.title.into(),
-            description: t.description.into(),
+            name: self.name.into(),
+            title: self.title.into(),
+            description: self.description.into(),
             kind: wit::TriggerKind::Polling,
-            required_scopes: strings(t.scopes),
-            input_schema: t.input_schema.into(),
-            event_schema: t.event_schema.into(),
+            required_scopes: strings(self.scopes),
+            input_schema: self
+                .input_schema
+                .text(&key("trigger", self.name, "input"), schemas),
+            event_schema: self
+                .event_schema
+                .text(&key("trigger", self.name, "event"), schemas),
             catch_up_trigger: None,
         }
     }
 }
 
-impl<F> From<&PickList<F>> for wit::PickListInfo {
-    fn from(p: &PickList<F>) -> Self {
+impl<E> WebhookTrigger<E> {
+    /// The descriptor entry (kind `webhook`).
+    pub fn describe(&self, schemas: &Schemas) -> wit::Trigger {
+        wit::Trigger {
+            name: self.name.into(),
+            title: self.title.into(),
+            description: self.description.into(),
+            kind: wit::TriggerKind::Webhook,
+            required_scopes: strings(self.scopes),
+            input_schema: self
+                .input_schema
+                .text(&key("trigger", self.name, "input"), schemas),
+            event_schema: self
+                .event_schema
+                .text(&key("trigger", self.name, "event"), schemas),
+            catch_up_trigger: self.catch_up.map(str::to_string),
+        }
+    }
+}
+
+impl<F> PickList<F> {
+    /// The descriptor entry.
+    pub fn describe(&self, schemas: &Schemas) -> wit::PickListInfo {
         wit::PickListInfo {
-            name: p.name.into(),
-            description: p.description.into(),
-            params_schema: p.params_schema.into(),
+            name: self.name.into(),
+            description: self.description.into(),
+            params_schema: self
+                .params_schema
+                .text(&key("pick_list", self.name, "params"), schemas),
         }
     }
 }
@@ -253,7 +310,7 @@ mod tests {
     const LISTS: &[PickList<Fetch>] = &[PickList {
         name: "repos",
         description: "Repositories",
-        params_schema: "{}",
+        params_schema: Schema::json("{}"),
         fetch: Vec::new,
     }];
 
@@ -291,7 +348,7 @@ mod tests {
 
     #[test]
     fn entries_convert_to_descriptor_records() {
-        let info = wit::PickListInfo::from(&LISTS[0]);
+        let info = LISTS[0].describe(&Schemas::none());
         assert_eq!(
             (info.name.as_str(), info.params_schema.as_str()),
             ("repos", "{}")
@@ -301,13 +358,18 @@ mod tests {
             title: "T",
             description: "d",
             scopes: &["read"],
-            input_schema: "{}",
-            event_schema: "{}",
+            input_schema: Schema::json("{}"),
+            event_schema: Schema::of::<u32>(),
             poll: (),
         };
-        let w = wit::Trigger::from(&t);
+        let w = t.describe(&Schemas::none());
         assert_eq!(w.kind, wit::TriggerKind::Polling);
         assert_eq!(w.required_scopes, ["read"]);
+        // A typed schema the build did not embed refuses everything rather than nothing.
+        assert_eq!(
+            (w.input_schema.as_str(), w.event_schema.as_str()),
+            ("{}", "false")
+        );
         let r = wit::PollResult::from(PollResult {
             events: vec![Event {
                 key: "k".into(),

@@ -11,6 +11,8 @@
 //!   `testing::MockEnv` for native unit tests;
 //! - [`Error`]: the plain-Rust mirror of the WIT `error` variant;
 //! - [`catalog`]: action, trigger and pick-list tables, the name lookups and input parsing;
+//! - [`schema`]: the tables' JSON Schemas, hand-written or generated from Rust types at build
+//!   time and embedded deflated (feature `schemas` for the build script);
 //! - [`url`]: URLs from the connection's base URL, percent-encoding and `Link` paging;
 //! - [`time`]: RFC 3339 and HTTP-date helpers without dependencies.
 //!
@@ -33,6 +35,7 @@ pub mod catalog;
 pub mod connector;
 pub mod env;
 pub mod error;
+pub mod schema;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod time;

@@ -4,6 +4,7 @@
 
 use connector_sdk::catalog::Action;
 use connector_sdk::env::Method;
+use connector_sdk::schema::Schema;
 use connector_sdk::url::encode;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Map, Value};
@@ -38,16 +39,16 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "List issues",
         description: "Lists a repository's issues (pull requests left out unless asked for), newest first, following GitHub's pages up to `max_pages`.",
         scopes: &[],
-        input_schema: concat!(
+        input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo"],"properties":{"#,
             repo_props!(),
             r#","state":{"enum":["open","closed","all"],"default":"open"},"labels":{"type":"array","items":{"type":"string"}},"since":{"type":"string","format":"date-time","description":"Only issues updated at or after this time"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30},"max_pages":{"type":"integer","minimum":1,"maximum":10,"default":1},"include_pull_requests":{"type":"boolean","default":false}}}"#
-        ),
-        output_schema: concat!(
+        )),
+        output_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["issues"],"properties":{"issues":{"type":"array","items":"#,
             issue_schema!(),
             r#"},"more":{"type":"boolean","description":"True when GitHub has further pages"}}}"#
-        ),
+        )),
         run: list_issues,
     },
     Action {
@@ -55,12 +56,12 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Get issue",
         description: "Gets one issue by its number.",
         scopes: &[],
-        input_schema: concat!(
+        input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
             repo_props!(),
             r#","issue_number":{"type":"integer","minimum":1}}}"#
-        ),
-        output_schema: issue_schema!(),
+        )),
+        output_schema: Schema::json(issue_schema!()),
         run: get_issue,
     },
     Action {
@@ -68,12 +69,12 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Create issue",
         description: "Opens an issue with a title and, optionally, a body, labels and assignees.",
         scopes: &[],
-        input_schema: concat!(
+        input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","title"],"properties":{"#,
             repo_props!(),
             r#","title":{"type":"string","minLength":1},"body":{"type":"string"},"labels":{"type":"array","items":{"type":"string"}},"assignees":{"type":"array","items":{"type":"string"}}}}"#
-        ),
-        output_schema: issue_schema!(),
+        )),
+        output_schema: Schema::json(issue_schema!()),
         run: create_issue,
     },
     Action {
@@ -81,12 +82,12 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Update issue",
         description: "Changes an issue's title, body, state, labels or assignees (only the fields given).",
         scopes: &[],
-        input_schema: concat!(
+        input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
             repo_props!(),
             r#","issue_number":{"type":"integer","minimum":1},"title":{"type":"string","minLength":1},"body":{"type":"string"},"state":{"enum":["open","closed"]},"state_reason":{"enum":["completed","not_planned","reopened"]},"labels":{"type":"array","items":{"type":"string"}},"assignees":{"type":"array","items":{"type":"string"}}}}"#
-        ),
-        output_schema: issue_schema!(),
+        )),
+        output_schema: Schema::json(issue_schema!()),
         run: update_issue,
     },
     Action {
@@ -94,12 +95,12 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Add comment",
         description: "Adds a comment to an issue.",
         scopes: &[],
-        input_schema: concat!(
+        input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number","body"],"properties":{"#,
             repo_props!(),
             r#","issue_number":{"type":"integer","minimum":1},"body":{"type":"string","minLength":1}}}"#
-        ),
-        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["id","body","html_url"],"properties":{"id":{"type":"integer"},"body":{"type":"string"},"html_url":{"type":"string"},"created_at":{"type":"string"}}}"#,
+        )),
+        output_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["id","body","html_url"],"properties":{"id":{"type":"integer"},"body":{"type":"string"},"html_url":{"type":"string"},"created_at":{"type":"string"}}}"#),
         run: add_comment,
     },
 ];

@@ -22,6 +22,7 @@ use connector_sdk::catalog::{
     find_action, find_pick_list, find_trigger, parse_object, to_text, Action, PickList, PickOption,
     PollResult, Trigger,
 };
+use connector_sdk::schema::Schemas;
 use connector_sdk::{export_connector, wit, Connector, Env, Result};
 use serde_json::Value;
 
@@ -65,6 +66,8 @@ pub struct GitHubIssues;
 
 impl Connector for GitHubIssues {
     fn descriptor() -> wit::Descriptor {
+        // Every schema of this connector is hand-written JSON text: nothing is embedded.
+        let schemas = Schemas::none();
         wit::Descriptor {
             name: "github-issues".into(),
             title: "GitHub Issues".into(),
@@ -75,9 +78,9 @@ impl Connector for GitHubIssues {
             auth: vec![wit::AuthConfig::ApiToken(wit::ApiTokenConfig {
                 instructions: API_TOKEN_INSTRUCTIONS.into(),
             })],
-            actions: actions().map(wit::Action::from).collect(),
-            triggers: triggers().map(wit::Trigger::from).collect(),
-            pick_lists: pick_lists().map(wit::PickListInfo::from).collect(),
+            actions: actions().map(|a| a.describe(&schemas)).collect(),
+            triggers: triggers().map(|t| t.describe(&schemas)).collect(),
+            pick_lists: pick_lists().map(|p| p.describe(&schemas)).collect(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! `repositories` pick list (values are `owner/name`, which every `repo` input accepts).
 
 use connector_sdk::catalog::{Action, PickList, PickOption};
+use connector_sdk::schema::Schema;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Value};
 
@@ -15,8 +16,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[Action {
     title: "List repositories",
     description: "Lists the repositories the authenticated user can access (owned, collaborator, organisation member).",
     scopes: &[],
-    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"},"sort":{"enum":["created","updated","pushed","full_name"],"default":"full_name"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30}}}"#,
-    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object","required":["id","name","full_name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"},"full_name":{"type":"string"},"private":{"type":"boolean"},"html_url":{"type":"string"}}}},"more":{"type":"boolean"}}}"#,
+    input_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"},"sort":{"enum":["created","updated","pushed","full_name"],"default":"full_name"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30}}}"#),
+    output_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object","required":["id","name","full_name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"},"full_name":{"type":"string"},"private":{"type":"boolean"},"html_url":{"type":"string"}}}},"more":{"type":"boolean"}}}"#),
     run: list_repos,
 }];
 
@@ -24,7 +25,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[Action {
 pub const PICK_LISTS: &[PickList<PickFn>] = &[PickList {
     name: "repositories",
     description: "Repositories the authenticated user can access (first 100, by full name); values are `owner/name`.",
-    params_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"}}}"#,
+    params_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"}}}"#),
     fetch: repositories,
 }];
 

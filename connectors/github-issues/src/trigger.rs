@@ -8,6 +8,7 @@
 //! beginning of the repository's history.
 
 use connector_sdk::catalog::{Event, PollResult, Trigger};
+use connector_sdk::schema::Schema;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Value};
 
@@ -25,12 +26,12 @@ pub const TRIGGERS: &[Trigger<PollFn>] = &[Trigger {
     title: "New or updated issue",
     description: "Emits an issue of a repository each time it is created or changed (pull requests left out unless asked for), oldest change first.",
     scopes: &[],
-    input_schema: concat!(
+    input_schema: Schema::json(concat!(
         r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo"],"properties":{"#,
         repo_props!(),
         r#","since":{"type":"string","format":"date-time","description":"Where the first poll starts; default: the repository's first issue"},"labels":{"type":"array","items":{"type":"string"}},"include_pull_requests":{"type":"boolean","default":false}}}"#
-    ),
-    event_schema: issue_schema!(),
+    )),
+    event_schema: Schema::json(issue_schema!()),
     poll,
 }];
 

@@ -1,14 +1,18 @@
 //! Approvals (API.md §11.6): `create_approval`, `get_approval_by_id`, `list_approvals`,
 //! `search_approvals`, `update_approval`, `cancel_approval`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{first_or_empty, normalize_ts_range, owner};
+use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::{R, W};
 use crate::table::Action;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The approval actions.
 pub const ACTIONS: &[Action] = &[
@@ -17,8 +21,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create approval",
         description: "Start an approval on a task or folder (POST /tasks/{taskId}/approvals or /folders/{folderId}/approvals).",
         scopes: W,
-        input_schema: crate::schema!("create_approval.input"),
-        output_schema: crate::schema!("approval.output"),
+        input_schema: Schema::of::<CreateApproval>(),
+        output_schema: Schema::of::<Approval>(),
         run: create,
     },
     Action {
@@ -26,8 +30,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get approval by ID",
         description: "Fetch one approval (GET /approvals/{approvalId}).",
         scopes: R,
-        input_schema: crate::schema!("get_approval_by_id.input"),
-        output_schema: crate::schema!("approval.output"),
+        input_schema: Schema::of::<GetApprovalById>(),
+        output_schema: Schema::of::<Approval>(),
         run: get,
     },
     Action {
@@ -35,8 +39,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List approvals",
         description: "List the approvals of a task or folder (GET /tasks/{taskId}/approvals or /folders/{folderId}/approvals).",
         scopes: R,
-        input_schema: crate::schema!("list_approvals.input"),
-        output_schema: crate::schema!("approval_list.output"),
+        input_schema: Schema::of::<ListApprovals>(),
+        output_schema: Schema::of::<List<Approval>>(),
         run: list,
     },
     Action {
@@ -44,8 +48,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Search approvals",
         description: "Search the approvals shared with the user by status, date and approvers (GET /approvals). Paged: pass nextPageToken with the same inputs to continue.",
         scopes: R,
-        input_schema: crate::schema!("search_approvals.input"),
-        output_schema: crate::schema!("approval_list.output"),
+        input_schema: Schema::of::<SearchApprovals>(),
+        output_schema: Schema::of::<List<Approval>>(),
         run: search,
     },
     Action {
@@ -53,8 +57,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update approval",
         description: "Change an approval's description, due date, approvers or attachments (PUT /approvals/{approvalId}).",
         scopes: W,
-        input_schema: crate::schema!("update_approval.input"),
-        output_schema: crate::schema!("approval.output"),
+        input_schema: Schema::of::<UpdateApproval>(),
+        output_schema: Schema::of::<Approval>(),
         run: update,
     },
     Action {
@@ -62,11 +66,153 @@ pub const ACTIONS: &[Action] = &[
         title: "Cancel approval",
         description: "Cancel an approval (DELETE /approvals/{approvalId}); returns the approval when Wrike does.",
         scopes: W,
-        input_schema: crate::schema!("cancel_approval.input"),
-        output_schema: crate::schema!("approval.output"),
+        input_schema: Schema::of::<CancelApproval>(),
+        output_schema: Schema::of::<Approval>(),
         run: cancel,
     },
 ];
+
+crate::input! {
+    /// A draft approval when no approvers are given, else pending.
+    #[schemars(extend("oneOf" = [{"required": ["taskId"]}, {"required": ["folderId"]}]))]
+    pub struct CreateApproval {
+        pub approvers: Forwarded<Option<Ids>>,
+        pub attachments: Forwarded<Option<Ids>>,
+        #[schemars(extend("default" = true))]
+        pub auto_finish_on_approve: Forwarded<Option<bool>>,
+        #[schemars(extend("default" = true))]
+        pub auto_finish_on_reject: Forwarded<Option<bool>>,
+        pub description: Forwarded<Option<String>>,
+        pub due_date: Forwarded<Option<Date>>,
+        pub folder_id: Option<WrikeId>,
+        pub task_id: Option<WrikeId>,
+    }
+}
+
+crate::input! {
+    /// Input of `get_approval_by_id`.
+    #[schemars(description = "")]
+    pub struct GetApprovalById {
+        pub approval_id: WrikeId,
+    }
+}
+
+crate::input! {
+    /// Input of `list_approvals`.
+    #[schemars(description = "")]
+    #[schemars(extend("oneOf" = [{"required": ["taskId"]}, {"required": ["folderId"]}]))]
+    pub struct ListApprovals {
+        pub folder_id: Option<WrikeId>,
+        pub task_id: Option<WrikeId>,
+    }
+}
+
+/// Approval statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ApprovalStatus {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    Draft,
+}
+
+crate::input! {
+    /// Input of `search_approvals`.
+    #[schemars(description = "")]
+    pub struct SearchApprovals {
+        pub approvers: Forwarded<Option<Ids>>,
+        #[schemars(range(min = 1))]
+        pub limit: Forwarded<Option<u32>>,
+        #[schemars(length(min = 1))]
+        pub next_page_token: Forwarded<Option<String>>,
+        #[schemars(range(min = 1, max = 1000))]
+        pub page_size: Forwarded<Option<u32>>,
+        pub pending_approvers: Forwarded<Option<Ids>>,
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
+        pub statuses: Forwarded<Option<Vec<ApprovalStatus>>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_approval`.
+    #[schemars(description = "")]
+    pub struct UpdateApproval {
+        pub add_approvers: Forwarded<Option<Ids>>,
+        pub add_attachments: Forwarded<Option<Ids>>,
+        pub approval_id: WrikeId,
+        pub auto_finish_on_approve: Forwarded<Option<bool>>,
+        pub auto_finish_on_reject: Forwarded<Option<bool>>,
+        pub description: Forwarded<Option<String>>,
+        pub due_date: Forwarded<Option<Date>>,
+        pub remove_approvers: Forwarded<Option<Ids>>,
+        pub remove_attachments: Forwarded<Option<Ids>>,
+    }
+}
+
+crate::input! {
+    /// Input of `cancel_approval`.
+    #[schemars(description = "")]
+    pub struct CancelApproval {
+        pub approval_id: WrikeId,
+    }
+}
+
+/// The status of one approver's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum DecisionStatus {
+    #[default]
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// `ApprovalDecision` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct ApprovalDecision {
+    pub approver_id: Option<String>,
+    pub comment: Option<String>,
+    pub status: Option<DecisionStatus>,
+    pub updated_date: Option<DateTime>,
+}
+
+/// Values of `Approval.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ApprovalType {
+    #[default]
+    Regular,
+    FilesOnly,
+}
+
+/// `Approval` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Approval {
+    pub attachment_ids: Option<Vec<String>>,
+    pub author_id: Option<String>,
+    pub auto_finish_on_approve: Option<bool>,
+    pub auto_finish_on_reject: Option<bool>,
+    pub decisions: Option<Vec<ApprovalDecision>>,
+    pub description: Option<String>,
+    pub due_date: Option<String>,
+    pub finished: Option<bool>,
+    pub finisher_id: Option<String>,
+    pub folder_id: Option<String>,
+    pub id: Option<String>,
+    pub status: Option<crate::resources::approvals::ApprovalStatus>,
+    pub task_id: Option<String>,
+    pub title: Option<String>,
+    pub r#type: Option<ApprovalType>,
+    pub updated_date: Option<DateTime>,
+}
 
 const OWNERS: [(&str, &str); 2] = [("taskId", "tasks"), ("folderId", "folders")];
 
@@ -77,7 +223,7 @@ fn owner_path(input: &Map<String, Value>) -> Result<String> {
 }
 
 fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::approvals::CreateApproval>(input)?;
+    parse::<CreateApproval>(input)?;
     let p = owner_path(input)?;
     client
         .post(&p, Params::from_input(input, &["taskId", "folderId"]))?
@@ -85,7 +231,7 @@ fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn get(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::approvals::GetApprovalById = parse(input)?;
+    let typed: GetApprovalById = parse(input)?;
     let id = typed.approval_id.as_str();
     client
         .get(&path(&["approvals", id]), &Params::new())?
@@ -93,20 +239,20 @@ fn get(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
 }
 
 fn list(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::approvals::ListApprovals>(input)?;
+    parse::<ListApprovals>(input)?;
     let p = owner_path(input)?;
     Ok(client.get(&p, &Params::new())?.into_list())
 }
 
 fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::approvals::SearchApprovals>(input)?;
+    parse::<SearchApprovals>(input)?;
     let mut q = Params::from_input(input, &[]);
     normalize_ts_range(&mut q, input, "updatedDate")?;
     Ok(client.get("/approvals", &q)?.into_list())
 }
 
 fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::approvals::UpdateApproval = parse(input)?;
+    let typed: UpdateApproval = parse(input)?;
     let id = typed.approval_id.as_str();
     client
         .put(
@@ -117,7 +263,7 @@ fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn cancel(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::approvals::CancelApproval = parse(input)?;
+    let typed: CancelApproval = parse(input)?;
     let id = typed.approval_id.as_str();
     Ok(first_or_empty(client.delete(&path(&["approvals", id]))?))
 }

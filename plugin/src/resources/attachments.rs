@@ -2,10 +2,12 @@
 //! `get_attachment_url`, `download_attachment`, `upload_attachment`, `update_attachment`,
 //! `delete_attachment`. File contents travel as base64 in JSON.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{first_or_empty, normalize_ts_range, owner, req_str};
 use crate::base64;
+use crate::common::*;
 use crate::env::Method;
 use crate::error::{Error, Result};
 use crate::input::parse;
@@ -13,6 +15,8 @@ use crate::scopes::{R, W};
 use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{ids_segment, path, Body, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The attachment actions.
 pub const ACTIONS: &[Action] = &[
@@ -21,8 +25,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List attachments",
         description: "List the attachments of a task or folder, or of the account in a createdDate range (GET /tasks/{taskId}/attachments, /folders/{folderId}/attachments, /attachments).",
         scopes: R,
-        input_schema: crate::schema!("list_attachments.input"),
-        output_schema: crate::schema!("attachment_list.output"),
+        input_schema: Schema::of::<ListAttachments>(),
+        output_schema: Schema::of::<List<Attachment>>(),
         run: list,
     },
     Action {
@@ -30,8 +34,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get attachment metadata",
         description: "Fetch up to 100 attachments by ID (GET /attachments/{ids}).",
         scopes: R,
-        input_schema: crate::schema!("get_attachment_metadata.input"),
-        output_schema: crate::schema!("attachment_list.output"),
+        input_schema: Schema::of::<GetAttachmentMetadata>(),
+        output_schema: Schema::of::<List<Attachment>>(),
         run: metadata,
     },
     Action {
@@ -39,8 +43,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get attachment URL",
         description: "Get a download link for an attachment (GET /attachments/{attachmentId}/url); Wrike-hosted links stay valid for 24 hours.",
         scopes: R,
-        input_schema: crate::schema!("get_attachment_url.input"),
-        output_schema: crate::schema!("attachment_url.output"),
+        input_schema: Schema::of::<GetAttachmentUrl>(),
+        output_schema: Schema::of::<AttachmentUrl>(),
         run: url,
     },
     Action {
@@ -48,8 +52,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Download attachment",
         description: "Download an attachment's content (GET /attachments/{attachmentId}/download), returned base64-encoded.",
         scopes: R,
-        input_schema: crate::schema!("download_attachment.input"),
-        output_schema: crate::schema!("download.output"),
+        input_schema: Schema::of::<DownloadAttachment>(),
+        output_schema: Schema::of::<Download>(),
         run: download,
     },
     Action {
@@ -57,8 +61,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Upload attachment",
         description: "Attach a file (base64 content) to a task or folder (POST /tasks/{taskId}/attachments or /folders/{folderId}/attachments).",
         scopes: W,
-        input_schema: crate::schema!("upload_attachment.input"),
-        output_schema: crate::schema!("attachment.output"),
+        input_schema: Schema::of::<UploadAttachment>(),
+        output_schema: Schema::of::<Attachment>(),
         run: upload,
     },
     Action {
@@ -66,8 +70,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update attachment",
         description: "Upload a new version of an attachment (PUT /attachments/{attachmentId}).",
         scopes: W,
-        input_schema: crate::schema!("update_attachment.input"),
-        output_schema: crate::schema!("attachment.output"),
+        input_schema: Schema::of::<UpdateAttachment>(),
+        output_schema: Schema::of::<Attachment>(),
         run: update,
     },
     Action {
@@ -75,11 +79,161 @@ pub const ACTIONS: &[Action] = &[
         title: "Delete attachment",
         description: "Delete an attachment (DELETE /attachments/{attachmentId}); returns it when Wrike does.",
         scopes: W,
-        input_schema: crate::schema!("delete_attachment.input"),
-        output_schema: crate::schema!("deleted_attachment.output"),
+        input_schema: Schema::of::<DeleteAttachment>(),
+        output_schema: Schema::of::<DeletedAttachment>(),
         run: delete,
     },
 ];
+
+crate::input! {
+    /// Attachments of a task or folder, or of the account created in a range shorter than 31 days (createdDate is then required).
+    #[schemars(extend("not" = {"required": ["taskId", "folderId"]}))]
+    pub struct ListAttachments {
+        pub created_date: Forwarded<Option<TsRange>>,
+        pub folder_id: Option<WrikeId>,
+        pub task_id: Option<WrikeId>,
+        /// Include previous versions
+        pub versions: Forwarded<Option<bool>>,
+        /// Include download URLs (valid 24 hours)
+        pub with_urls: Forwarded<Option<bool>>,
+    }
+}
+
+crate::input! {
+    /// Input of `get_attachment_metadata`.
+    #[schemars(description = "")]
+    pub struct GetAttachmentMetadata {
+        #[schemars(length(min = 1, max = 100), extend("uniqueItems" = true))]
+        pub attachment_ids: Forwarded<Vec<WrikeId>>,
+        pub versions: Forwarded<Option<bool>>,
+    }
+}
+
+crate::input! {
+    /// Input of `get_attachment_url`.
+    #[schemars(description = "")]
+    pub struct GetAttachmentUrl {
+        pub attachment_id: WrikeId,
+    }
+}
+
+crate::input! {
+    /// Input of `download_attachment`.
+    #[schemars(description = "")]
+    pub struct DownloadAttachment {
+        pub attachment_id: WrikeId,
+    }
+}
+
+crate::input! {
+    /// Input of `upload_attachment`.
+    #[schemars(description = "")]
+    #[schemars(extend("oneOf" = [{"required": ["taskId"]}, {"required": ["folderId"]}]))]
+    pub struct UploadAttachment {
+        /// The file's bytes, base64-encoded
+        #[schemars(length(min = 1), extend("contentEncoding" = "base64"))]
+        pub content_base64: Forwarded<String>,
+        /// The file's name (sent as X-File-Name; Wrike takes the file's type from it)
+        #[schemars(length(min = 1, max = 255))]
+        pub file_name: Forwarded<String>,
+        pub folder_id: Option<WrikeId>,
+        pub task_id: Option<WrikeId>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_attachment`.
+    #[schemars(description = "")]
+    pub struct UpdateAttachment {
+        pub attachment_id: WrikeId,
+        /// The file's bytes, base64-encoded
+        #[schemars(length(min = 1), extend("contentEncoding" = "base64"))]
+        pub content_base64: Forwarded<String>,
+        /// The file's name (sent as X-File-Name; Wrike takes the file's type from it)
+        #[schemars(length(min = 1, max = 255))]
+        pub file_name: Forwarded<String>,
+    }
+}
+
+crate::input! {
+    /// Input of `delete_attachment`.
+    #[schemars(description = "")]
+    pub struct DeleteAttachment {
+        pub attachment_id: WrikeId,
+    }
+}
+
+/// Values of `Attachment.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum AttachmentType {
+    #[default]
+    Wrike,
+    Google,
+    DropBox,
+    Box,
+    OneDrive,
+    External,
+    DAM,
+}
+
+/// `Attachment` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Attachment {
+    pub author_id: Option<String>,
+    pub comment_id: Option<String>,
+    pub content_type: Option<String>,
+    pub created_date: Option<DateTime>,
+    pub current_attachment_id: Option<String>,
+    pub folder_id: Option<String>,
+    pub height: Option<i64>,
+    pub id: String,
+    pub name: String,
+    pub preview_url: Option<String>,
+    pub review_ids: Option<Vec<String>>,
+    pub size: Option<i64>,
+    pub task_id: Option<String>,
+    pub r#type: Option<AttachmentType>,
+    pub url: Option<String>,
+    #[schemars(extend("type" = ["integer", "string"]))]
+    pub version: Option<serde_json::Value>,
+    pub width: Option<i64>,
+}
+
+/// `AttachmentUrl` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct AttachmentUrl {
+    #[schemars(extend("format" = "uri"))]
+    pub url: String,
+}
+
+/// `Download` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Download {
+    pub attachment_id: String,
+    #[schemars(extend("contentEncoding" = "base64"))]
+    pub content_base64: String,
+    pub content_type: String,
+    pub file_name: Option<String>,
+    pub size: u32,
+}
+
+/// What `delete_attachment` returns: the attachment, or `{}` when Wrike returns none.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(description = "")]
+pub enum DeletedAttachment {
+    // `{}`.
+    Nothing(Empty),
+    // The attachment.
+    Attachment(Box<Attachment>),
+}
 
 /// `Content-Type` of every upload body (as Wrike's clients send it).
 pub const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
@@ -90,7 +244,7 @@ pub const MAX_RANGE_SECS: i64 = 31 * 86_400;
 const OWNERS: [(&str, &str); 2] = [("taskId", "tasks"), ("folderId", "folders")];
 
 fn list(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::attachments::ListAttachments>(input)?;
+    parse::<ListAttachments>(input)?;
     let place = owner(input, &OWNERS);
     if place.is_none() {
         let Some(Value::Object(range)) = input.get("createdDate") else {
@@ -124,7 +278,7 @@ fn list(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
 }
 
 fn metadata(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::attachments::GetAttachmentMetadata>(input)?;
+    parse::<GetAttachmentMetadata>(input)?;
     let ids: Vec<&str> = input
         .get("attachmentIds")
         .and_then(Value::as_array)
@@ -139,7 +293,7 @@ fn metadata(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value
 }
 
 fn url(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::attachments::GetAttachmentUrl = parse(input)?;
+    let typed: GetAttachmentUrl = parse(input)?;
     let id = typed.attachment_id.as_str();
     client
         .get(&path(&["attachments", id, "url"]), &Params::new())?
@@ -186,7 +340,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn download(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::attachments::DownloadAttachment = parse(input)?;
+    let typed: DownloadAttachment = parse(input)?;
     let id = typed.attachment_id.as_str();
     let resp = client.send(
         Method::Get,
@@ -260,7 +414,7 @@ fn file_body(input: &Map<String, Value>) -> Result<Body> {
 }
 
 fn upload(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::attachments::UploadAttachment>(input)?;
+    parse::<UploadAttachment>(input)?;
     let (seg, id) = owner(input, &OWNERS)
         .ok_or_else(|| Error::invalid("taskId", "one of taskId, folderId is required"))?;
     let body = file_body(input)?;
@@ -275,7 +429,7 @@ fn upload(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::attachments::UpdateAttachment = parse(input)?;
+    let typed: UpdateAttachment = parse(input)?;
     let id = typed.attachment_id.as_str();
     let body = file_body(input)?;
     client
@@ -289,196 +443,11 @@ fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn delete(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::attachments::DeleteAttachment = parse(input)?;
+    let typed: DeleteAttachment = parse(input)?;
     let id = typed.attachment_id.as_str();
     Ok(first_or_empty(client.delete(&path(&["attachments", id]))?))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{disposition_filename, file_name_header};
-    use crate::catalog::execute;
-    use crate::env::{HttpResponse, Method};
-    use crate::error::Error;
-    use crate::testing::{ok, refusal, wrike_error, MockEnv, BASE};
-    use serde_json::{json, Value};
-
-    const ATT: &str = r#"{"kind":"attachments","data":[{"id":"AT","name":"a.txt","contentType":"text/plain","size":5,"taskId":"T"}]}"#;
-
-    fn run(env: &mut MockEnv, action: &str, input: Value) -> Result<Value, Error> {
-        execute(env, BASE, action, &input.to_string()).map(|s| serde_json::from_str(&s).unwrap())
-    }
-
-    #[test]
-    fn uploads_raw_bytes_with_file_name_header() {
-        let mut env = MockEnv::new(vec![ok(ATT), ok(ATT)]);
-        let out = run(
-            &mut env,
-            "upload_attachment",
-            json!({"taskId": "T", "fileName": "a.txt", "contentBase64": "aGVsbG8="}),
-        )
-        .unwrap();
-        assert_eq!(out["id"], "AT");
-        let r = &env.requests[0];
-        assert_eq!(r.method, Method::Post);
-        assert_eq!(env.path(0), "/api/v4/tasks/T/attachments");
-        assert_eq!(r.body, b"hello");
-        assert_eq!(r.header("x-file-name"), Some("a.txt"));
-        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
-        assert!(r.header("authorization").is_none());
-        run(
-            &mut env,
-            "update_attachment",
-            json!({"attachmentId": "AT", "fileName": "résumé v2.txt", "contentBase64": "aGk="}),
-        )
-        .unwrap();
-        assert_eq!(env.requests[1].method, Method::Put);
-        assert_eq!(env.path(1), "/api/v4/attachments/AT");
-        assert_eq!(
-            env.requests[1].header("x-file-name"),
-            Some("r%C3%A9sum%C3%A9%20v2.txt")
-        );
-        assert_eq!(
-            env.requests[1].header("content-type"),
-            Some("application/octet-stream")
-        );
-    }
-
-    #[test]
-    fn upload_validation() {
-        let mut env = MockEnv::new(vec![]);
-        for (input, field) in [
-            (json!({"fileName": "a", "contentBase64": "aGk="}), "taskId"),
-            (
-                json!({"taskId": "T", "folderId": "F", "fileName": "a", "contentBase64": "aGk="}),
-                "folderId",
-            ),
-            (
-                json!({"taskId": "T", "fileName": "a", "contentBase64": "not base64!"}),
-                "contentBase64",
-            ),
-            (
-                json!({"taskId": "T", "fileName": "../a", "contentBase64": "aGk="}),
-                "fileName",
-            ),
-            (json!({"taskId": "T", "contentBase64": "aGk="}), "fileName"),
-            (
-                json!({"taskId": "T", "fileName": "a", "contentBase64": "aGk=", "contentType": "text/plain"}),
-                "contentType",
-            ),
-        ] {
-            // "" : the host refuses the input as a whole (a oneOf/not rule on the object).
-            let got = refusal(&mut env, "upload_attachment", input);
-            assert!(got == field || got.is_empty(), "{got} for {field}");
-        }
-        assert!(env.requests.is_empty());
-    }
-
-    #[test]
-    fn downloads_as_base64() {
-        let file = HttpResponse {
-            status: 200,
-            headers: vec![
-                ("Content-Type".into(), "text/plain".into()),
-                (
-                    "Content-Disposition".into(),
-                    "attachment; filename=\"a.txt\"".into(),
-                ),
-            ],
-            body: b"hello".to_vec(),
-        };
-        let mut env = MockEnv::new(vec![
-            file,
-            wrike_error(404, "resource_not_found", "Attachment not found"),
-        ]);
-        let out = run(
-            &mut env,
-            "download_attachment",
-            json!({"attachmentId": "AT"}),
-        )
-        .unwrap();
-        assert_eq!(
-            out,
-            json!({"attachmentId": "AT", "fileName": "a.txt", "contentType": "text/plain", "size": 5, "contentBase64": "aGVsbG8="})
-        );
-        assert_eq!(env.path(0), "/api/v4/attachments/AT/download");
-        assert!(matches!(
-            run(
-                &mut env,
-                "download_attachment",
-                json!({"attachmentId": "X"})
-            ),
-            Err(Error::NotFound(_))
-        ));
-    }
-
-    #[test]
-    fn lists_and_metadata() {
-        let mut env = MockEnv::new(vec![
-            ok(ATT),
-            ok(ATT),
-            ok(ATT),
-            ok(r#"{"kind":"attachments","data":[{"url":"https://x/y"}]}"#),
-            ok(r#"{"kind":"attachments","data":[]}"#),
-        ]);
-        run(
-            &mut env,
-            "list_attachments",
-            json!({"folderId": "F", "withUrls": true}),
-        )
-        .unwrap();
-        assert_eq!(env.path(0), "/api/v4/folders/F/attachments");
-        run(&mut env, "list_attachments", json!({"createdDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-30T00:00:00Z"}})).unwrap();
-        assert_eq!(env.path(1), "/api/v4/attachments");
-        assert_eq!(
-            refusal(&mut env, "list_attachments", json!({})),
-            "createdDate"
-        );
-        assert_eq!(
-            refusal(
-                &mut env,
-                "list_attachments",
-                json!({"createdDate": {"start": "2024-01-01T00:00:00Z", "end": "2024-02-01T00:00:00Z"}})
-            ),
-            "createdDate"
-        );
-        let out = run(
-            &mut env,
-            "get_attachment_metadata",
-            json!({"attachmentIds": ["A1", "A2"]}),
-        )
-        .unwrap();
-        assert_eq!(out["items"][0]["id"], "AT");
-        assert_eq!(env.path(2), "/api/v4/attachments/A1,A2");
-        assert_eq!(
-            run(
-                &mut env,
-                "get_attachment_url",
-                json!({"attachmentId": "AT"})
-            )
-            .unwrap(),
-            json!({"url": "https://x/y"})
-        );
-        assert_eq!(env.path(3), "/api/v4/attachments/AT/url");
-        assert_eq!(
-            run(&mut env, "delete_attachment", json!({"attachmentId": "AT"})).unwrap(),
-            json!({})
-        );
-        assert_eq!(env.requests[4].method, Method::Delete);
-    }
-
-    #[test]
-    fn header_helpers() {
-        assert_eq!(
-            disposition_filename("attachment; filename=\"a b.txt\"").as_deref(),
-            Some("a b.txt")
-        );
-        assert_eq!(
-            disposition_filename("attachment; filename=x; filename*=UTF-8''r%C3%A9.txt").as_deref(),
-            Some("ré.txt")
-        );
-        assert_eq!(disposition_filename("inline"), None);
-        assert_eq!(file_name_header("plain name.pdf"), "plain name.pdf");
-        assert_eq!(file_name_header("100%.txt"), "100%25.txt");
-    }
-}
+#[path = "attachments_tests.rs"]
+mod tests;

@@ -1,15 +1,18 @@
 //! Comments (API.md §11.3): `create_comment_in_task`, `create_comment_in_folder`,
 //! `search_comments`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{normalize_ts_range, req_str};
+use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::{R, W};
 use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
 
 /// The comment actions.
 pub const ACTIONS: &[Action] = &[
@@ -18,8 +21,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create comment in task",
         description: "Add a comment to a task (POST /tasks/{taskId}/comments).",
         scopes: W,
-        input_schema: crate::schema!("create_comment_in_task.input"),
-        output_schema: crate::schema!("comment.output"),
+        input_schema: Schema::of::<CreateCommentInTask>(),
+        output_schema: Schema::of::<Comment>(),
         run: create_in_task,
     },
     Action {
@@ -27,8 +30,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create comment in folder",
         description: "Add a comment to a folder or project (POST /folders/{folderId}/comments). Root and Recycle Bin cannot hold comments.",
         scopes: W,
-        input_schema: crate::schema!("create_comment_in_folder.input"),
-        output_schema: crate::schema!("comment.output"),
+        input_schema: Schema::of::<CreateCommentInFolder>(),
+        output_schema: Schema::of::<Comment>(),
         run: create_in_folder,
     },
     Action {
@@ -36,11 +39,68 @@ pub const ACTIONS: &[Action] = &[
         title: "Search comments",
         description: "List the comments of a task or folder, or of the account within an updatedDate range shorter than 7 days (GET /comments).",
         scopes: R,
-        input_schema: crate::schema!("search_comments.input"),
-        output_schema: crate::schema!("comment_list.output"),
+        input_schema: Schema::of::<SearchComments>(),
+        output_schema: Schema::of::<List<Comment>>(),
         run: search,
     },
 ];
+
+crate::input! {
+    /// Input of `create_comment_in_task`.
+    #[schemars(description = "")]
+    pub struct CreateCommentInTask {
+        /// Treat text as plain text
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        pub task_id: WrikeId,
+        /// Comment text; HTML unless plainText is true
+        #[schemars(length(min = 1))]
+        pub text: Forwarded<String>,
+    }
+}
+
+crate::input! {
+    /// Input of `create_comment_in_folder`.
+    #[schemars(description = "")]
+    pub struct CreateCommentInFolder {
+        pub folder_id: WrikeId,
+        /// Treat text as plain text
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        /// Comment text; HTML unless plainText is true
+        #[schemars(length(min = 1))]
+        pub text: Forwarded<String>,
+    }
+}
+
+crate::input! {
+    /// Comments of one task or folder, or of the whole account updated in a range of less than 7 days (default: the last 7 days). updatedDate and limit apply to the account-wide search only.
+    #[schemars(extend("not" = {"required": ["taskId", "folderId"]}))]
+    pub struct SearchComments {
+        pub folder_id: Option<WrikeId>,
+        #[schemars(range(min = 1, max = 1000))]
+        pub limit: Forwarded<Option<u32>>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        pub task_id: Option<WrikeId>,
+        pub updated_date: Forwarded<Option<TsRange>>,
+    }
+}
+
+/// `Comment` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Comment {
+    pub author_id: String,
+    pub created_date: DateTime,
+    pub folder_id: Option<String>,
+    pub id: String,
+    pub task_id: Option<String>,
+    /// HTML unless plainText was requested
+    pub text: String,
+    pub updated_date: Option<DateTime>,
+}
 
 fn text_form(input: &Map<String, Value>, skip: &str) -> Result<Params> {
     let text = req_str(input, "text")?;
@@ -51,7 +111,7 @@ fn text_form(input: &Map<String, Value>, skip: &str) -> Result<Params> {
 }
 
 fn create_in_task(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::comments::CreateCommentInTask = parse(input)?;
+    let typed: CreateCommentInTask = parse(input)?;
     let id = typed.task_id.as_str();
     let form = text_form(input, "taskId")?;
     client
@@ -60,7 +120,7 @@ fn create_in_task(client: &mut Client<'_>, input: &Map<String, Value>) -> Result
 }
 
 fn create_in_folder(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::comments::CreateCommentInFolder = parse(input)?;
+    let typed: CreateCommentInFolder = parse(input)?;
     let id = typed.folder_id.as_str();
     let form = text_form(input, "folderId")?;
     client
@@ -72,7 +132,7 @@ fn create_in_folder(client: &mut Client<'_>, input: &Map<String, Value>) -> Resu
 pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
 
 fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::comments::SearchComments>(input)?;
+    parse::<SearchComments>(input)?;
     let owner = [("taskId", "tasks"), ("folderId", "folders")]
         .into_iter()
         .find_map(|(field, seg)| input.get(field).and_then(Value::as_str).map(|id| (seg, id)));

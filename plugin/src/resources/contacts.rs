@@ -1,13 +1,17 @@
 //! Contacts and users (API.md §11.7): `list_users`, `modify_user`, and the "who am I" call of
 //! `test-connection`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
+use crate::common::*;
 use crate::error::Result;
 use crate::input::parse;
 use crate::scopes::R;
 use crate::table::Action;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The contact and user actions.
 pub const ACTIONS: &[Action] = &[
@@ -16,8 +20,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List users",
         description: "List the account's users and groups (GET /contacts).",
         scopes: R,
-        input_schema: crate::schema!("list_users.input"),
-        output_schema: crate::schema!("contact_list.output"),
+        input_schema: Schema::of::<ListUsers>(),
+        output_schema: Schema::of::<List<Contact>>(),
         run: list_users,
     },
     Action {
@@ -25,11 +29,173 @@ pub const ACTIONS: &[Action] = &[
         title: "Update user",
         description: "Change a user's role or external flag in an account (PUT /users/{userId}); admins only.",
         scopes: &["amReadWriteUser"],
-        input_schema: crate::schema!("modify_user.input"),
-        output_schema: crate::schema!("user.output"),
+        input_schema: Schema::of::<ModifyUser>(),
+        output_schema: Schema::of::<User>(),
         run: modify_user,
     },
 ];
+
+/// Optional fields of `list_users`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ContactField {
+    #[serde(rename = "metadata")]
+    #[default]
+    Metadata,
+    #[serde(rename = "workScheduleId")]
+    WorkScheduleId,
+}
+
+crate::input! {
+    /// Input of `list_users`.
+    #[schemars(description = "")]
+    pub struct ListUsers {
+        /// Deleted (true) or active (false) contacts only
+        pub deleted: Forwarded<Option<bool>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<ContactField>>>,
+        /// Only the requesting user
+        pub me: Forwarded<Option<bool>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
+    }
+}
+
+/// Values of `Profile.role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ProfileRole {
+    #[default]
+    User,
+    Collaborator,
+}
+
+/// `Profile` as Wrike returns it (output schema only).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Profile {
+    pub account_id: WrikeId,
+    pub external: Option<bool>,
+    pub role: ProfileRole,
+}
+
+crate::input! {
+    /// Input of `modify_user`.
+    #[schemars(description = "")]
+    pub struct ModifyUser {
+        pub profile: Forwarded<Profile>,
+        pub user_id: WrikeId,
+    }
+}
+
+/// `ContactMetadataItem` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct ContactMetadataItem {
+    pub key: Option<String>,
+    #[schemars(extend("x-nullable" = true))]
+    pub value: Option<String>,
+}
+
+/// `ContactProfilesItem` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct ContactProfilesItem {
+    pub account_id: Option<String>,
+    pub active: Option<bool>,
+    pub admin: Option<bool>,
+    pub email: Option<String>,
+    pub external: Option<bool>,
+    pub owner: Option<bool>,
+    pub role: Option<crate::resources::contacts::ProfileRole>,
+}
+
+/// Values of `Contact.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ContactType {
+    #[default]
+    Person,
+    Group,
+}
+
+/// `Contact` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Contact {
+    pub avatar_url: Option<String>,
+    pub company_name: Option<String>,
+    pub deleted: Option<bool>,
+    pub first_name: String,
+    pub id: String,
+    pub last_name: String,
+    pub locale: Option<String>,
+    pub location: Option<String>,
+    pub me: Option<bool>,
+    pub member_ids: Option<Vec<String>>,
+    pub metadata: Option<Vec<ContactMetadataItem>>,
+    pub my_team: Option<bool>,
+    pub phone: Option<String>,
+    pub primary_email: Option<String>,
+    pub profiles: Option<Vec<ContactProfilesItem>>,
+    pub timezone: Option<String>,
+    pub title: Option<String>,
+    pub r#type: ContactType,
+    pub work_schedule_id: Option<String>,
+}
+
+/// `UserMetadataItem` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct UserMetadataItem {
+    pub key: Option<String>,
+    #[schemars(extend("x-nullable" = true))]
+    pub value: Option<String>,
+}
+
+/// `UserProfilesItem` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct UserProfilesItem {
+    pub account_id: Option<String>,
+    pub active: Option<bool>,
+    pub admin: Option<bool>,
+    pub email: Option<String>,
+    pub external: Option<bool>,
+    pub owner: Option<bool>,
+    pub role: Option<crate::resources::contacts::ProfileRole>,
+}
+
+/// `User` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct User {
+    pub avatar_url: Option<String>,
+    pub company_name: Option<String>,
+    pub deleted: Option<bool>,
+    pub first_name: String,
+    pub id: String,
+    pub last_name: String,
+    pub locale: Option<String>,
+    pub location: Option<String>,
+    pub me: Option<bool>,
+    pub member_ids: Option<Vec<String>>,
+    pub metadata: Option<Vec<UserMetadataItem>>,
+    pub my_team: Option<bool>,
+    pub phone: Option<String>,
+    pub primary_email: Option<String>,
+    pub profiles: Option<Vec<UserProfilesItem>>,
+    pub timezone: Option<String>,
+    pub title: Option<String>,
+    pub r#type: crate::resources::contacts::ContactType,
+    pub work_schedule_id: Option<String>,
+}
 
 /// The requesting user: `GET /contacts?me=true` → `data[0]`.
 pub fn me(client: &mut Client<'_>) -> Result<Value> {
@@ -39,7 +205,7 @@ pub fn me(client: &mut Client<'_>) -> Result<Value> {
 }
 
 fn list_users(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::contacts::ListUsers>(input)?;
+    parse::<ListUsers>(input)?;
     let mut q = Params::from_input(input, &["me"]);
     // `me` is a presence flag: any value selects only the requesting user, so send it only
     // when true.
@@ -50,7 +216,7 @@ fn list_users(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Val
 }
 
 fn modify_user(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::contacts::ModifyUser = parse(input)?;
+    let typed: ModifyUser = parse(input)?;
     let id = typed.user_id.as_str();
     client
         .put(

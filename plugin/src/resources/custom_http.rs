@@ -2,6 +2,7 @@
 //! does not wrap. The path is relative to the API base; absolute URLs and dot segments are
 //! rejected so the call can never leave the API.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use crate::base64;
@@ -30,8 +31,8 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Custom action (HTTP request)",
     description: "Call any Wrike API v4 endpoint on the connection's host with form-encoded parameters; the scopes needed depend on the endpoint.",
     scopes: ANY_SCOPE,
-    input_schema: crate::schema!("custom_http.input"),
-    output_schema: crate::schema!("custom_http.output"),
+    input_schema: Schema::of::<crate::resources::reference::CustomHttp>(),
+    output_schema: Schema::of::<crate::resources::reference::CustomHttpOutput>(),
     run,
 }];
 
@@ -95,7 +96,7 @@ pub fn check_path(p: &str) -> Result<()> {
 }
 
 fn run(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::reference::CustomHttp>(input)?;
+    parse::<crate::resources::reference::CustomHttp>(input)?;
     let method = match input.get("method").and_then(Value::as_str) {
         Some("GET") => Method::Get,
         Some("POST") => Method::Post,

@@ -7,13 +7,16 @@
 //! as a task first and as a folder when no such task exists; `title` is required by the
 //! connector, as in Wrike's UI (the API's rule is [U]).
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
+use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::W;
 use crate::table::Action;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
 
 /// The custom item type action.
 pub const ACTIONS: &[Action] = &[Action {
@@ -21,10 +24,36 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Create work from custom item type",
     description: "Create a task or project from a custom item type (POST /custom_item_types/{id}/instantiate) in a folder or project, or as a subtask, and return it read back in full (GET /tasks/{id} or /folders/{id}).",
     scopes: W,
-    input_schema: crate::schema!("create_work.input"),
-    output_schema: crate::schema!("work.output"),
+    input_schema: Schema::of::<CreateWork>(),
+    output_schema: Schema::of::<Work>(),
     run: create_work,
 }];
+
+crate::input! {
+    /// Input of `create_work`.
+    #[schemars(description = "")]
+    #[schemars(extend("anyOf" = [{"required": ["parentId"]}, {"required": ["superTaskId"]}]), extend("dependentSchemas" = {"parentId": {"properties": {"superTaskId": false}}}))]
+    pub struct CreateWork {
+        /// The custom item type (the custom_item_types pick list)
+        pub custom_item_type_id: WrikeId,
+        /// Folder or project to create the item in (exactly one of parentId, superTaskId)
+        pub parent_id: Forwarded<Option<WrikeId>>,
+        /// Task-based types only: create the item as a subtask of this task
+        pub super_task_id: Forwarded<Option<WrikeId>>,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+    }
+}
+
+/// The created item as GET /tasks/{id} (task-based types) or GET /folders/{id} (project-based types) answers, with customItemTypeId
+#[derive(JsonSchema)]
+#[serde(untagged)]
+pub enum Work {
+    // A task-based type's item.
+    Task(crate::resources::tasks::Task),
+    // A project-based type's item.
+    Folder(crate::resources::folders::Folder),
+}
 
 fn read_back(client: &mut Client<'_>, segment: &str, id: &str) -> Result<Value> {
     let mut q = Params::new();
@@ -33,7 +62,7 @@ fn read_back(client: &mut Client<'_>, segment: &str, id: &str) -> Result<Value> 
 }
 
 fn create_work(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::custom_item_types::CreateWork = parse(input)?;
+    let typed: CreateWork = parse(input)?;
     let cit = typed.custom_item_type_id.as_str();
     let form = Params::from_input(input, &["customItemTypeId"]);
     let created = client

@@ -8,6 +8,7 @@ pub mod comments;
 pub mod contacts;
 pub mod custom_http;
 pub mod custom_item_types;
+pub mod folder_output;
 pub mod folders;
 pub mod reference;
 pub mod tasks;

@@ -1,13 +1,17 @@
 //! Reference data (API.md §11.8, §11.9, §11.12): `list_custom_fields`, `list_workflows`,
 //! `get_id`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
+use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::{R, WORKFLOWS_READ};
 use crate::table::Action;
 use crate::wrike::{ids_segment, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The reference-data actions.
 pub const ACTIONS: &[Action] = &[
@@ -17,8 +21,8 @@ pub const ACTIONS: &[Action] = &[
         description:
             "List the account's custom fields, or some of them by ID (GET /customfields[/{ids}]).",
         scopes: R,
-        input_schema: crate::schema!("list_custom_fields.input"),
-        output_schema: crate::schema!("custom_field_list.output"),
+        input_schema: Schema::of::<ListCustomFields>(),
+        output_schema: Schema::of::<List<CustomField>>(),
         run: list_custom_fields,
     },
     Action {
@@ -26,8 +30,8 @@ pub const ACTIONS: &[Action] = &[
         title: "List workflows and statuses",
         description: "List the account's workflows with their custom statuses (GET /workflows).",
         scopes: WORKFLOWS_READ,
-        input_schema: crate::schema!("list_workflows.input"),
-        output_schema: crate::schema!("workflow_list.output"),
+        input_schema: Schema::of::<ListWorkflows>(),
+        output_schema: Schema::of::<List<Workflow>>(),
         run: list_workflows,
     },
     Action {
@@ -36,14 +40,158 @@ pub const ACTIONS: &[Action] = &[
         description:
             "Convert legacy numeric IDs (e.g. from permalinks) into API v4 IDs (GET /ids).",
         scopes: R,
-        input_schema: crate::schema!("get_id.input"),
-        output_schema: crate::schema!("id_list.output"),
+        input_schema: Schema::of::<GetId>(),
+        output_schema: Schema::of::<List<Id>>(),
         run: get_id,
     },
 ];
 
+crate::input! {
+    /// Input of `list_custom_fields`.
+    #[schemars(description = "")]
+    pub struct ListCustomFields {
+        /// Only these custom fields (default: all)
+        #[schemars(length(min = 1, max = 100), extend("uniqueItems" = true))]
+        pub custom_field_ids: Forwarded<Option<Vec<WrikeId>>>,
+    }
+}
+
+crate::input! {
+    /// Input of `list_workflows`.
+    #[schemars(description = "")]
+    pub struct ListWorkflows {
+
+    }
+}
+
+/// Kinds of legacy (API v2) IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum LegacyIdKind {
+    #[default]
+    ApiV2Account,
+    ApiV2User,
+    ApiV2Folder,
+    ApiV2Task,
+    ApiV2Comment,
+    ApiV2Attachment,
+    ApiV2Timelog,
+}
+
+crate::input! {
+    /// Input of `get_id`.
+    #[schemars(description = "")]
+    pub struct GetId {
+        /// Legacy numeric IDs, as numbers, digit strings or permalinks (https://www.wrike.com/open.htm?id=2000093)
+        #[schemars(extend("items" = {"anyOf": [{"minimum": 0, "type": "integer"}, {"minLength": 1, "type": "string"}]}), length(min = 1, max = 100))]
+        pub ids: Forwarded<Vec<serde_json::Value>>,
+        /// Kind of the legacy IDs
+        pub r#type: Forwarded<LegacyIdKind>,
+    }
+}
+
+/// Values of `method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum Method {
+    #[default]
+    GET,
+    POST,
+    PUT,
+    DELETE,
+}
+
+crate::input! {
+    /// Input of `custom_http`.
+    #[schemars(description = "")]
+    pub struct CustomHttp {
+        /// Form parameters for POST and PUT; arrays and objects are sent JSON-encoded
+        #[schemars(extend("additionalProperties" = {"type": ["string", "number", "boolean", "array", "object", "null"]}), extend("propertyNames" = {"minLength": 1}), extend("type" = "object"))]
+        pub body: Forwarded<Option<serde_json::Value>>,
+        pub method: Forwarded<Method>,
+        /// Path relative to the API base, e.g. /tasks/IEAAAAAQKQAB5BG5/dependencies (no scheme, host, query or dot segments)
+        #[schemars(length(min = 2, max = 2000), pattern(r"^/[A-Za-z0-9_.~!$&'()*+,;=:@%/-]+$"))]
+        pub path: Forwarded<String>,
+        /// Query parameters; arrays and objects are sent JSON-encoded
+        #[schemars(extend("additionalProperties" = {"type": ["string", "number", "boolean", "array", "object"]}), extend("propertyNames" = {"minLength": 1}), extend("type" = "object"))]
+        pub query: Forwarded<Option<serde_json::Value>>,
+    }
+}
+
+/// Values of `CustomField.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum CustomFieldType {
+    #[default]
+    Text,
+    DropDown,
+    Numeric,
+    Currency,
+    Percentage,
+    Date,
+    Duration,
+    Checkbox,
+    Contacts,
+    Multiple,
+}
+
+/// `CustomField` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct CustomField {
+    pub account_id: Option<String>,
+    pub id: String,
+    #[schemars(extend("type" = "object"))]
+    pub settings: Option<serde_json::Value>,
+    pub shared_ids: Option<Vec<String>>,
+    pub space_id: Option<String>,
+    pub title: String,
+    pub r#type: CustomFieldType,
+}
+
+/// `WorkflowCustomStatusesItem` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct WorkflowCustomStatusesItem {
+    pub color: Option<String>,
+    pub group: crate::resources::tasks::TaskStatus,
+    pub hidden: Option<bool>,
+    pub id: String,
+    pub name: String,
+    pub standard: Option<bool>,
+    pub standard_name: Option<bool>,
+}
+
+/// `Workflow` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Workflow {
+    pub custom_statuses: Vec<WorkflowCustomStatusesItem>,
+    pub hidden: Option<bool>,
+    pub id: String,
+    pub name: String,
+    pub standard: Option<bool>,
+}
+
+/// `Id` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Id {
+    #[schemars(extend("type" = ["string", "integer"]))]
+    pub api_v2_id: serde_json::Value,
+    pub id: String,
+}
+
+/// Wrike's parsed JSON answer (usually {kind, data, ...}); a non-JSON success answer comes as {contentType, contentBase64}.
+#[derive(JsonSchema)]
+pub struct CustomHttpOutput(pub Value);
+
 fn list_custom_fields(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::reference::ListCustomFields>(input)?;
+    parse::<ListCustomFields>(input)?;
     let ids: Vec<&str> = input
         .get("customFieldIds")
         .and_then(Value::as_array)
@@ -58,7 +206,7 @@ fn list_custom_fields(client: &mut Client<'_>, input: &Map<String, Value>) -> Re
 }
 
 fn list_workflows(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::reference::ListWorkflows>(input)?;
+    parse::<ListWorkflows>(input)?;
     Ok(client.get("/workflows", &Params::new())?.into_list())
 }
 
@@ -87,7 +235,7 @@ pub fn legacy_id(v: &Value) -> Option<u64> {
 }
 
 fn get_id(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::reference::GetId>(input)?;
+    parse::<GetId>(input)?;
     let mut ids = Vec::new();
     for (i, v) in input
         .get("ids")

@@ -1,19 +1,23 @@
 //! Tasks (API.md §11.1): `create_task`, `get_task_by_id`, `update_task`, `search_task`,
 //! `delete_task`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
-
-use wrike_types::tasks::{CreateTask, DeleteTask, GetTask, SearchTask, UpdateTask};
-use wrike_types::WrikeId;
 
 use super::{
     apply_custom_fields, normalize_ts_range, parent_folder, resolve_custom_status, strip_html,
+};
+use crate::common::{
+    CustomFieldFilter, CustomFields, DateRange, DateTime, Forwarded, Ids, List, LocalDate,
+    LocalRange, Metadata, MetadataFilter, NullableText, TsRange, WrikeId,
 };
 use crate::error::Result;
 use crate::input::parse;
 use crate::scopes::{R, W};
 use crate::table::Action;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The task actions.
 pub const ACTIONS: &[Action] = &[
@@ -22,8 +26,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create task",
         description: "Create a task in a folder or project (POST /folders/{folderId}/tasks). Without dates a backlog task is created.",
         scopes: W,
-        input_schema: crate::schema!("create_task.input"),
-        output_schema: crate::schema!("task.output"),
+        input_schema: Schema::of::<CreateTask>(),
+        output_schema: Schema::of::<Task>(),
         run: create_task,
     },
     Action {
@@ -31,8 +35,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Get task by ID",
         description: "Fetch one task with its full fields (GET /tasks/{taskId}).",
         scopes: R,
-        input_schema: crate::schema!("get_task_by_id.input"),
-        output_schema: crate::schema!("task.output"),
+        input_schema: Schema::of::<GetTask>(),
+        output_schema: Schema::of::<Task>(),
         run: get_task_by_id,
     },
     Action {
@@ -40,8 +44,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update task",
         description: "Update a task's title, description, status, dates, assignees, parents, custom fields and more (PUT /tasks/{taskId}).",
         scopes: W,
-        input_schema: crate::schema!("update_task.input"),
-        output_schema: crate::schema!("task.output"),
+        input_schema: Schema::of::<UpdateTask>(),
+        output_schema: Schema::of::<Task>(),
         run: update_task,
     },
     Action {
@@ -49,8 +53,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Search tasks",
         description: "Search tasks in the account, a folder or a space (GET /tasks, /folders/{folderId}/tasks, /spaces/{spaceId}/tasks). Returns one page; pass nextPageToken with the same inputs to continue.",
         scopes: R,
-        input_schema: crate::schema!("search_task.input"),
-        output_schema: crate::schema!("task_list.output"),
+        input_schema: Schema::of::<SearchTask>(),
+        output_schema: Schema::of::<List<Task>>(),
         run: search_task,
     },
     Action {
@@ -58,11 +62,376 @@ pub const ACTIONS: &[Action] = &[
         title: "Delete task",
         description: "Move a task to the Recycle Bin (DELETE /tasks/{taskId}); returns the task, now with scope RbTask.",
         scopes: W,
-        input_schema: crate::schema!("delete_task.input"),
-        output_schema: crate::schema!("task.output"),
+        input_schema: Schema::of::<DeleteTask>(),
+        output_schema: Schema::of::<Task>(),
         run: delete_task,
     },
 ];
+
+/// Task `status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum TaskStatus {
+    Active,
+    Completed,
+    Deferred,
+    Cancelled,
+}
+
+/// Task `importance` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum Importance {
+    High,
+    Normal,
+    Low,
+}
+
+/// The kind of a task's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum DateType {
+    Backlog,
+    Milestone,
+    Planned,
+}
+
+/// Billing type (Wrike Resource).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum BillingType {
+    Billable,
+    NonBillable,
+}
+
+/// Task dates; omit for a backlog task. Planned tasks have start and due (or duration), milestones only due.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TaskDates {
+    #[serde(rename = "type")]
+    pub kind: DateType,
+    /// Duration in minutes
+    #[schemars(extend("exclusiveMaximum" = 1800000))]
+    pub duration: Option<u32>,
+    pub start: Option<LocalDate>,
+    pub due: Option<LocalDate>,
+    pub work_on_weekends: Option<bool>,
+}
+
+/// Effort allocation mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum EffortMode {
+    None,
+    FullTime,
+    Basic,
+    Flexible,
+}
+
+/// Effort (Wrike Resource only)
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Effort {
+    pub mode: EffortMode,
+    pub total_effort: Option<u32>,
+    pub allocated_effort: Option<u32>,
+}
+
+/// Optional fields of a task write's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub enum WriteField {
+    EffortAllocation,
+    BillingType,
+}
+
+/// Optional fields of `get_task_by_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub enum GetField {
+    Recurrent,
+    AttachmentCount,
+    EffortAllocation,
+    BillingType,
+}
+
+/// Optional fields of `search_task`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub enum SearchField {
+    AuthorIds,
+    HasAttachments,
+    AttachmentCount,
+    ParentIds,
+    SuperParentIds,
+    SharedIds,
+    ResponsibleIds,
+    Description,
+    BriefDescription,
+    Recurrent,
+    SuperTaskIds,
+    SubTaskIds,
+    DependencyIds,
+    Metadata,
+    CustomFields,
+    EffortAllocation,
+    BillingType,
+    CustomItemTypeId,
+    Finance,
+    ResponsiblePlaceholderIds,
+}
+
+/// Sort fields of `search_task`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum SortField {
+    CreatedDate,
+    UpdatedDate,
+    CompletedDate,
+    DueDate,
+    Status,
+    Importance,
+    Title,
+    LastAccessDate,
+}
+
+/// Sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+crate::input! {
+    /// Input of `create_task`.
+    #[schemars(description = "")]
+    pub struct CreateTask {
+        /// ID of the folder or project to create the task in. For the account root pass the account's rootFolderId (the Root entry of the `folders` pick list); the word "Root" is not accepted.
+        pub folder_id: WrikeId,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<String>,
+        /// HTML allowed
+        pub description: Forwarded<Option<String>>,
+        pub status: Forwarded<Option<TaskStatus>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub dates: Forwarded<Option<TaskDates>>,
+        pub shareds: Forwarded<Option<Ids>>,
+        pub parents: Forwarded<Option<Ids>>,
+        pub responsibles: Forwarded<Option<Ids>>,
+        pub followers: Forwarded<Option<Ids>>,
+        pub follow: Forwarded<Option<bool>>,
+        pub priority_before: Forwarded<Option<WrikeId>>,
+        pub priority_after: Forwarded<Option<WrikeId>>,
+        pub super_tasks: Forwarded<Option<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        /// Custom status ID, or "Workflow name|Status name" resolved via GET /workflows
+        #[schemars(length(min = 1))]
+        pub custom_status: Option<String>,
+        pub effort_allocation: Forwarded<Option<Effort>>,
+        pub billing_type: Forwarded<Option<BillingType>>,
+        /// Optional fields to include in the answer
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<WriteField>>>,
+    }
+}
+
+crate::input! {
+    /// Input of `get_task_by_id`.
+    #[schemars(description = "")]
+    pub struct GetTask {
+        pub task_id: WrikeId,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<GetField>>>,
+        /// Strip HTML from the description
+        #[schemars(extend("default" = false))]
+        pub convert_description_to_plain_text: Option<bool>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_task`.
+    #[schemars(description = "")]
+    pub struct UpdateTask {
+        pub task_id: WrikeId,
+        #[schemars(length(min = 1))]
+        pub title: Forwarded<Option<String>>,
+        pub description: Forwarded<Option<String>>,
+        pub status: Forwarded<Option<TaskStatus>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub dates: Forwarded<Option<TaskDates>>,
+        pub add_parents: Forwarded<Option<Ids>>,
+        pub remove_parents: Forwarded<Option<Ids>>,
+        pub add_shareds: Forwarded<Option<Ids>>,
+        pub remove_shareds: Forwarded<Option<Ids>>,
+        pub add_responsibles: Forwarded<Option<Ids>>,
+        pub remove_responsibles: Forwarded<Option<Ids>>,
+        pub add_followers: Forwarded<Option<Ids>>,
+        pub follow: Forwarded<Option<bool>>,
+        pub priority_before: Forwarded<Option<WrikeId>>,
+        pub priority_after: Forwarded<Option<WrikeId>>,
+        pub add_super_tasks: Forwarded<Option<Ids>>,
+        pub remove_super_tasks: Forwarded<Option<Ids>>,
+        pub metadata: Forwarded<Option<Metadata>>,
+        pub custom_fields: Forwarded<Option<CustomFields>>,
+        /// Custom status ID, or "Workflow name|Status name" resolved via GET /workflows
+        #[schemars(length(min = 1))]
+        pub custom_status: Option<String>,
+        /// Restore the task from the Recycle Bin
+        pub restore: Forwarded<Option<bool>>,
+        pub effort_allocation: Forwarded<Option<Effort>>,
+        pub billing_type: Forwarded<Option<BillingType>>,
+        /// Optional fields to include in the answer
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<WriteField>>>,
+    }
+}
+
+crate::input! {
+    /// Input of `search_task`: the account's tasks, a folder's (`folderId`) or a space's
+    /// (`spaceId`), not both.
+    #[schemars(description = "", extend("not" = {"required": ["folderId", "spaceId"]}))]
+    pub struct SearchTask {
+        pub folder_id: Option<WrikeId>,
+        pub space_id: Option<WrikeId>,
+        /// Exact title
+        pub title: Forwarded<Option<String>>,
+        #[schemars(length(min = 1), extend("uniqueItems" = true))]
+        pub status: Forwarded<Option<Vec<TaskStatus>>>,
+        pub importance: Forwarded<Option<Importance>>,
+        pub start_date: Forwarded<Option<LocalRange>>,
+        pub due_date: Forwarded<Option<LocalRange>>,
+        pub scheduled_date: Forwarded<Option<DateRange>>,
+        pub created_date: Forwarded<Option<TsRange>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
+        pub completed_date: Forwarded<Option<TsRange>>,
+        pub authors: Forwarded<Option<Ids>>,
+        pub responsibles: Forwarded<Option<Ids>>,
+        /// Exact permalink
+        pub permalink: Forwarded<Option<String>>,
+        pub r#type: Forwarded<Option<DateType>>,
+        pub metadata: Forwarded<Option<MetadataFilter>>,
+        pub custom_field: Forwarded<Option<CustomFieldFilter>>,
+        pub custom_statuses: Forwarded<Option<Ids>>,
+        pub billing_types: Forwarded<Option<BillingType>>,
+        /// Include tasks of descendant folders
+        pub descendants: Forwarded<Option<bool>>,
+        /// Include subtasks
+        pub sub_tasks: Forwarded<Option<bool>>,
+        pub sort_field: Forwarded<Option<SortField>>,
+        pub sort_order: Forwarded<Option<SortOrder>>,
+        #[schemars(range(min = 1))]
+        pub limit: Forwarded<Option<u32>>,
+        #[schemars(range(min = 1, max = 1000))]
+        pub page_size: Forwarded<Option<u32>>,
+        /// Token from the previous page; send the same other inputs with it
+        #[schemars(length(min = 1))]
+        pub next_page_token: Forwarded<Option<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<SearchField>>>,
+        #[schemars(extend("default" = false))]
+        pub convert_description_to_plain_text: Option<bool>,
+    }
+}
+
+crate::input! {
+    /// Input of `delete_task`.
+    #[schemars(description = "")]
+    pub struct DeleteTask {
+        pub task_id: WrikeId,
+    }
+}
+
+/// A task's dates as Wrike returns them.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct TaskDatesOut {
+    #[serde(rename = "type")]
+    pub kind: DateType,
+    pub duration: Option<u32>,
+    pub start: Option<String>,
+    pub due: Option<String>,
+    pub work_on_weekends: Option<bool>,
+}
+
+/// Where a task is: the workspace or the Recycle Bin.
+#[derive(JsonSchema)]
+#[schemars(description = "")]
+pub enum TaskScope {
+    WsTask,
+    RbTask,
+}
+
+/// One `{key, value}` metadata entry of an answer.
+#[derive(JsonSchema)]
+#[schemars(description = "")]
+pub struct MetadataOut {
+    pub key: String,
+    pub value: NullableText,
+}
+
+/// One `{id, value}` custom field value of an answer.
+#[derive(JsonSchema)]
+#[schemars(description = "")]
+pub struct CustomFieldOut {
+    pub id: String,
+    pub value: NullableText,
+}
+
+/// A task's effort allocation as Wrike returns it.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct EffortOut {
+    pub mode: Option<String>,
+    pub total_effort: Option<i64>,
+    pub allocated_effort: Option<i64>,
+}
+
+/// A Wrike task (API.md §12).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Task {
+    pub id: String,
+    pub account_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub brief_description: Option<String>,
+    pub parent_ids: Option<Vec<String>>,
+    pub super_parent_ids: Option<Vec<String>>,
+    pub shared_ids: Option<Vec<String>>,
+    pub responsible_ids: Option<Vec<String>>,
+    pub status: TaskStatus,
+    pub importance: Importance,
+    pub created_date: DateTime,
+    pub updated_date: DateTime,
+    pub completed_date: Option<DateTime>,
+    pub dates: TaskDatesOut,
+    pub scope: TaskScope,
+    pub author_ids: Option<Vec<String>>,
+    pub custom_status_id: Option<String>,
+    pub has_attachments: Option<bool>,
+    pub attachment_count: Option<u32>,
+    #[schemars(extend("format" = "uri"))]
+    pub permalink: Option<String>,
+    pub priority: Option<String>,
+    pub followed_by_me: Option<bool>,
+    pub follower_ids: Option<Vec<String>>,
+    pub recurrent: Option<bool>,
+    pub super_task_ids: Option<Vec<String>>,
+    pub sub_task_ids: Option<Vec<String>>,
+    pub dependency_ids: Option<Vec<String>>,
+    pub metadata: Option<Vec<MetadataOut>>,
+    pub custom_fields: Option<Vec<CustomFieldOut>>,
+    pub billing_type: Option<String>,
+    pub effort_allocation: Option<EffortOut>,
+}
 
 /// The optional fields the task trigger asks for (Workato's list).
 pub const TRIGGER_FIELDS: &[&str] = &[

@@ -1,14 +1,18 @@
 //! Timelogs (API.md §11.4): `create_timelog`, `update_timelog`, `search_timelog`.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{at_most_one, normalize_ts_range, owner};
+use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::{R, W};
 use crate::table::Action;
 use crate::time::Timestamp;
 use crate::wrike::{path, Client, Params};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The timelog actions.
 pub const ACTIONS: &[Action] = &[
@@ -17,8 +21,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Create timelog",
         description: "Log time on a task (POST /tasks/{taskId}/timelogs).",
         scopes: W,
-        input_schema: crate::schema!("create_timelog.input"),
-        output_schema: crate::schema!("timelog.output"),
+        input_schema: Schema::of::<CreateTimelog>(),
+        output_schema: Schema::of::<Timelog>(),
         run: create,
     },
     Action {
@@ -26,8 +30,8 @@ pub const ACTIONS: &[Action] = &[
         title: "Update timelog",
         description: "Change a timelog's hours, date, comment or category (PUT /timelogs/{timelogId}).",
         scopes: W,
-        input_schema: crate::schema!("update_timelog.input"),
-        output_schema: crate::schema!("timelog.output"),
+        input_schema: Schema::of::<UpdateTimelog>(),
+        output_schema: Schema::of::<Timelog>(),
         run: update,
     },
     Action {
@@ -35,14 +39,116 @@ pub const ACTIONS: &[Action] = &[
         title: "Search timelogs",
         description: "Search timelogs of the account, a task, a folder, a user or a timelog category (GET /timelogs and the scoped variants). Not paged.",
         scopes: R,
-        input_schema: crate::schema!("search_timelog.input"),
-        output_schema: crate::schema!("timelog_list.output"),
+        input_schema: Schema::of::<SearchTimelog>(),
+        output_schema: Schema::of::<List<Timelog>>(),
         run: search,
     },
 ];
 
+/// Optional fields of a timelog answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum TimelogField {
+    #[serde(rename = "billingType")]
+    #[default]
+    BillingType,
+}
+
+crate::input! {
+    /// Input of `create_timelog`.
+    #[schemars(description = "")]
+    pub struct CreateTimelog {
+        pub category_id: Forwarded<Option<WrikeId>>,
+        /// HTML unless plainText is true
+        pub comment: Forwarded<String>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<TimelogField>>>,
+        #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
+        pub hours: Forwarded<f64>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        pub task_id: WrikeId,
+        pub tracked_date: Forwarded<Date>,
+    }
+}
+
+crate::input! {
+    /// Input of `update_timelog`.
+    #[schemars(description = "")]
+    pub struct UpdateTimelog {
+        pub category_id: Forwarded<Option<WrikeId>>,
+        /// HTML unless plainText is true
+        pub comment: Forwarded<Option<String>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<crate::resources::timelogs::TimelogField>>>,
+        #[schemars(range(max = 24), extend("exclusiveMinimum" = 0))]
+        pub hours: Forwarded<Option<f64>>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        pub timelog_id: WrikeId,
+        pub tracked_date: Forwarded<Option<Date>>,
+    }
+}
+
+/// `TrackedDate` as Wrike returns it (output schema only).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(description = "")]
+#[schemars(extend("minProperties" = 1))]
+pub struct TrackedDate {
+    #[schemars(extend("anyOf" = [{"format": "date"}, {"format": "date-time"}]))]
+    pub end: Option<String>,
+    #[schemars(extend("anyOf" = [{"format": "date"}, {"format": "date-time"}]))]
+    pub start: Option<String>,
+}
+
+crate::input! {
+    /// Input of `search_timelog`.
+    #[schemars(description = "")]
+    pub struct SearchTimelog {
+        #[schemars(extend("uniqueItems" = true))]
+        pub billing_types: Forwarded<Option<Vec<crate::resources::tasks::BillingType>>>,
+        pub contact_id: Forwarded<Option<WrikeId>>,
+        pub created_date: Forwarded<Option<TsRange>>,
+        #[schemars(extend("default" = true))]
+        pub descendants: Forwarded<Option<bool>>,
+        #[schemars(extend("uniqueItems" = true))]
+        pub fields: Forwarded<Option<Vec<crate::resources::timelogs::TimelogField>>>,
+        pub folder_id: Option<WrikeId>,
+        /// Only the requesting user's timelogs
+        pub me: Forwarded<Option<bool>>,
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        #[schemars(extend("default" = true))]
+        pub sub_tasks: Forwarded<Option<bool>>,
+        pub task_id: Option<WrikeId>,
+        pub timelog_categories: Forwarded<Option<Ids>>,
+        pub timelog_category_id: Forwarded<Option<WrikeId>>,
+        pub tracked_date: Forwarded<Option<TrackedDate>>,
+        pub updated_date: Forwarded<Option<TsRange>>,
+    }
+}
+
+/// `Timelog` as Wrike returns it (output schema only).
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(description = "")]
+pub struct Timelog {
+    pub billing_type: Option<String>,
+    pub category_id: Option<String>,
+    pub comment: Option<String>,
+    pub created_date: Option<DateTime>,
+    #[schemars(range(min = 0, max = 24))]
+    pub hours: f64,
+    pub id: String,
+    pub task_id: String,
+    pub tracked_date: Date,
+    pub updated_date: Option<DateTime>,
+    pub user_id: String,
+}
+
 fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::timelogs::CreateTimelog = parse(input)?;
+    let typed: CreateTimelog = parse(input)?;
     let id = typed.task_id.as_str();
     client
         .post(
@@ -53,7 +159,7 @@ fn create(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
 }
 
 fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    let typed: wrike_types::timelogs::UpdateTimelog = parse(input)?;
+    let typed: UpdateTimelog = parse(input)?;
     let id = typed.timelog_id.as_str();
     client
         .put(
@@ -79,7 +185,7 @@ pub fn timelogs_path(input: &Map<String, Value>) -> String {
 }
 
 fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
-    parse::<wrike_types::timelogs::SearchTimelog>(input)?;
+    parse::<SearchTimelog>(input)?;
     at_most_one(input, &OWNERS.map(|(f, _)| f))?;
     let mut q = Params::from_input(input, &OWNERS.map(|(f, _)| f));
     normalize_ts_range(&mut q, input, "createdDate")?;

@@ -15,6 +15,7 @@
 //! skew. A window returning `limit` comments (1000, Wrike's default) is halved until it does
 //! not, so none is cut off.
 
+use connector_sdk::schema::Schema;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -45,8 +46,8 @@ pub const TRIGGERS: &[Trigger] = &[Trigger {
     title: "New comment",
     description: "Emits each new comment on a task or folder (key: the comment ID), oldest first.",
     scopes: R,
-    input_schema: crate::schema!("new_comment.input"),
-    event_schema: crate::schema!("comment.output"),
+    input_schema: Schema::of::<crate::triggers::types::NewComment>(),
+    event_schema: Schema::of::<crate::resources::comments::Comment>(),
     poll,
 }];
 
@@ -137,7 +138,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    parse::<wrike_types::triggers::NewComment>(input)?;
+    parse::<crate::triggers::types::NewComment>(input)?;
     let now = client.now();
     let plain = input
         .get("plainText")

@@ -2,6 +2,7 @@
 //! space's subtree) with `updatedDate={"start": …}`; the list is not paged, so items are sorted
 //! by `updatedDate` client-side (WORKATO.md §3).
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
@@ -20,8 +21,8 @@ pub const TRIGGERS: &[Trigger] = &[
         title: "New or updated folder",
         description: "Emits each folder (and, unless project is false, project) when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally within a folder's or space's subtree.",
         scopes: R,
-        input_schema: crate::schema!("new_or_updated_folder.input"),
-        event_schema: crate::schema!("folder.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedFolder>(),
+        event_schema: Schema::of::<crate::resources::folders::Folder>(),
         poll: poll_folders,
     },
     Trigger {
@@ -29,8 +30,8 @@ pub const TRIGGERS: &[Trigger] = &[
         title: "New or updated project",
         description: "Emits each project when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally within a folder's or space's subtree.",
         scopes: R,
-        input_schema: crate::schema!("new_or_updated_project.input"),
-        event_schema: crate::schema!("folder.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedProject>(),
+        event_schema: Schema::of::<crate::resources::folders::Folder>(),
         poll: poll_projects,
     },
 ];
@@ -58,7 +59,7 @@ fn poll_folders(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    parse::<wrike_types::triggers::NewOrUpdatedFolder>(input)?;
+    parse::<crate::triggers::types::NewOrUpdatedFolder>(input)?;
     let project = input.get("project").and_then(Value::as_bool);
     poll_with(client, input, cursor, project)
 }
@@ -68,7 +69,7 @@ fn poll_projects(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    parse::<wrike_types::triggers::NewOrUpdatedProject>(input)?;
+    parse::<crate::triggers::types::NewOrUpdatedProject>(input)?;
     poll_with(client, input, cursor, Some(true))
 }
 

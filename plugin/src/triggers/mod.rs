@@ -20,6 +20,7 @@ pub mod comments;
 pub mod folders;
 pub mod tasks;
 pub mod timelogs;
+pub mod types;
 pub mod webhooks;
 
 use std::collections::BTreeSet;

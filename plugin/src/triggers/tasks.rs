@@ -1,6 +1,7 @@
 //! `new_or_updated_task`: polls `GET /tasks` (or `/folders/{folderId}/tasks`, `/spaces/{spaceId}/tasks`) sorted by
 //! `updatedDate` ascending from the high-water mark, one page per poll (WORKATO.md §3).
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{emit_new, is_stale_token, since_filter, start_point, Cursor, Page};
@@ -22,8 +23,8 @@ pub const TRIGGERS: &[Trigger] = &[Trigger {
     title: "New or updated task",
     description: "Emits each task when it is created or updated (key \"{id}@{updatedDate}\"), oldest first, optionally limited to a folder, statuses or custom statuses.",
     scopes: R,
-    input_schema: crate::schema!("new_or_updated_task.input"),
-    event_schema: crate::schema!("task.output"),
+    input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedTask>(),
+    event_schema: Schema::of::<crate::resources::tasks::Task>(),
     poll,
 }];
 
@@ -58,7 +59,7 @@ fn fetch(
         input
             .get(k)
             .and_then(Value::as_str)
-            .map(|s| wrike_types::WrikeId(s.to_string()))
+            .map(|s| crate::common::WrikeId(s.to_string()))
     };
     client.get(
         &tasks_path(id("folderId").as_ref(), id("spaceId").as_ref()),
@@ -71,7 +72,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    parse::<wrike_types::triggers::NewOrUpdatedTask>(input)?;
+    parse::<crate::triggers::types::NewOrUpdatedTask>(input)?;
     crate::resources::at_most_one(input, &["folderId", "spaceId"])?;
     let mut cur = match cursor {
         Some(text) => Cursor::parse(text)?,

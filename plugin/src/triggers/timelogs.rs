@@ -1,6 +1,7 @@
 //! `new_or_updated_timelog`: polls `GET /timelogs` (or a task's or folder's timelogs) with
 //! `updatedDate={"start": …}`; not paged, sorted by `updatedDate` client-side.
 
+use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
 use super::{poll_unpaged, since_filter};
@@ -18,8 +19,8 @@ pub const TRIGGERS: &[Trigger] = &[Trigger {
     title: "New or updated timelog",
     description: "Emits each timelog when it is created or updated (key \"{id}@{updatedDate}\"), oldest first; optionally for one task or folder.",
     scopes: R,
-    input_schema: crate::schema!("new_or_updated_timelog.input"),
-    event_schema: crate::schema!("timelog.output"),
+    input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedTimelog>(),
+    event_schema: Schema::of::<crate::resources::timelogs::Timelog>(),
     poll,
 }];
 
@@ -28,7 +29,7 @@ fn poll(
     input: &Map<String, Value>,
     cursor: Option<&str>,
 ) -> Result<PollResult> {
-    parse::<wrike_types::triggers::NewOrUpdatedTimelog>(input)?;
+    parse::<crate::triggers::types::NewOrUpdatedTimelog>(input)?;
     at_most_one(input, &["taskId", "folderId"])?;
     let plain = input
         .get("plainText")

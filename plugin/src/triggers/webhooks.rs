@@ -17,6 +17,7 @@
 //!   `"{id}@{updatedDate}"` exactly like their polling twins (their `catch-up-trigger`), so the
 //!   host's deduplication spans both.
 
+use connector_sdk::schema::Schema;
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -50,25 +51,8 @@ pub enum Emits {
     Project,
 }
 
-/// One webhook trigger: its descriptor and what it emits.
-pub struct WebhookTrigger {
-    /// Machine name (Workato's).
-    pub name: &'static str,
-    /// Human title.
-    pub title: &'static str,
-    /// What it emits and when.
-    pub description: &'static str,
-    /// Scopes, any one of which suffices (creating a hook writes).
-    pub scopes: &'static [&'static str],
-    /// JSON Schema of the input.
-    pub input_schema: &'static str,
-    /// JSON Schema of one event payload.
-    pub event_schema: &'static str,
-    /// The polling trigger that emits the same events with the same keys.
-    pub catch_up: Option<&'static str>,
-    /// What it emits.
-    pub emits: Emits,
-}
+/// One webhook trigger: its descriptor and what it [`Emits`].
+pub type WebhookTrigger = connector_sdk::catalog::WebhookTrigger<Emits>;
 
 /// The webhook triggers.
 pub const TRIGGERS: &[WebhookTrigger] = &[
@@ -77,8 +61,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New event (real-time)",
         description: "Emits each Wrike webhook event (task, folder, project, comment, attachment, timelog, approval) as Wrike sends it, for the account, a space or a folder (recursive on request).",
         scopes: W,
-        input_schema: crate::schema!("new_event_webhook.input"),
-        event_schema: crate::schema!("webhook_event.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewEventWebhook>(),
+        event_schema: Schema::of::<crate::triggers::types::WebhookEvent>(),
         catch_up: None,
         emits: Emits::Event,
     },
@@ -87,8 +71,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated task (real-time)",
         description: "Emits the full task (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_task).",
         scopes: W,
-        input_schema: crate::schema!("new_or_updated_task_webhook.input"),
-        event_schema: crate::schema!("task.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedTaskWebhook>(),
+        event_schema: Schema::of::<crate::resources::tasks::Task>(),
         catch_up: Some("new_or_updated_task"),
         emits: Emits::Task,
     },
@@ -97,8 +81,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated folder (real-time)",
         description: "Emits the full folder or project (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_folder).",
         scopes: W,
-        input_schema: crate::schema!("new_or_updated_folder_webhook.input"),
-        event_schema: crate::schema!("folder.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedFolderWebhook>(),
+        event_schema: Schema::of::<crate::resources::folders::Folder>(),
         catch_up: Some("new_or_updated_folder"),
         emits: Emits::Folder,
     },
@@ -107,8 +91,8 @@ pub const TRIGGERS: &[WebhookTrigger] = &[
         title: "New or updated project (real-time)",
         description: "Emits the full project (re-read) whenever Wrike reports an event about it (key \"{id}@{updatedDate}\", as new_or_updated_project).",
         scopes: W,
-        input_schema: crate::schema!("new_or_updated_project_webhook.input"),
-        event_schema: crate::schema!("folder.output"),
+        input_schema: Schema::of::<crate::triggers::types::NewOrUpdatedProjectWebhook>(),
+        event_schema: Schema::of::<crate::resources::folders::Folder>(),
         catch_up: Some("new_or_updated_project"),
         emits: Emits::Project,
     },
@@ -140,7 +124,7 @@ pub fn subscribe(
     url: &str,
     secret: &str,
 ) -> Result<String> {
-    parse::<wrike_types::triggers::NewEventWebhook>(input)?;
+    parse::<crate::triggers::types::NewEventWebhook>(input)?;
     at_most_one(input, &["folderId", "spaceId"])?;
     let mut form = Params::new();
     form.text("hookUrl", url);
@@ -298,7 +282,7 @@ pub fn handle(
     secret: &str,
     request: &Request<'_>,
 ) -> Result<(Response, Vec<Event>)> {
-    parse::<wrike_types::triggers::NewEventWebhook>(input)?;
+    parse::<crate::triggers::types::NewEventWebhook>(input)?;
     if !request.method.eq_ignore_ascii_case("POST") {
         return Ok((answer(405, "only POST is accepted"), Vec::new()));
     }

@@ -147,7 +147,7 @@ pub fn string_for(s: &Map<String, Value>) -> BoxedStrategy<Value> {
         .boxed(),
         _ if s.get("contentEncoding").and_then(Value::as_str) == Some("base64") => {
             vec(any::<u8>(), min.max(1)..64)
-                .prop_map(|b| wrike_connector::base64::encode(&b))
+                .prop_map(|b| wrike::base64::encode(&b))
                 .boxed()
         }
         (Some("date"), _) => {

@@ -7,7 +7,7 @@ use super::valid_envelope;
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use wrike_connector::env::HttpResponse;
+use wrike::env::HttpResponse;
 
 // ---------------------------------------------------------------------------------------------
 // Strategies: Wrike responses.

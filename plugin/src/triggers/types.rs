@@ -1,11 +1,9 @@
-//! Trigger inputs (polling and webhook) and the webhook event: inputs and outputs.
-
-use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
+//! The triggers' inputs and the webhook event as Rust types (the tables in the trigger
+//! modules name them; their schemas are generated from them at build time).
 
 use crate::common::*;
-use crate::schema::generate;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 crate::input! {
     /// Input of `new_or_updated_task`.
@@ -19,7 +17,7 @@ crate::input! {
         pub since: Forwarded<Option<DateTime>>,
         pub space_id: Option<WrikeId>,
         #[schemars(length(min = 1), extend("uniqueItems" = true))]
-        pub status: Forwarded<Option<Vec<crate::tasks::TaskStatus>>>,
+        pub status: Forwarded<Option<Vec<crate::resources::tasks::TaskStatus>>>,
     }
 }
 
@@ -146,7 +144,7 @@ crate::input! {
     pub struct NewOrUpdatedTaskWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::types::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -161,7 +159,7 @@ crate::input! {
     pub struct NewOrUpdatedFolderWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::types::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -176,7 +174,7 @@ crate::input! {
     pub struct NewOrUpdatedProjectWebhook {
         /// Events to monitor (empty or absent: all)
         #[schemars(extend("uniqueItems" = true))]
-        pub events: Forwarded<Option<Vec<crate::triggers::WebhookEventType>>>,
+        pub events: Forwarded<Option<Vec<crate::triggers::types::WebhookEventType>>>,
         pub folder_id: Option<WrikeId>,
         /// With folderId: also monitor nested folders, projects and tasks
         #[schemars(extend("default" = false))]
@@ -196,38 +194,4 @@ pub struct WebhookEvent {
     pub last_updated_date: Option<String>,
     pub task_id: Option<String>,
     pub webhook_id: Option<String>,
-}
-
-/// The schemas of this module.
-pub fn schemas() -> Vec<(&'static str, Value)> {
-    vec![
-        ("new_or_updated_task.input", generate::<NewOrUpdatedTask>()),
-        (
-            "new_or_updated_folder.input",
-            generate::<NewOrUpdatedFolder>(),
-        ),
-        (
-            "new_or_updated_project.input",
-            generate::<NewOrUpdatedProject>(),
-        ),
-        (
-            "new_or_updated_timelog.input",
-            generate::<NewOrUpdatedTimelog>(),
-        ),
-        ("new_comment.input", generate::<NewComment>()),
-        ("new_event_webhook.input", generate::<NewEventWebhook>()),
-        (
-            "new_or_updated_task_webhook.input",
-            generate::<NewOrUpdatedTaskWebhook>(),
-        ),
-        (
-            "new_or_updated_folder_webhook.input",
-            generate::<NewOrUpdatedFolderWebhook>(),
-        ),
-        (
-            "new_or_updated_project_webhook.input",
-            generate::<NewOrUpdatedProjectWebhook>(),
-        ),
-        ("webhook_event.output", generate::<WebhookEvent>()),
-    ]
 }

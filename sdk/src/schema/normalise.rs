@@ -1,34 +1,13 @@
-//! Schema generation: draft 2020-12, every subschema inlined (one self-contained document per
-//! input or output, as hosts and MCP clients expect), then normalised.
+//! What schemars generates, made into what a connector publishes (see [`super::generate`]).
 
-use schemars::generate::SchemaSettings;
-use schemars::JsonSchema;
 use serde_json::Value;
-
-/// The schema of `T` as published: no root `title` (the action has its own; a root
-/// `description` is the type's doc comment unless it says `#[schemars(description = "")]`), optional properties not nullable (serde's `Option` means "may be absent";
-/// a property that may also be `null` says so with `extend("x-nullable" = true)`), and no
-/// integer `format`s (`uint32`, …: they say nothing the type does not).
-pub fn generate<T: JsonSchema>() -> Value {
-    let mut settings = SchemaSettings::draft2020_12();
-    settings.inline_subschemas = true;
-    let mut value = settings
-        .into_generator()
-        .into_root_schema_for::<T>()
-        .to_value();
-    if let Value::Object(root) = &mut value {
-        root.remove("title");
-    }
-    normalise(&mut value);
-    value
-}
 
 const NUMBER_FORMATS: &[&str] = &[
     "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float",
     "double",
 ];
 
-fn normalise(schema: &mut Value) {
+pub(super) fn normalise(schema: &mut Value) {
     let Value::Object(s) = schema else {
         return;
     };
