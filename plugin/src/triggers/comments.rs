@@ -91,11 +91,11 @@ impl CommentCursor {
         let mut m = Map::new();
         m.insert("v".into(), Value::from(super::CURSOR_VERSION));
         m.insert("from".into(), Value::String(self.from.to_rfc3339()));
-        let recent: Map<String, Value> = self
-            .recent
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.to_rfc3339())))
-            .collect();
+        // Inserted one by one: collecting into a map would link another sort.
+        let mut recent = Map::new();
+        for (k, v) in &self.recent {
+            recent.insert(k.clone(), Value::String(v.to_rfc3339()));
+        }
         m.insert("recent".into(), Value::Object(recent));
         Value::Object(m).to_string()
     }
@@ -176,9 +176,8 @@ fn poll(
     for c in items {
         dated.push((stamp(&c)?, c));
     }
-    dated.sort_by_key(|(ts, _)| *ts);
     let mut events = Vec::new();
-    for (ts, c) in dated {
+    for (ts, c) in super::sorted_by_time(dated, |(ts, _)| *ts) {
         let Some(id) = c.get("id").and_then(Value::as_str).map(str::to_string) else {
             continue;
         };

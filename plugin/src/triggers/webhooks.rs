@@ -413,8 +413,7 @@ fn reread(
         let key = super::id_at_updated(&record, raw);
         dated.push((ts, key, record));
     }
-    dated.sort_by_key(|(ts, _, _)| *ts);
-    Ok(dated
+    Ok(super::sorted_by_time(dated, |(ts, _, _)| *ts)
         .into_iter()
         .map(|(_, key, record)| Event {
             key,
