@@ -36,6 +36,20 @@ fn component_imports_only_wasi_and_host_and_exports_connector() {
     );
 }
 
+/// The size budget of the Wrike component (issue #9: no larger than 498 KB), as the build script
+/// and `make build` build it (profile `component`). The size is deterministic for a toolchain;
+/// BENCHMARKS.md ("Component size") says where the bytes go and which levers were pulled.
+#[test]
+fn the_wrike_component_stays_within_its_size_budget() {
+    const BUDGET: u64 = 498_000;
+    let size = std::fs::metadata(wrike_component()).unwrap().len();
+    assert!(
+        size <= BUDGET,
+        "the Wrike component is {size} bytes, over its budget of {BUDGET}: see BENCHMARKS.md, \
+         \"Component size\", before raising it"
+    );
+}
+
 #[test]
 fn describe_prints_the_descriptor() {
     let fake = FakeWrike::start().unwrap();
