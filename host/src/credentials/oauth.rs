@@ -228,8 +228,8 @@ pub async fn exchange_code(
     grant_from(app, resp)
 }
 
-/// Refreshes with `refresh_token` (grant_type=refresh_token, with the client id and secret in
-/// the form).
+/// Refreshes with `refresh_token` (grant_type=refresh_token; the client authenticates as
+/// `app.auth` says: id and secret in the form, or HTTP Basic).
 pub async fn refresh(
     http: &reqwest::Client,
     app: &OAuthApp,
@@ -362,5 +362,92 @@ mod tests {
         assert!(!url.contains("sec"), "the secret never goes in the URL");
         assert_ne!(new_state(), new_state());
         assert!(new_state().len() >= 16);
+    }
+
+    /// What a token endpoint saw of one request.
+    #[derive(Default, Clone)]
+    struct Seen {
+        authorization: Option<String>,
+        form: Vec<(String, String)>,
+    }
+
+    /// A token endpoint on 127.0.0.1 that records each request and grants a token.
+    async fn token_endpoint() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Seen>>>) {
+        use axum::{http::HeaderMap, routing::post, Router};
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Seen>::new()));
+        let log = seen.clone();
+        let app = Router::new().route(
+            "/token",
+            post(move |headers: HeaderMap, body: String| {
+                let log = log.clone();
+                async move {
+                    log.lock().unwrap().push(Seen {
+                        authorization: headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string),
+                        form: url::form_urlencoded::parse(body.as_bytes())
+                            .into_owned()
+                            .collect(),
+                    });
+                    (
+                        [("content-type", "application/json")],
+                        r#"{"access_token":"at","token_type":"bearer","refresh_token":"rt","expires_in":3600}"#,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (format!("http://{addr}/token"), seen)
+    }
+
+    fn has(form: &[(String, String)], key: &str) -> bool {
+        form.iter().any(|(k, _)| k == key)
+    }
+
+    /// `client-secret-basic`: the id and secret go in an HTTP Basic `Authorization` header
+    /// (form-urlencoded first, RFC 6749 §2.3.1), never in the form; `client-secret-post` is the
+    /// reverse. Both for the code exchange and the refresh.
+    #[tokio::test]
+    async fn the_client_authenticates_as_the_descriptor_says() {
+        use base64::Engine as _;
+        let (url, seen) = token_endpoint().await;
+        let http = http_client().unwrap();
+        let mut basic = app();
+        basic.client_id = "c id".into();
+        basic.client_secret = Secret::new("s:cret");
+        basic.token_url = url.clone();
+        basic.auth = TokenEndpointAuth::ClientSecretBasic;
+        let grant = exchange_code(&http, &basic, "code1", "http://127.0.0.1:1/cb")
+            .await
+            .unwrap();
+        assert_eq!(grant.access_token.expose(), "at");
+        refresh(&http, &basic, &Secret::new("rt")).await.unwrap();
+        let mut post = app();
+        post.token_url = url;
+        exchange_code(&http, &post, "code2", "http://127.0.0.1:1/cb")
+            .await
+            .unwrap();
+
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 3);
+        let expected = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode("c+id:s%3Acret")
+        );
+        for s in &seen[..2] {
+            assert_eq!(s.authorization.as_deref(), Some(expected.as_str()));
+            assert!(!has(&s.form, "client_secret"), "{:?}", s.form);
+        }
+        assert!(has(&seen[0].form, "code") && has(&seen[1].form, "refresh_token"));
+        assert_eq!(seen[2].authorization, None);
+        assert!(seen[2]
+            .form
+            .contains(&("client_secret".to_string(), "sec".to_string())));
+        assert!(seen[2]
+            .form
+            .contains(&("client_id".to_string(), "cid".to_string())));
     }
 }
