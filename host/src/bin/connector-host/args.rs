@@ -126,7 +126,12 @@ impl LimitArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the connector's descriptor (auth config, actions, triggers, pick lists) as JSON.
-    Describe,
+    Describe {
+        /// Print a Markdown catalog instead: one table each of the actions, triggers and pick
+        /// lists, with their scopes and input fields (required ones marked `*`).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Run an action and print its output JSON.
     Call {
         /// The action's name, e.g. `create_task`.

@@ -1,6 +1,6 @@
 //! The `connector-host` command line: a thin layer over the library.
 //!
-//! Output is JSON on stdout; every failure is exactly one JSON object
+//! Output is JSON on stdout (Markdown for `describe --markdown`); every failure is exactly one JSON object
 //! `{"error": {"kind": …, "message": …}}` on stderr with the exit code of its kind.
 
 use crate::args::{Cli, Command};
@@ -210,8 +210,11 @@ fn cassette_path(cli: &Cli) -> HostResult<Option<PathBuf>> {
 async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
     let stdout = std::io::stdout();
     match &cli.command {
-        Command::Describe => {
+        Command::Describe { markdown: false } => {
             print_json(&serde_json::to_value(&*connector.describe().await?).unwrap_or_default())
+        }
+        Command::Describe { markdown: true } => {
+            print_text(&crate::catalog_md::render(&*connector.describe().await?))
         }
         Command::Test => print_json(&connector.test_connection().await?),
         Command::Call {
@@ -386,6 +389,14 @@ pub fn read_json_arg(name: &str, raw: &str) -> HostResult<Value> {
     };
     serde_json::from_str(&text)
         .map_err(|e| HostError::invalid_input(name, format!("--{name} is not valid JSON: {e}")))
+}
+
+/// Writes `text` to stdout as it is (it ends with a newline already).
+fn print_text(text: &str) -> HostResult<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| HostError::internal(format!("cannot write to stdout: {e}")))
 }
 
 fn print_json(value: &Value) -> HostResult<()> {

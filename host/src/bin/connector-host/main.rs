@@ -4,6 +4,7 @@
 //! application links has neither clap nor terminal prompts.
 
 mod args;
+mod catalog_md;
 mod cli;
 mod connect;
 mod setup;

@@ -110,7 +110,7 @@ fn json_type(v: &Value) -> &'static str {
 pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
     let component = load_component(cli)?;
     let descriptor = component.describe().await?;
-    let connection = if matches!(cli.command, Command::Describe) {
+    let connection = if matches!(cli.command, Command::Describe { .. }) {
         // `describe` needs no connection: a broken credential store must not stop it.
         ConnectionConfig::new(&descriptor.default_base_url)?
     } else {
