@@ -1,10 +1,10 @@
 //! Comments (API.md §11.3): `create_comment_in_task`, `create_comment_in_folder`,
-//! `search_comments`.
+//! `search_comments`, `update_comment`, `delete_comment`.
 
 use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
-use super::{normalize_ts_range, req_str};
+use super::{first_or_empty, normalize_ts_range, req_str};
 use crate::common::*;
 use crate::error::{Error, Result};
 use crate::input::parse;
@@ -42,6 +42,24 @@ pub const ACTIONS: &[Action] = &[
         input_schema: Schema::of::<SearchComments>(),
         output_schema: Schema::of::<List<Comment>>(),
         run: search,
+    },
+    Action {
+        name: "update_comment",
+        title: "Update comment",
+        description: "Change the text of a comment (PUT /comments/{commentId}). Wrike accepts this only from the comment's author and only within 5 minutes of its creation; later it refuses (forbidden).",
+        scopes: W,
+        input_schema: Schema::of::<UpdateComment>(),
+        output_schema: Schema::of::<Comment>(),
+        run: update,
+    },
+    Action {
+        name: "delete_comment",
+        title: "Delete comment",
+        description: "Delete a comment (DELETE /comments/{commentId}); returns it when Wrike does, else {}.",
+        scopes: W,
+        input_schema: Schema::of::<DeleteComment>(),
+        output_schema: Schema::of::<DeletedComment>(),
+        run: delete,
     },
 ];
 
@@ -87,6 +105,40 @@ crate::input! {
     }
 }
 
+crate::input! {
+    /// Input of `update_comment`.
+    #[schemars(description = "")]
+    pub struct UpdateComment {
+        pub comment_id: WrikeId,
+        /// Treat text as plain text
+        #[schemars(extend("default" = false))]
+        pub plain_text: Forwarded<Option<bool>>,
+        /// The new text; HTML unless plainText is true
+        #[schemars(length(min = 1))]
+        pub text: Forwarded<String>,
+    }
+}
+
+crate::input! {
+    /// Input of `delete_comment`.
+    #[schemars(description = "")]
+    pub struct DeleteComment {
+        pub comment_id: WrikeId,
+    }
+}
+
+/// What `delete_comment` returns: the comment, or `{}` when Wrike returns none (API.md gives
+/// the call no response model).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[schemars(description = "")]
+pub enum DeletedComment {
+    // `{}`.
+    Nothing(Empty),
+    // The comment.
+    Comment(Box<Comment>),
+}
+
 /// `Comment` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -126,6 +178,19 @@ fn create_in_folder(client: &mut Client<'_>, input: &Map<String, Value>) -> Resu
     client
         .post(&path(&["folders", id, "comments"]), form)?
         .first()
+}
+
+fn update(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let typed: UpdateComment = parse(input)?;
+    let id = typed.comment_id.as_str();
+    let form = text_form(input, "commentId")?;
+    client.put(&path(&["comments", id]), form)?.first()
+}
+
+fn delete(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
+    let typed: DeleteComment = parse(input)?;
+    let id = typed.comment_id.as_str();
+    Ok(first_or_empty(client.delete(&path(&["comments", id]))?))
 }
 
 /// Longest `updatedDate` range `GET /comments` accepts: strictly less than 7 days.
@@ -211,6 +276,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(env.path(1), "/api/v4/folders/F/comments");
+    }
+
+    #[test]
+    fn updates_and_deletes_comments() {
+        let mut env = MockEnv::new(vec![ok(COMMENT), ok(r#"{"kind":"comments","data":[]}"#)]);
+        let out = run(
+            &mut env,
+            "update_comment",
+            json!({"commentId": "C1", "text": "Edited", "plainText": true}),
+        )
+        .unwrap();
+        assert_eq!(out["id"], "IEAGT6KAIMGALS45");
+        assert_eq!(env.requests[0].method, Method::Put);
+        assert_eq!(env.path(0), "/api/v4/comments/C1");
+        assert_eq!(
+            env.form(0),
+            vec![
+                ("plainText".into(), "true".into()),
+                ("text".into(), "Edited".into())
+            ]
+        );
+        let out = run(&mut env, "delete_comment", json!({"commentId": "C1"})).unwrap();
+        assert_eq!(out, json!({}));
+        assert_eq!(env.requests[1].method, Method::Delete);
+        assert_eq!(env.path(1), "/api/v4/comments/C1");
+        // Blank text is refused before any request.
+        match run(
+            &mut env,
+            "update_comment",
+            json!({"commentId": "C1", "text": " "}),
+        ) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "text"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(env.requests.len(), 2);
     }
 
     #[test]

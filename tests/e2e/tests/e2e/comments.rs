@@ -191,3 +191,48 @@ async fn search_comments_by_task_and_account_wide_within_seven_days() {
     let e = err(&c, "search_comments", json!({"taskId": missing})).await;
     assert_eq!(e.kind, ErrorKind::NotFound);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_comment_within_five_minutes_then_delete_it() {
+    let fake = FakeWrike::start().unwrap();
+    let c = wrike(&fake);
+    let task = task_by_title(&fake, "Plan Q3 campaigns");
+    let created = ok(
+        &c,
+        "create_comment_in_task",
+        json!({"taskId": task, "text": "Draft"}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+
+    let out = ok(
+        &c,
+        "update_comment",
+        json!({"commentId": id, "text": "Final <i>wording</i>"}),
+    )
+    .await;
+    assert_eq!(out["id"], id);
+    assert_eq!(out["taskId"], task.as_str());
+    assert_eq!(fake.comment(id).unwrap()["text"], "Final <i>wording</i>");
+
+    // Wrike allows edits only within 5 minutes of creation.
+    fake.advance_clock(std::time::Duration::from_secs(6 * 60));
+    let e = err(
+        &c,
+        "update_comment",
+        json!({"commentId": id, "text": "Late"}),
+    )
+    .await;
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    assert_eq!(fake.comment(id).unwrap()["text"], "Final <i>wording</i>");
+
+    let out = ok(&c, "delete_comment", json!({"commentId": id})).await;
+    assert_eq!(out, json!({}));
+    assert!(fake.comment(id).is_none(), "the fake still holds {id}");
+    let e = err(&c, "delete_comment", json!({"commentId": id})).await;
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    // The host refuses a blank text against the generated schema, naming the field.
+    let e = err(&c, "update_comment", json!({"commentId": id, "text": ""})).await;
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert_eq!(e.field.as_deref(), Some("text"));
+}
