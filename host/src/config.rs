@@ -174,7 +174,7 @@ pub struct ConfigFile {
 pub struct EngineSettings {
     /// `pooling` (default; falls back to on-demand where the pool cannot be had) or
     /// `on_demand`.
-    pub allocator: crate::engine::Allocator,
+    pub allocator: Allocator,
     /// Warm instances (see [`crate::warm`]) the resident commands `serve` and `mcp` keep per
     /// connection. Default 0: on the 2-core machine this was measured on, instantiating ahead
     /// competed with the calls instead of sparing them time (BENCHMARKS.md).
@@ -358,4 +358,17 @@ mod tests {
             Some("cpu_budget_ms")
         );
     }
+}
+
+/// How instances get their memories, tables and async stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocator {
+    /// The pooling allocator (slots reserved once per engine, reused by every call), falling
+    /// back to on-demand when the machine does not allow the reservation or the component does
+    /// not fit the pool's per-component limits.
+    #[default]
+    Pooling,
+    /// A fresh mapping per instance (mmap and munmap on every call).
+    OnDemand,
 }

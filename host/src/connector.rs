@@ -102,7 +102,7 @@ impl Reply {
 
 /// A connector component bound to one connection.
 ///
-/// Each call instantiates the component in a new [`Store`] with its own memory cap, CPU budget,
+/// Each call instantiates the component in a new [`Store`](wasmtime::Store) with its own memory cap, CPU budget,
 /// wall-clock timeout and egress gate, so a call that fails or misbehaves leaves nothing behind
 /// for the next one.
 pub struct Connector {

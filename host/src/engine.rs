@@ -2,6 +2,7 @@
 //! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
 
 use crate::bindings::{connector as contract, PluginPre};
+use crate::config::Allocator;
 use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
 use crate::fsutil::{write_atomic, Durability};
@@ -255,19 +256,6 @@ impl Runtime {
             .collect();
         (imports, exports)
     }
-}
-
-/// How instances get their memories, tables and async stacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Allocator {
-    /// The pooling allocator (slots reserved once per engine, reused by every call), falling
-    /// back to on-demand when the machine does not allow the reservation or the component does
-    /// not fit the pool's per-component limits.
-    #[default]
-    Pooling,
-    /// A fresh mapping per instance (mmap and munmap on every call).
-    OnDemand,
 }
 
 /// Pool sizes. Every slot is only reserved address space until a call uses it; the per-call

@@ -37,9 +37,10 @@ pub mod testing {
     };
 }
 
+pub use config::Allocator;
 pub use config::{ConnectionConfig, Limits};
 pub use connector::{Connector, Event, PickOption, PollBatch};
 pub use credentials::Secret;
 pub use descriptor::Descriptor;
-pub use engine::{Allocator, LoadOptions, Runtime};
+pub use engine::{LoadOptions, Runtime};
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};

@@ -17,7 +17,7 @@
 //! connection opened under a laxer policy never serves a stricter one. Credentials travel per
 //! request (the gate sets `Authorization` on each), never per connection.
 
-use crate::egress::{is_private_address, Origin, ViolationLog};
+use crate::egress::origin::{is_private_address, Origin, ViolationLog};
 use crate::error::{HostError, SandboxRule};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};

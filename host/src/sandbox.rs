@@ -147,7 +147,8 @@ const RESOURCE_ENTRY_BYTES: usize = 256;
 /// Host-side bytes the guest's resources hold: every table entry, the contents of every
 /// `wasi:http` fields map, and the buffer each outgoing body may fill.
 pub fn host_resource_bytes(table: &mut ResourceTable) -> usize {
-    let body_buffer = OUTGOING_BODY_CHUNK_BYTES * (OUTGOING_BODY_BUFFER_CHUNKS + 1);
+    let body_buffer =
+        crate::egress::OUTGOING_BODY_CHUNK_BYTES * (crate::egress::OUTGOING_BODY_BUFFER_CHUNKS + 1);
     let mut total = 0usize;
     for entry in table.iter_mut() {
         let entry: &(dyn std::any::Any + Send) = entry;
@@ -164,11 +165,6 @@ pub fn host_resource_bytes(table: &mut ResourceTable) -> usize {
     }
     total
 }
-
-/// Size of one chunk of an outgoing request body buffered on the host side.
-pub const OUTGOING_BODY_CHUNK_BYTES: usize = 64 * 1024;
-/// How many chunks of an outgoing body the host buffers (plus the one being written).
-pub const OUTGOING_BODY_BUFFER_CHUNKS: usize = 1;
 
 /// Everything a guest call's `Store` holds.
 pub struct SandboxState {

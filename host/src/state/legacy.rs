@@ -10,6 +10,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
+/// Opens the state of `poll --state FILE` for `trigger`: an SQLite database, created when
+/// missing. A legacy JSON state file (written by earlier versions) is imported once: its cursor
+/// and delivered keys go into a new database that then replaces the file atomically, and a copy
+/// of the JSON is kept beside it as `FILE.v1.json`.
+pub fn open_poll_state(path: &Path, trigger: &str) -> HostResult<SqliteStore> {
+    migrate_if_legacy(path, trigger)?;
+    SqliteStore::open(path)
+}
+
 /// How many delivered keys the legacy state file remembered (oldest dropped first).
 pub const LEGACY_KEYS_KEPT: usize = 5_000;
 

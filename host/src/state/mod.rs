@@ -25,9 +25,10 @@ mod legacy;
 mod postgres;
 mod sqlite;
 
+pub use legacy::open_poll_state;
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
 pub use postgres::PostgresStore;
-pub use sqlite::{open_poll_state, SqliteStore};
+pub use sqlite::SqliteStore;
 
 use crate::connector::Event;
 use crate::error::HostResult;

@@ -433,12 +433,3 @@ impl StateStore for SqliteStore {
         tx.commit().map_err(sql)
     }
 }
-
-/// Opens the state of `poll --state FILE` for `trigger`: an SQLite database, created when
-/// missing. A legacy JSON state file (written by earlier versions) is imported once: its cursor
-/// and delivered keys go into a new database that then replaces the file atomically, and a copy
-/// of the JSON is kept beside it as `FILE.v1.json`.
-pub fn open_poll_state(path: &Path, trigger: &str) -> HostResult<SqliteStore> {
-    super::legacy::migrate_if_legacy(path, trigger)?;
-    SqliteStore::open(path)
-}

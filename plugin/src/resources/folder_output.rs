@@ -6,6 +6,20 @@ use serde::Deserialize;
 
 use crate::common::*;
 
+/// Values of `Project.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[schemars(description = "")]
+pub enum ProjectStatus {
+    #[default]
+    Green,
+    Yellow,
+    Red,
+    Completed,
+    OnHold,
+    Cancelled,
+    Custom,
+}
+
 /// `FolderCustomFieldsItem` as Wrike returns it (output schema only).
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -39,7 +53,7 @@ pub struct FolderProject {
     pub end_date: Option<String>,
     pub owner_ids: Option<Vec<String>>,
     pub start_date: Option<String>,
-    pub status: Option<crate::resources::folders::ProjectStatus>,
+    pub status: Option<ProjectStatus>,
 }
 
 /// Values of `Folder.scope`.

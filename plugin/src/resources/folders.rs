@@ -5,7 +5,7 @@
 use connector_sdk::schema::Schema;
 use serde_json::{Map, Value};
 
-pub use super::folder_output::{DeletedFolder, Folder, FolderScope};
+pub use super::folder_output::{DeletedFolder, Folder, FolderScope, ProjectStatus};
 use super::{
     apply_custom_fields, first_or_empty, normalize_ts_range, opt_bool, owner, parent_folder,
     req_str, resolve_custom_status, strip_html,
@@ -140,20 +140,6 @@ crate::input! {
         #[schemars(length(min = 1))]
         pub title: Forwarded<String>,
     }
-}
-
-/// Values of `Project.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
-#[schemars(description = "")]
-pub enum ProjectStatus {
-    #[default]
-    Green,
-    Yellow,
-    Red,
-    Completed,
-    OnHold,
-    Cancelled,
-    Custom,
 }
 
 /// `Project` as Wrike returns it (output schema only).
