@@ -242,21 +242,21 @@ impl<F> Trigger<F> {
 }
 
 impl<E> WebhookTrigger<E> {
-    /// The descriptor entry (kind `webhook`).
+    /// The descriptor entry (kind `webhook`, with its catch-up trigger).
     pub fn describe(&self, schemas: &Schemas) -> wit::Trigger {
+        let entry = Trigger {
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            scopes: self.scopes,
+            input_schema: self.input_schema,
+            event_schema: self.event_schema,
+            poll: (),
+        };
         wit::Trigger {
-            name: self.name.into(),
-            title: self.title.into(),
-            description: self.description.into(),
             kind: wit::TriggerKind::Webhook,
-            required_scopes: strings(self.scopes),
-            input_schema: self
-                .input_schema
-                .text(&key("trigger", self.name, "input"), schemas),
-            event_schema: self
-                .event_schema
-                .text(&key("trigger", self.name, "event"), schemas),
             catch_up_trigger: self.catch_up.map(str::to_string),
+            ..entry.describe(schemas)
         }
     }
 }
@@ -364,6 +364,20 @@ mod tests {
         };
         let w = t.describe(&Schemas::none());
         assert_eq!(w.kind, wit::TriggerKind::Polling);
+        let hook = WebhookTrigger {
+            name: "h",
+            title: "H",
+            description: "d",
+            scopes: &["write"],
+            input_schema: Schema::json("{}"),
+            event_schema: Schema::json("{}"),
+            catch_up: Some("t"),
+            emits: (),
+        }
+        .describe(&Schemas::none());
+        assert_eq!(hook.kind, wit::TriggerKind::Webhook);
+        assert_eq!(hook.catch_up_trigger.as_deref(), Some("t"));
+        assert_eq!((hook.name.as_str(), hook.required_scopes.len()), ("h", 1));
         assert_eq!(w.required_scopes, ["read"]);
         // A typed schema the build did not embed refuses everything rather than nothing.
         assert_eq!(
