@@ -24,6 +24,7 @@ pub mod api;
 pub mod error;
 pub mod oauth;
 pub mod params;
+pub mod reference;
 pub mod resources;
 pub mod routes;
 pub mod seed;
@@ -44,6 +45,7 @@ use crate::seed::SeedIds;
 use crate::server::{Control, Shared, TokenInfo};
 use crate::store::Store;
 
+pub use crate::reference::Violation;
 pub use crate::store::JobPlan;
 
 /// The token registered at start with every scope.
@@ -430,6 +432,23 @@ impl FakeWrike {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Every request so far that broke Wrike's method reference (see [`reference`]), in order.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.control.lock().violations.clone()
+    }
+
+    /// Takes the violations recorded so far, for a test that breaks the reference on purpose and
+    /// asserts what it broke. Violations left at teardown fail the test.
+    pub fn take_violations(&self) -> Vec<Violation> {
+        std::mem::take(&mut self.shared.control.lock().violations)
+    }
+
+    /// Prints each violation on stderr as it happens (for the `fake-wrike` binary, which is never
+    /// torn down by a test).
+    pub fn log_violations(&self) {
+        self.shared.control.lock().log_violations = true;
+    }
+
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.shared.control.lock().requests.clear();
@@ -758,12 +777,28 @@ impl FakeWrike {
 }
 
 impl Drop for FakeWrike {
+    /// Shuts the server down; then fails the test (panics) if any request broke Wrike's method
+    /// reference and was not taken with [`FakeWrike::take_violations`], naming each request and
+    /// the rule it broke. A test that is already failing is not made to panic twice.
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        let control = self.shared.control.lock();
+        if !control.violations.is_empty() && !control.log_violations && !std::thread::panicking() {
+            let list: Vec<String> = control
+                .violations
+                .iter()
+                .map(|v| format!("  - {v}"))
+                .collect();
+            panic!(
+                "{} request(s) to the fake Wrike broke Wrike's method reference:\n{}",
+                list.len(),
+                list.join("\n")
+            );
         }
     }
 }

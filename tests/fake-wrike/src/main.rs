@@ -44,6 +44,7 @@ fn main() -> anyhow::Result<()> {
         wrike.add_token(t, &refs);
     }
     wrike.set_rate_limit((args.rate_limit > 0).then_some(args.rate_limit));
+    wrike.log_violations();
     let mut out = std::io::stdout().lock();
     writeln!(out, "FAKE_WRIKE_BASE_URL={}", wrike.base_url())?;
     out.flush()?;

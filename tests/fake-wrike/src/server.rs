@@ -47,6 +47,10 @@ pub struct Control {
     pub windows: HashMap<String, VecDeque<Instant>>,
     /// Webhook handshakes and deliveries attempted, in order.
     pub deliveries: Vec<crate::WebhookDelivery>,
+    /// Requests that broke Wrike's method reference, in order.
+    pub violations: Vec<crate::reference::Violation>,
+    /// Print each violation on stderr as it happens (the `fake-wrike` binary).
+    pub log_violations: bool,
 }
 
 /// Work for the webhook delivery worker.
@@ -488,6 +492,34 @@ fn process(
             HeaderValue::from_str(&wait.to_string()).expect("digits"),
         );
         return r;
+    }
+
+    // Every request is checked against Wrike's method reference before the fake serves it.
+    let mut display = match query {
+        Some(q) => format!("{verb} {path}?{q}"),
+        None => format!("{verb} {path}"),
+    };
+    if display.len() > 300 {
+        let cut = (0..=300).rev().find(|i| display.is_char_boundary(*i)).unwrap_or(0);
+        display.truncate(cut);
+        display.push('…');
+    }
+    let checked = crate::reference::check(&crate::reference::Request {
+        verb: &verb,
+        segs: &segs,
+        params: &params,
+        content_type: &content_type,
+        body_len: body.len(),
+        display,
+    });
+    if let Err(violation) = checked {
+        let answer = violation.answer.clone();
+        let mut control = sh.control.lock();
+        if control.log_violations {
+            eprintln!("fake-wrike: {violation}");
+        }
+        control.violations.push(violation);
+        return error_response(&answer);
     }
 
     let route = match routes::route(&verb, &segs) {

@@ -78,7 +78,7 @@ fn approval_lifecycle_and_paging() {
     let listed = api.get(&format!("/tasks/{task}/approvals"), &[]).ok();
     assert_eq!(listed.data().len(), 2);
     let approved = api
-        .get("/approvals", &[("statuses", r#"["Approved"]"#)])
+        .get("/approvals", &[("statuses", "Approved")])
         .ok();
     assert_eq!(approved.ids(), vec![pid.clone()]);
     let by_approver = api
@@ -111,4 +111,6 @@ fn approval_lifecycle_and_paging() {
     assert!(third.json.get("nextPageToken").is_none());
     api.get("/approvals", &[("nextPageToken", "bogus")])
         .err(400, "invalid_parameter");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &[r#""tomorrow""#]);
 }

@@ -86,10 +86,14 @@ fn upload_list_download_version_delete() {
     let pubd = reqwest::blocking::get(&url).unwrap();
     assert_eq!(pubd.status(), 200);
     assert_eq!(pubd.bytes().unwrap().to_vec(), bytes);
+    // `withUrls` belongs to the list methods (`GET /tasks/{id}/attachments`), not to
+    // `GET /attachments/{ids}` (reference model54: `versions` only).
     let with_urls = api
-        .get(&format!("/attachments/{id}"), &[("withUrls", "true")])
+        .get(&format!("/tasks/{task}/attachments"), &[("withUrls", "true")])
         .ok();
     assert!(with_urls.data()[0]["url"].is_string());
+    api.get(&format!("/attachments/{id}"), &[("withUrls", "true")])
+        .err(400, "invalid_parameter");
 
     // New version.
     let v2 = api
@@ -136,4 +140,5 @@ fn upload_list_download_version_delete() {
     api.get(&format!("/attachments/{id}"), &[])
         .err(404, "resource_not_found");
     assert!(reqwest::blocking::get(&url).unwrap().status() == 404);
+    common::broke(&w, &["`withUrls` is not one of"]);
 }

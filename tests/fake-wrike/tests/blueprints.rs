@@ -77,6 +77,8 @@ fn blueprint_lists() {
         .get("/folder_blueprints", &[("fields", r#"["customFields"]"#)])
         .ok();
     assert_eq!(cf.data()[1]["customFields"][0]["value"], "Acme");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`title` is not one of"]);
 }
 
 #[test]
@@ -234,6 +236,8 @@ fn launch_parameters_are_checked() {
     let ro = Api::with_token(&w, Some("ro"));
     ro.post(&tbp, &[("parentId", &marketing), ("title", "x")])
         .err(403, "access_forbidden");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`parentId` is not one of", "`title` is required", "(2 given)", "(0 given)"]);
 }
 
 #[test]
@@ -427,6 +431,8 @@ fn custom_item_types_and_instantiate() {
         .ok();
     let sid = sub.data()[0]["id"].as_str().unwrap();
     assert_eq!(w.task(sid).unwrap()["superTaskIds"], json!([sup]));
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["(2 given)", "(0 given)"]);
 }
 
 #[test]
@@ -445,4 +451,6 @@ fn deleted_is_not_a_folder_subtree_parameter() {
     )
     .ok();
     api.get("/folders", &[("deleted", "true")]).ok();
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`deleted` is not one of"]);
 }

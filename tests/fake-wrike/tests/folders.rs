@@ -133,6 +133,8 @@ fn create_update_project_and_filters() {
         &[("addParents", &json!([w.recycle_bin_id()]).to_string())],
     )
     .err(400, "invalid_parameter");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &[r#""Purple""#, "`title` is required"]);
 }
 
 #[test]
@@ -268,6 +270,8 @@ fn copy_folder_subtree() {
         &[("parent", &dest), ("title", "x"), ("entryLimit", "2")],
     )
     .err(400, "invalid_parameter");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`parent` is required"]);
 }
 
 #[test]
@@ -326,4 +330,6 @@ fn spaces() {
     assert_eq!(st.ids(), vec![t["id"].as_str().unwrap().to_string()]);
     api.get(&format!("/spaces/{f}"), &[])
         .err(404, "resource_not_found");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`accessType` is required", r#""Secret""#]);
 }

@@ -97,6 +97,8 @@ fn users_get_and_update() {
         &[("metadata", r#"[{"key":"k","value":"v"}]"#)],
     )
     .err(403, "access_forbidden");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`profile` is required", r#""Boss""#]);
 }
 
 #[test]
@@ -149,4 +151,6 @@ fn ids_conversion_and_permalinks() {
         )
         .ok();
     assert_eq!(created.data()[0]["title"], "via GET");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`type` is required", r#""ApiV2Thing""#]);
 }

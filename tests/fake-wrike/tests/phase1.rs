@@ -285,6 +285,8 @@ fn create_task_form_json_and_query_params() {
         t["updatedDate"].as_str().unwrap() > r.data()[0]["updatedDate"].as_str().unwrap(),
         "update bumps updatedDate"
     );
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &[r#""Urgent""#, "`title` is required", r#""{not json""#]);
 }
 
 #[test]
@@ -350,6 +352,8 @@ fn list_fields_and_lenient_forms() {
         .err(400, "invalid_parameter");
     api.get("/tasks", &[("unknownParam", "1")])
         .err(400, "invalid_parameter");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &[r#""bogus""#, r#""Open""#, r#""yesterday""#, "`unknownParam`"]);
 }
 
 #[test]
@@ -518,6 +522,8 @@ fn not_found_and_bad_ids() {
         .ok();
     assert_eq!(both.data().len(), 2);
     assert!(both.data()[0]["parentIds"].is_array());
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["GET /no_such_method", "PATCH /tasks", "at most 100"]);
 }
 
 #[test]
@@ -680,6 +686,8 @@ fn comments_and_seven_day_window() {
     assert!(r.ids().contains(&cid));
     let lim = api.get("/comments", &[("limit", "1")]).ok();
     assert_eq!(lim.data().len(), 1);
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`text` is required"]);
 }
 
 #[test]

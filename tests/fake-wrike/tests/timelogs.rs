@@ -93,7 +93,7 @@ fn timelog_lifecycle_and_filters() {
         .ok();
     assert_eq!(cat_filter.ids(), vec![id.clone()]);
     let tracked = api
-        .get("/timelogs", &[("trackedDate", "{'start':'2025-03-11'}")])
+        .get("/timelogs", &[("trackedDate", "{'start':'2025-03-11T00:00:00Z'}")])
         .ok();
     assert_eq!(tracked.data().len(), 1);
     assert_eq!(tracked.data()[0]["trackedDate"], "2025-03-12");
@@ -126,4 +126,6 @@ fn timelog_lifecycle_and_filters() {
     api.delete(&format!("/timelogs/{id}")).ok();
     api.get(&format!("/timelogs/{id}"), &[])
         .err(404, "resource_not_found");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`trackedDate` is required", r#""10/03/2025""#]);
 }

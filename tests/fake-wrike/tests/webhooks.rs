@@ -186,4 +186,6 @@ fn folder_hook_with_secret_and_event_filter() {
     api.post("/webhooks", &[("hookUrl", &url), ("events", "[Nope]")])
         .err(400, "invalid_parameter");
     api.post("/webhooks", &[]).err(400, "parameter_required");
+    // Requests above break the reference on purpose (the fake answers as Wrike would).
+    common::broke(&w, &["`hookUrl` is required"]);
 }

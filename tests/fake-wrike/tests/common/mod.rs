@@ -105,3 +105,14 @@ impl Api {
         self.send(self.http.delete(format!("{}{}", self.base, path)))
     }
 }
+
+/// Takes the requests of the test that broke Wrike's method reference on purpose, and checks
+/// there are exactly these, in order, each rule naming what the test meant to break.
+pub fn broke(w: &FakeWrike, expected: &[&str]) {
+    let got = w.take_violations();
+    let rules: Vec<String> = got.iter().map(|v| v.to_string()).collect();
+    assert_eq!(got.len(), expected.len(), "violations: {rules:#?}");
+    for (v, e) in got.iter().zip(expected) {
+        assert!(v.rule.contains(e), "expected a violation about {e:?}, got {v}");
+    }
+}
