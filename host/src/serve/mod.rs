@@ -98,9 +98,12 @@ fn secret_name(subscription: &str) -> String {
 }
 
 /// Subscribes `sub` when it has no remote subscription, else checks it; catches up whenever
-/// events may have been missed. A hook that delivers to another URL (the public URL changed,
-/// or another `serve` process had subscribed it to its own) is removed and registered again.
-pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<()> {
+/// events may have been missed: after a (re-)subscription or re-activation, and whenever
+/// `gap` says so — at every start of the process, after it took the subscription over, and
+/// after a check that failed (the hook may be active at Wrike while nobody received its
+/// deliveries). A hook that delivers to another URL (the public URL changed, or another
+/// `serve` process had subscribed it to its own) is removed and registered again.
+pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub, gap: bool) -> HostResult<()> {
     if shared.leases.is_some() {
         // Another process may have (re)subscribed it while it held the lease.
         let stored = shared.store().subscriptions()?;
@@ -139,7 +142,10 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub) -> HostResult<
         None => SubscriptionStatus::Gone,
     };
     match status {
-        SubscriptionStatus::Active => return Ok(()),
+        SubscriptionStatus::Active if !gap => return Ok(()),
+        SubscriptionStatus::Active => {
+            tracing::info!(subscription = %sub.name, "the hook is active; catching up on what may have been missed");
+        }
         SubscriptionStatus::Reactivated => {
             tracing::warn!(subscription = %sub.name, "the hook was suspended; re-activated it");
         }

@@ -202,23 +202,29 @@ pub async fn run_poller(
 }
 
 /// Subscribes or checks a webhook subscription at once, then every `every` until shutdown
-/// (sooner after a failure); after a re-activation or a re-subscription, catches up. With
-/// leases, only while this process holds the subscription, and at once when it takes it over.
+/// (sooner after a failure). Catches up (one run of the trigger's `catch-up-trigger`) after a
+/// re-activation or a re-subscription, at the first check of the process, when it takes the
+/// subscription over, and after a failed check or catch-up: whenever deliveries may have been
+/// missed. With leases, only while this process holds the subscription.
 pub async fn run_checker(shared: Arc<Shared>, sub: Arc<WebhookSub>, every: Duration) {
     let mut failures = 0u32;
     let mut next: Option<Instant> = None;
+    // A gap: nothing has been caught up in this process yet.
+    let mut gap = true;
     loop {
         let tick = shared.lease_tick(every);
         let wait = match shared.begin_work(&sub.name) {
             None => {
                 next = None;
+                gap = true;
                 tick
             }
             Some(_work) => {
                 if next.is_none_or(|n| Instant::now() >= n) {
-                    let wait = match super::ensure_subscribed(&shared, &sub).await {
+                    let wait = match super::ensure_subscribed(&shared, &sub, gap).await {
                         Ok(()) => {
                             failures = 0;
+                            gap = false;
                             every
                         }
                         Err(e) => {

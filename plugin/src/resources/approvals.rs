@@ -131,7 +131,9 @@ crate::input! {
         #[schemars(range(min = 1, max = 1000))]
         pub page_size: Forwarded<Option<u32>>,
         pub pending_approvers: Forwarded<Option<Ids>>,
-        #[schemars(length(min = 1), extend("uniqueItems" = true))]
+        /// One status: Wrike's method reference types `statuses` as a single value (a string,
+        /// `Enum: Pending, Approved, Rejected, Cancelled, Draft`), so a list of one is taken.
+        #[schemars(length(min = 1, max = 1))]
         pub statuses: Forwarded<Option<Vec<ApprovalStatus>>>,
         pub updated_date: Forwarded<Option<TsRange>>,
     }
@@ -248,6 +250,12 @@ fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
     parse::<SearchApprovals>(input)?;
     let mut q = Params::from_input(input, &[]);
     normalize_ts_range(&mut q, input, "updatedDate")?;
+    // The reference's `statuses` is one status name, not a JSON list.
+    if let Some(Value::Array(statuses)) = input.get("statuses") {
+        if let Some(status) = statuses.first() {
+            q.set("statuses", status);
+        }
+    }
     Ok(client.get("/approvals", &q)?.into_list())
 }
 
@@ -337,10 +345,7 @@ mod tests {
         .unwrap();
         assert_eq!(out["nextPageToken"], "N");
         assert_eq!(env.path(2), "/api/v4/approvals");
-        assert_eq!(
-            env.query_param(2, "statuses").as_deref(),
-            Some(r#"["Pending"]"#)
-        );
+        assert_eq!(env.query_param(2, "statuses").as_deref(), Some("Pending"));
         run(
             &mut env,
             "update_approval",

@@ -191,13 +191,15 @@ fn search(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> 
     normalize_ts_range(&mut q, input, "createdDate")?;
     normalize_ts_range(&mut q, input, "updatedDate")?;
     if let Some(Value::Object(range)) = input.get("trackedDate") {
-        // Dates pass as they are; date-times become Wrike's UTC format.
+        // Wrike's reference types the bounds as timestamps (model "Timestamp semi-open
+        // interval", `yyyy-MM-dd'T'HH:mm:ss'Z'`): a date becomes its midnight UTC, a
+        // date-time Wrike's UTC format.
         let mut out = Map::new();
         for (k, v) in range {
             let text = v.as_str().unwrap_or_default();
             let norm = match Timestamp::parse(text) {
                 Some(ts) if text.len() > 10 => ts.to_rfc3339_secs(),
-                _ if crate::time::parse_date(text).is_some() => text.to_string(),
+                _ if crate::time::parse_date(text).is_some() => format!("{text}T00:00:00Z"),
                 _ => {
                     return Err(Error::invalid(
                         format!("trackedDate.{k}"),
@@ -280,7 +282,7 @@ mod tests {
         assert_eq!(env.path(0), "/api/v4/timelogs");
         assert_eq!(
             env.query_param(0, "trackedDate").as_deref(),
-            Some(r#"{"end":"2024-01-31T11:00:00Z","start":"2024-01-01"}"#)
+            Some(r#"{"end":"2024-01-31T11:00:00Z","start":"2024-01-01T00:00:00Z"}"#)
         );
         assert_eq!(env.query_param(0, "me"), None);
         run(

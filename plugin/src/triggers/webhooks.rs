@@ -25,11 +25,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::resources::at_most_one;
-use crate::resources::folders::default_fields;
-use crate::resources::tasks::TRIGGER_FIELDS;
 use crate::scopes::W;
 use crate::table::Event;
-use crate::wrike::{path, Client, Params};
+use crate::wrike::{ids_segment, path, Client, Params};
 
 /// The body of Wrike's handshake request [3P].
 pub const HANDSHAKE_REQUEST_TYPE: &str = "WebHook secret verification";
@@ -366,9 +364,26 @@ fn raw_event(event: Map<String, Value>) -> Event {
     Event { key, payload: text }
 }
 
+/// The optional fields `GET /tasks/{ids}` accepts (`API.md` §11.1; reference `GET:/tasks/multi`:
+/// `fields` ⊆ `[recurrent, attachmentCount, effortAllocation, billingType]`); the rest of what
+/// the polling trigger asks for (description, parentIds, responsibleIds, …) is in the full
+/// record already.
+pub const TASK_REREAD_FIELDS: &[&str] = &["recurrent", "attachmentCount"];
+
+/// The optional fields `GET /folders/{ids}` accepts that the folder triggers ask for (`API.md`
+/// §11.3; reference `GET:/folders/multi`: `fields` ⊆ `[briefDescription, customColumnIds,
+/// attachmentCount, contractType]`).
+pub const FOLDER_REREAD_FIELDS: &[&str] =
+    &["briefDescription", "customColumnIds", "attachmentCount"];
+
+/// IDs per multi-ID read (`API.md` §4: "up to 100 IDs").
+pub const REREAD_BATCH: usize = 100;
+
 /// Re-reads each distinct record the events name in `id_field` (tasks for `taskId`, folders for
-/// `folderId` — task events also carry no `folderId`, so folder triggers skip them), keyed
-/// `"{id}@{updatedDate}"` and sorted by `updatedDate`. Records gone meanwhile are skipped.
+/// `folderId` — task events also carry no `folderId`, so folder triggers skip them) in one
+/// `GET /tasks/{id},{id},…` (or `/folders/…`) per up to 100 IDs, keyed `"{id}@{updatedDate}"`
+/// and sorted by `updatedDate`. Records gone meanwhile are skipped: when a batch answers
+/// `404`, its IDs are read one by one.
 fn reread(
     client: &mut Client<'_>,
     received: &[Map<String, Value>],
@@ -386,26 +401,37 @@ fn reread(
             }
         }
     }
+    let (collection, fields) = match emits {
+        Emits::Task => ("tasks", TASK_REREAD_FIELDS),
+        _ => ("folders", FOLDER_REREAD_FIELDS),
+    };
+    let mut q = Params::new();
+    q.value(
+        "fields",
+        &Value::Array(fields.iter().map(|f| Value::from(*f)).collect()),
+    );
     let mut records = Vec::new();
-    for id in ids {
-        let mut q = Params::new();
-        let (collection, fields) = match emits {
-            Emits::Task => (
-                "tasks",
-                Value::Array(TRIGGER_FIELDS.iter().map(|f| Value::from(*f)).collect()),
-            ),
-            _ => ("folders", default_fields()),
+    for batch in ids.chunks(REREAD_BATCH) {
+        let read = |client: &mut Client<'_>, ids: &[&str]| {
+            client.get(&format!("/{collection}/{}", ids_segment(ids)), &q)
         };
-        q.value("fields", &fields);
-        let record = match client.get(&path(&[collection, id]), &q) {
-            Ok(envelope) => envelope.first()?,
-            Err(Error::NotFound(_)) => continue,
+        match read(client, batch) {
+            Ok(envelope) => records.extend(envelope.data),
+            Err(Error::NotFound(_)) if batch.len() == 1 => continue,
+            Err(Error::NotFound(_)) => {
+                for id in batch {
+                    match read(client, std::slice::from_ref(id)) {
+                        Ok(envelope) => records.extend(envelope.data),
+                        Err(Error::NotFound(_)) => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             Err(e) => return Err(e),
-        };
-        if emits == Emits::Project && record.get("project").is_none() {
-            continue;
         }
-        records.push(record);
+    }
+    if emits == Emits::Project {
+        records.retain(|record| record.get("project").is_some());
     }
     let mut dated = Vec::with_capacity(records.len());
     for record in records {

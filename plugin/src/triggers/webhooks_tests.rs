@@ -260,12 +260,67 @@ fn task_events_are_re_read_once_per_task_and_keyed_like_polling() {
         "one re-read for two events of one task"
     );
     assert_eq!(env.path(0), "/api/v4/tasks/IEAAAAAQKQAB5BG5");
-    assert!(env
-        .query_param(0, "fields")
-        .unwrap()
-        .contains("customFields"));
+    // Only the optional fields `GET /tasks/{ids}` accepts (API.md §11.1).
+    assert_eq!(
+        env.query_param(0, "fields").as_deref(),
+        Some(r#"["recurrent","attachmentCount"]"#)
+    );
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].key, "IEAAAAAQKQAB5BG5@2025-05-26T07:44:21Z");
+}
+
+#[test]
+fn many_changed_tasks_are_re_read_in_one_request_per_hundred_ids() {
+    let ids: Vec<String> = (0..150).map(|i| format!("IEAAAAAQKQ{i:06}")).collect();
+    let body = Value::Array(
+        ids.iter()
+            .map(|id| json!({"eventType": "TaskTitleChanged", "taskId": id, "lastUpdatedDate": "2025-05-26T07:44:20Z"}))
+            .collect(),
+    );
+    let page = |ids: &[String]| {
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "title": "T", "updatedDate": "2025-05-26T07:44:21Z"}))
+            .collect();
+        ok(&json!({"kind": "tasks", "data": data}).to_string())
+    };
+    let mut env = MockEnv::new(vec![page(&ids[..100]), page(&ids[100..])]);
+    let (resp, events) = signed(&mut env, "new_or_updated_task_webhook", "{}", &body);
+    assert_eq!(resp.status, 200);
+    assert_eq!(env.requests.len(), 2);
+    assert_eq!(
+        env.path(0),
+        format!("/api/v4/tasks/{}", ids[..100].join(","))
+    );
+    assert_eq!(
+        env.path(1),
+        format!("/api/v4/tasks/{}", ids[100..].join(","))
+    );
+    assert_eq!(events.len(), 150);
+}
+
+#[test]
+fn folder_events_are_re_read_with_the_fields_the_folder_route_accepts() {
+    let body = json!([
+        {"eventType": "FolderTitleChanged", "folderId": "IEAAAAAQI4AB5BGU", "lastUpdatedDate": "2025-05-26T07:44:22Z"},
+        {"eventType": "FolderTitleChanged", "folderId": "IEAAAAAQI4AB5BGV", "lastUpdatedDate": "2025-05-26T07:44:22Z"}
+    ]);
+    let folders = json!({"kind": "folders", "data": [
+        {"id": "IEAAAAAQI4AB5BGU", "title": "F", "updatedDate": "2025-05-26T07:44:22Z"},
+        {"id": "IEAAAAAQI4AB5BGV", "title": "G", "updatedDate": "2025-05-26T07:44:23Z"}]});
+    let mut env = MockEnv::new(vec![ok(&folders.to_string())]);
+    let (resp, events) = signed(&mut env, "new_or_updated_folder_webhook", "{}", &body);
+    assert_eq!(resp.status, 200);
+    assert_eq!(env.requests.len(), 1);
+    assert_eq!(
+        env.path(0),
+        "/api/v4/folders/IEAAAAAQI4AB5BGU,IEAAAAAQI4AB5BGV"
+    );
+    assert_eq!(
+        env.query_param(0, "fields").as_deref(),
+        Some(r#"["briefDescription","customColumnIds","attachmentCount"]"#)
+    );
+    assert_eq!(events.len(), 2);
 }
 
 #[test]
@@ -305,12 +360,16 @@ fn the_project_trigger_skips_plain_folders_and_task_events() {
         {"eventType": "ProjectStatusChanged", "folderId": "IEAAAAAQI4AAAAAB"},
         {"eventType": "TaskCreated", "taskId": "IEAAAAAQKQAAAAAA", "folderId": "IEAAAAAQI4AAAAAB"}
     ]);
-    let plain = json!({"kind": "folders", "data": [{"id": "IEAAAAAQI4AAAAAA", "updatedDate": "2025-05-26T07:44:20Z"}]});
-    let project = json!({"kind": "folders", "data": [{"id": "IEAAAAAQI4AAAAAB", "updatedDate": "2025-05-26T07:44:21Z",
-        "project": {"status": "Green"}}]});
-    let mut env = MockEnv::new(vec![ok(&plain.to_string()), ok(&project.to_string())]);
+    let both = json!({"kind": "folders", "data": [
+        {"id": "IEAAAAAQI4AAAAAA", "updatedDate": "2025-05-26T07:44:20Z"},
+        {"id": "IEAAAAAQI4AAAAAB", "updatedDate": "2025-05-26T07:44:21Z", "project": {"status": "Green"}}]});
+    let mut env = MockEnv::new(vec![ok(&both.to_string())]);
     let (_, events) = signed(&mut env, "new_or_updated_project_webhook", "{}", &body);
-    assert_eq!(env.requests.len(), 2);
+    assert_eq!(env.requests.len(), 1, "one read for both folders");
+    assert_eq!(
+        env.path(0),
+        "/api/v4/folders/IEAAAAAQI4AAAAAA,IEAAAAAQI4AAAAAB"
+    );
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].key, "IEAAAAAQI4AAAAAB@2025-05-26T07:44:21Z");
 }

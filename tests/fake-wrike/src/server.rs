@@ -500,7 +500,10 @@ fn process(
         None => format!("{verb} {path}"),
     };
     if display.len() > 300 {
-        let cut = (0..=300).rev().find(|i| display.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=300)
+            .rev()
+            .find(|i| display.is_char_boundary(*i))
+            .unwrap_or(0);
         display.truncate(cut);
         display.push('…');
     }

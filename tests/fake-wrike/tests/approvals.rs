@@ -77,9 +77,7 @@ fn approval_lifecycle_and_paging() {
 
     let listed = api.get(&format!("/tasks/{task}/approvals"), &[]).ok();
     assert_eq!(listed.data().len(), 2);
-    let approved = api
-        .get("/approvals", &[("statuses", "Approved")])
-        .ok();
+    let approved = api.get("/approvals", &[("statuses", "Approved")]).ok();
     assert_eq!(approved.ids(), vec![pid.clone()]);
     let by_approver = api
         .get(

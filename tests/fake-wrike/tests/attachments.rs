@@ -89,7 +89,10 @@ fn upload_list_download_version_delete() {
     // `withUrls` belongs to the list methods (`GET /tasks/{id}/attachments`), not to
     // `GET /attachments/{ids}` (reference model54: `versions` only).
     let with_urls = api
-        .get(&format!("/tasks/{task}/attachments"), &[("withUrls", "true")])
+        .get(
+            &format!("/tasks/{task}/attachments"),
+            &[("withUrls", "true")],
+        )
         .ok();
     assert!(with_urls.data()[0]["url"].is_string());
     api.get(&format!("/attachments/{id}"), &[("withUrls", "true")])

@@ -237,7 +237,15 @@ fn launch_parameters_are_checked() {
     ro.post(&tbp, &[("parentId", &marketing), ("title", "x")])
         .err(403, "access_forbidden");
     // Requests above break the reference on purpose (the fake answers as Wrike would).
-    common::broke(&w, &["`parentId` is not one of", "`title` is required", "(2 given)", "(0 given)"]);
+    common::broke(
+        &w,
+        &[
+            "`parentId` is not one of",
+            "`title` is required",
+            "(2 given)",
+            "(0 given)",
+        ],
+    );
 }
 
 #[test]

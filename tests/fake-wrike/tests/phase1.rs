@@ -286,7 +286,10 @@ fn create_task_form_json_and_query_params() {
         "update bumps updatedDate"
     );
     // Requests above break the reference on purpose (the fake answers as Wrike would).
-    common::broke(&w, &[r#""Urgent""#, "`title` is required", r#""{not json""#]);
+    common::broke(
+        &w,
+        &[r#""Urgent""#, "`title` is required", r#""{not json""#],
+    );
 }
 
 #[test]
@@ -353,7 +356,15 @@ fn list_fields_and_lenient_forms() {
     api.get("/tasks", &[("unknownParam", "1")])
         .err(400, "invalid_parameter");
     // Requests above break the reference on purpose (the fake answers as Wrike would).
-    common::broke(&w, &[r#""bogus""#, r#""Open""#, r#""yesterday""#, "`unknownParam`"]);
+    common::broke(
+        &w,
+        &[
+            r#""bogus""#,
+            r#""Open""#,
+            r#""yesterday""#,
+            "`unknownParam`",
+        ],
+    );
 }
 
 #[test]

@@ -93,7 +93,10 @@ fn timelog_lifecycle_and_filters() {
         .ok();
     assert_eq!(cat_filter.ids(), vec![id.clone()]);
     let tracked = api
-        .get("/timelogs", &[("trackedDate", "{'start':'2025-03-11T00:00:00Z'}")])
+        .get(
+            "/timelogs",
+            &[("trackedDate", "{'start':'2025-03-11T00:00:00Z'}")],
+        )
         .ok();
     assert_eq!(tracked.data().len(), 1);
     assert_eq!(tracked.data()[0]["trackedDate"], "2025-03-12");

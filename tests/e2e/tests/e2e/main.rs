@@ -30,6 +30,7 @@ mod pool;
 mod sandbox;
 mod second_connector;
 mod serve;
+mod serve_restart;
 mod serve_shared;
 mod tasks;
 mod timelogs;

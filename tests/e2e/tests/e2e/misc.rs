@@ -208,7 +208,9 @@ fn custom_http_calls_endpoints_the_connector_does_not_wrap() {
         "method": "PUT",
         "path": format!("/contacts/{me}"),
         "body": {"metadata": [{"key": "via", "value": "custom_http"}]},
-        "query": {"fields": ["metadata"]},
+        // `PUT /contacts/{id}` takes only `metadata` (reference model3); `state` is the
+        // parameter every method takes and Wrike echoes (API.md §4).
+        "query": {"state": "via-query"},
     }));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stored = fake
@@ -224,7 +226,8 @@ fn custom_http_calls_endpoints_the_connector_does_not_wrap() {
     );
     let put = fake.requests().last().unwrap().clone();
     assert_eq!(put.path, format!("/api/v4/contacts/{me}"));
-    assert_eq!(put.query.as_deref(), Some("fields=%5B%22metadata%22%5D"));
+    assert_eq!(put.query.as_deref(), Some("state=via-query"));
+    assert_eq!(run.json()["state"], "via-query", "{}", run.stdout);
 
     let run =
         call(json!({"method": "GET", "path": format!("/tasks/{}KQZZZZZZ", fake.account_id())}));

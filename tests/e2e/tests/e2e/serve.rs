@@ -47,7 +47,7 @@ pub(super) struct Serve {
 }
 
 impl Serve {
-    fn start(fake: &FakeWrike, dir: &Path, port: u16, config: &str) -> Serve {
+    pub(super) fn start(fake: &FakeWrike, dir: &Path, port: u16, config: &str) -> Serve {
         let path = dir.join("serve.toml");
         std::fs::write(&path, config).unwrap();
         let state = dir.join("serve.db");
@@ -106,14 +106,14 @@ impl Serve {
     }
 
     /// Waits until an event about `id` matching `pred` was printed; returns every line.
-    fn wait_event(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
+    pub(super) fn wait_event(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
         wait_for(what, || {
             let lines = self.lines();
             lines.iter().any(&pred).then_some(lines)
         })
     }
 
-    fn metrics(&self) -> String {
+    pub(super) fn metrics(&self) -> String {
         reqwest::blocking::get(format!("http://127.0.0.1:{}/metrics", self.port))
             .unwrap()
             .text()
@@ -140,7 +140,7 @@ impl Drop for Serve {
     }
 }
 
-fn task_hook_config(folder: &str) -> String {
+pub(super) fn task_hook_config(folder: &str) -> String {
     // With warm instances: every delivery and re-read runs in an instance made ahead.
     format!(
         r#"[engine]
@@ -158,7 +158,7 @@ input = {{ folderId = "{folder}", recursive = true }}
 }
 
 /// The one hook the fake holds, once its handshake was answered.
-fn active_hook(fake: &FakeWrike) -> (String, String, String) {
+pub(super) fn active_hook(fake: &FakeWrike) -> (String, String, String) {
     wait_for("the hook's handshake", || {
         fake.webhook_deliveries()
             .iter()
@@ -184,14 +184,14 @@ fn post(url: &str, signature: Option<&str>, body: &[u8]) -> u16 {
     req.send().unwrap().status().as_u16()
 }
 
-fn keys_of(lines: &[Value]) -> Vec<String> {
+pub(super) fn keys_of(lines: &[Value]) -> Vec<String> {
     lines
         .iter()
         .map(|l| l["key"].as_str().unwrap_or("").to_string())
         .collect()
 }
 
-fn assert_no_duplicates(lines: &[Value]) {
+pub(super) fn assert_no_duplicates(lines: &[Value]) {
     let keys = keys_of(lines);
     let mut unique = keys.clone();
     unique.sort();

@@ -79,12 +79,18 @@ pub fn check(req: &Request<'_>) -> Result<(), Violation> {
         answer,
     };
     if let Err(rule) = check_id_counts(method, req.segs) {
-        return Err(fail(rule, ApiError::invalid_parameter_msg("Too many IDs in the path (at most 100)")));
+        return Err(fail(
+            rule,
+            ApiError::invalid_parameter_msg("Too many IDs in the path (at most 100)"),
+        ));
     }
     match method.body {
         BodyKind::Query if req.body_len > 0 => {
             return Err(fail(
-                format!("{} takes its parameters in the query string, not a body (API.md §4)", method.verb),
+                format!(
+                    "{} takes its parameters in the query string, not a body (API.md §4)",
+                    method.verb
+                ),
                 ApiError::invalid_request("Request body is not allowed for this method"),
             ));
         }
@@ -211,7 +217,9 @@ fn check_id_counts(m: &MethodRule, segs: &[String]) -> Result<(), String> {
         if *seg == Seg::Many {
             let n = s.split(',').count();
             if n > MAX_IDS {
-                return Err(format!("{n} IDs in one path; at most {MAX_IDS} (API.md §4)"));
+                return Err(format!(
+                    "{n} IDs in one path; at most {MAX_IDS} (API.md §4)"
+                ));
             }
         }
     }
@@ -222,12 +230,13 @@ fn check_id_counts(m: &MethodRule, segs: &[String]) -> Result<(), String> {
 fn check_raw(r: &Reference, rule: &ParamRule, raw: &RawValue) -> Result<(), String> {
     let value = match (rule.ty, raw) {
         (Ty::String, RawValue::Text(s)) => Value::String(s.clone()),
-        (Ty::String, RawValue::Json(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)))) => {
-            Value::String(match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-        }
+        (
+            Ty::String,
+            RawValue::Json(v @ (Value::String(_) | Value::Number(_) | Value::Bool(_))),
+        ) => Value::String(match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }),
         (Ty::Number, RawValue::Text(s)) => number(s)?,
         (Ty::Number, RawValue::Json(Value::String(s))) => number(s)?,
         (Ty::Boolean, RawValue::Text(s)) | (Ty::Boolean, RawValue::Json(Value::String(s))) => {
@@ -237,13 +246,18 @@ fn check_raw(r: &Reference, rule: &ParamRule, raw: &RawValue) -> Result<(), Stri
         // query shapes" of Wrike's Postman collection (`postman-sample.json`; the shared
         // reference README, §2).
         (Ty::Array, RawValue::Text(s))
-            if rule.values.as_ref().is_some_and(|v| v.iter().any(|x| x == s)) =>
+            if rule
+                .values
+                .as_ref()
+                .is_some_and(|v| v.iter().any(|x| x == s)) =>
         {
             Value::Array(vec![Value::String(s.clone())])
         }
         (Ty::Array | Ty::Object, RawValue::Text(s))
         | (Ty::Array | Ty::Object, RawValue::Json(Value::String(s))) => parse_lenient(s)
-            .ok_or_else(|| format!("{s:?} is not JSON (arrays and objects are JSON-encoded, API.md §4)"))?,
+            .ok_or_else(|| {
+                format!("{s:?} is not JSON (arrays and objects are JSON-encoded, API.md §4)")
+            })?,
         (_, RawValue::Json(v)) => v.clone(),
     };
     check_value(r, rule, &value, true)

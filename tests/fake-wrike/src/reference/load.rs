@@ -70,10 +70,9 @@ pub(super) fn parse(text: &str) -> Result<Reference, String> {
     let mut methods = Vec::new();
     for group in file.entities.iter().flat_map(|e| &e.method_groups) {
         for m in &group.methods {
-            let (verb, path) = m
-                .id
-                .split_once(':')
-                .ok_or_else(|| format!("method id {} has no verb", m.id))?;
+            let (verb, path) =
+                m.id.split_once(':')
+                    .ok_or_else(|| format!("method id {} has no verb", m.id))?;
             if verb != m.http_method {
                 return Err(format!("method id {} says {verb}", m.id));
             }

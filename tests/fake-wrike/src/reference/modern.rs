@@ -287,7 +287,11 @@ fn tasks(r: &mut Reference) {
         r,
         "POST:/folders/single/tasks",
         "fields",
-        &["customItemTypeId", "workScheduleId", "responsiblePlaceholderIds"],
+        &[
+            "customItemTypeId",
+            "workScheduleId",
+            "responsiblePlaceholderIds",
+        ],
     );
     add(
         r,
@@ -357,14 +361,27 @@ fn folders(r: &mut Reference) {
         r,
         "GET:/folders/multi",
         "fields",
-        &["cascadingFields", "accessRoles", "customItemTypeId", "finance"],
+        &[
+            "cascadingFields",
+            "accessRoles",
+            "customItemTypeId",
+            "finance",
+        ],
     );
-    add(r, "POST:/folders/single/folders", vec![s("customItemTypeId")]);
+    add(
+        r,
+        "POST:/folders/single/folders",
+        vec![s("customItemTypeId")],
+    );
     add(r, "PUT:/folders/single", vec![s("convertToCustomItemType")]);
     add(
         r,
         "PUT:/folders/multi",
-        vec![a("customFields"), s("convertToCustomItemType"), o("project")],
+        vec![
+            a("customFields"),
+            s("convertToCustomItemType"),
+            o("project"),
+        ],
     );
 }
 
@@ -388,7 +405,12 @@ fn other(r: &mut Reference) {
         r,
         "GET:/contacts/empty",
         "fields",
-        &["currentBillRate", "currentCostRate", "customFields", "jobRoleId"],
+        &[
+            "currentBillRate",
+            "currentCostRate",
+            "customFields",
+            "jobRoleId",
+        ],
     );
     for id in [
         "GET:/timelogs/empty",
@@ -410,10 +432,16 @@ fn other(r: &mut Reference) {
         );
     }
     add(r, "POST:/tasks/single/timelogs", vec![s("onBehalfOf")]);
-    for id in ["POST:/tasks/single/dependencies", "PUT:/dependencies/single"] {
+    for id in [
+        "POST:/tasks/single/dependencies",
+        "PUT:/dependencies/single",
+    ] {
         add(r, id, vec![n("lagTime")]);
     }
-    if r.method_mut("GET:/ids/empty").params["type"].values.is_some() {
+    if r.method_mut("GET:/ids/empty").params["type"]
+        .values
+        .is_some()
+    {
         add_values(r, "GET:/ids/empty", "type", &["ApiV2RequestForm"]);
     }
 }

@@ -32,17 +32,31 @@ fn the_whole_reference_loads_with_its_112_methods_and_the_modern_ones() {
         .filter(|m| m.source == "api-v4-methods.json")
         .count();
     assert_eq!(from_2020, 112);
-    assert!(r.methods.iter().any(|m| m.id == "POST:/folders/single/webhooks"));
+    assert!(r
+        .methods
+        .iter()
+        .any(|m| m.id == "POST:/folders/single/webhooks"));
 }
 
 #[test]
 fn routes_prefer_single_without_a_comma_and_multi_with_one() {
     let r = Reference::get();
-    assert_eq!(find(r, "PUT", &segs("tasks/IEAAA")).unwrap().id, "PUT:/tasks/single");
-    assert_eq!(find(r, "PUT", &segs("tasks/IEAAA,IEBBB")).unwrap().id, "PUT:/tasks/multi");
-    assert_eq!(find(r, "GET", &segs("tasks/IEAAA")).unwrap().id, "GET:/tasks/multi");
     assert_eq!(
-        find(r, "GET", &segs("attachments/IEAAA/download/a.txt")).unwrap().id,
+        find(r, "PUT", &segs("tasks/IEAAA")).unwrap().id,
+        "PUT:/tasks/single"
+    );
+    assert_eq!(
+        find(r, "PUT", &segs("tasks/IEAAA,IEBBB")).unwrap().id,
+        "PUT:/tasks/multi"
+    );
+    assert_eq!(
+        find(r, "GET", &segs("tasks/IEAAA")).unwrap().id,
+        "GET:/tasks/multi"
+    );
+    assert_eq!(
+        find(r, "GET", &segs("attachments/IEAAA/download/a.txt"))
+            .unwrap()
+            .id,
         "GET:/attachments/single/download"
     );
     assert!(find(r, "GET", &segs("tasks/IEAAA/nonsense")).is_none());
@@ -53,10 +67,19 @@ fn routes_prefer_single_without_a_comma_and_multi_with_one() {
 
 #[test]
 fn single_task_reads_accept_only_the_four_optional_fields_of_the_reference() {
-    run("GET", "tasks/IEAAA", r#"fields=["recurrent","billingType"]"#).unwrap();
+    run(
+        "GET",
+        "tasks/IEAAA",
+        r#"fields=["recurrent","billingType"]"#,
+    )
+    .unwrap();
     let v = run("GET", "tasks/IEAAA", r#"fields=["description"]"#).unwrap_err();
     assert_eq!(v.answer.code, "invalid_parameter");
-    assert!(v.rule.contains("\"description\" is not one of"), "{}", v.rule);
+    assert!(
+        v.rule.contains("\"description\" is not one of"),
+        "{}",
+        v.rule
+    );
     assert!(v.method.starts_with("GET:/tasks/multi"), "{}", v.method);
     // …while task queries take description (and the unquoted list form).
     run("GET", "tasks", "fields=[description,parentIds]").unwrap();
@@ -74,8 +97,18 @@ fn unknown_and_missing_parameters_and_bad_types_are_violations() {
     assert!(v.rule.contains("\"Open\" is not one of"), "{}", v.rule);
     let v = run("GET", "tasks", r#"updatedDate={"start":"2024-01-01"}"#).unwrap_err();
     assert!(v.rule.contains("format"), "{}", v.rule);
-    run("GET", "tasks", r#"updatedDate={"start":"2024-01-01T00:00:00Z"}"#).unwrap();
-    let v = run("GET", "tasks", r#"updatedDate={"begin":"2024-01-01T00:00:00Z"}"#).unwrap_err();
+    run(
+        "GET",
+        "tasks",
+        r#"updatedDate={"start":"2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let v = run(
+        "GET",
+        "tasks",
+        r#"updatedDate={"begin":"2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap_err();
     assert!(v.rule.contains("key `begin`"), "{}", v.rule);
 }
 
@@ -84,8 +117,12 @@ fn the_documented_corrections_hold() {
     // pageSize/nextPageToken optional; me optional; predecessor xor successor.
     run("GET", "tasks", "").unwrap();
     run("GET", "contacts", "").unwrap();
-    run("POST", "tasks/IEAAA/dependencies", "predecessorId=IEBBB&relationType=FinishToStart")
-        .unwrap();
+    run(
+        "POST",
+        "tasks/IEAAA/dependencies",
+        "predecessorId=IEBBB&relationType=FinishToStart",
+    )
+    .unwrap();
     let v = run(
         "POST",
         "tasks/IEAAA/dependencies",

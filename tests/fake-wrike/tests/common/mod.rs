@@ -113,6 +113,9 @@ pub fn broke(w: &FakeWrike, expected: &[&str]) {
     let rules: Vec<String> = got.iter().map(|v| v.to_string()).collect();
     assert_eq!(got.len(), expected.len(), "violations: {rules:#?}");
     for (v, e) in got.iter().zip(expected) {
-        assert!(v.rule.contains(e), "expected a violation about {e:?}, got {v}");
+        assert!(
+            v.rule.contains(e),
+            "expected a violation about {e:?}, got {v}"
+        );
     }
 }
