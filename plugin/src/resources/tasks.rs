@@ -11,7 +11,7 @@ use crate::common::{
     CustomFieldFilter, CustomFields, DateRange, DateTime, Forwarded, Ids, List, LocalDate,
     LocalRange, Metadata, MetadataFilter, NullableText, TsRange, WrikeId,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::input::parse;
 use crate::scopes::{R, W};
 use crate::table::Action;
@@ -526,6 +526,18 @@ pub fn tasks_path(folder: Option<&WrikeId>, space: Option<&WrikeId>) -> String {
 
 fn search_task(client: &mut Client<'_>, input: &Map<String, Value>) -> Result<Value> {
     let typed: SearchTask = parse(input)?;
+    // `finance` is a `fields` value of the folder variant only (`MODERN.md` §6.1: "`finance`
+    // (folder variant only)"); the account and space searches refuse it.
+    let finance = input
+        .get("fields")
+        .and_then(Value::as_array)
+        .is_some_and(|f| f.iter().any(|v| v == "finance"));
+    if finance && typed.folder_id.is_none() {
+        return Err(Error::invalid(
+            "fields",
+            "`finance` is only available when searching in a folder (`folderId`)",
+        ));
+    }
     let mut query = Params::from_input(
         input,
         &["folderId", "spaceId", "convertDescriptionToPlainText"],

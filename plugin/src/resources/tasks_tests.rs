@@ -259,3 +259,28 @@ fn delete_task_moves_to_recycle_bin() {
     assert_eq!(env.requests[0].method, Method::Delete);
     assert_eq!(env.path(0), "/api/v4/tasks/IEAAAAAQKQAB5BG5");
 }
+
+#[test]
+fn finance_is_asked_for_only_in_a_folder_search() {
+    let mut env = MockEnv::new(vec![ok(r#"{"kind":"tasks","data":[]}"#)]);
+    assert_eq!(
+        refusal(&mut env, "search_task", json!({"fields": ["finance"]})),
+        "fields"
+    );
+    assert_eq!(
+        refusal(
+            &mut env,
+            "search_task",
+            json!({"spaceId": "S", "fields": ["finance"]})
+        ),
+        "fields"
+    );
+    assert!(env.requests.is_empty(), "nothing was sent");
+    run(
+        &mut env,
+        "search_task",
+        json!({"folderId": "F", "fields": ["finance"]}),
+    )
+    .unwrap();
+    assert_eq!(env.path(0), "/api/v4/folders/F/tasks");
+}

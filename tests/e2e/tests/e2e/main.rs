@@ -27,6 +27,7 @@ mod people;
 mod picklists;
 mod polling;
 mod pool;
+mod reference_sweep;
 mod sandbox;
 mod second_connector;
 mod serve;
