@@ -155,6 +155,7 @@ pub enum GetField {
     AttachmentCount,
     EffortAllocation,
     BillingType,
+    Description,
 }
 
 /// Optional fields of `search_task`.
