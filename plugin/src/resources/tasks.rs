@@ -155,7 +155,6 @@ pub enum GetField {
     AttachmentCount,
     EffortAllocation,
     BillingType,
-    Description,
 }
 
 /// Optional fields of `search_task`.
