@@ -209,6 +209,8 @@ impl SandboxState {
         table.set_max_capacity(limits.max_host_resources as usize);
         let mut gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone());
         if let Some(tape) = tape {
+            // The guest's wall clock is recorded with the exchanges and replayed with them.
+            builder.wall_clock(crate::cassette::clock::CassetteClock::new(&tape));
             // Every credential the call can see is kept out of the recording.
             let redactor = Redactor::new(
                 token

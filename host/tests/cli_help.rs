@@ -12,9 +12,43 @@ fn help_lists_every_command_and_exits_0() {
     let out = host().arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["describe", "call", "poll", "test", "pick"] {
-        assert!(text.contains(cmd), "`{cmd}` missing from --help:\n{text}");
+    // Each subcommand has its own line in the `Commands:` section: two spaces, the name, then
+    // its description — a name that merely appears elsewhere in the text does not count.
+    let section: Vec<&str> = text
+        .lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    let listed: Vec<&str> = section
+        .iter()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for cmd in [
+        "describe",
+        "call",
+        "poll",
+        "test",
+        "serve",
+        "connect",
+        "connections",
+        "mcp",
+        "pick",
+    ] {
+        let line = section.iter().find(|l| {
+            l.strip_prefix("  ")
+                .and_then(|l| l.split_whitespace().next())
+                == Some(cmd)
+        });
+        let line = line.unwrap_or_else(|| panic!("no line for `{cmd}` under Commands:\n{text}"));
+        let description = line.trim_start().strip_prefix(cmd).unwrap_or("").trim();
+        assert!(
+            !description.is_empty(),
+            "`{cmd}` has no description: {line:?}"
+        );
     }
+    assert_eq!(listed.len(), 10, "nine commands and help: {listed:?}");
     assert!(text.contains("--base-url"), "{text}");
 }
 

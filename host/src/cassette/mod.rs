@@ -26,6 +26,8 @@ pub const CASSETTE_VERSION: u32 = 1;
 /// What replaces a credential in a recording.
 pub const REDACTED: &str = "[REDACTED]";
 
+mod check;
+pub mod clock;
 mod redact;
 pub use redact::Redactor;
 
@@ -58,7 +60,8 @@ impl RecordedBody {
         }
     }
 
-    /// The body's bytes (empty when there is none or the base64 is invalid).
+    /// The body's bytes (empty when there is none; a loaded cassette's base64 has been checked
+    /// by [`Cassette::from_json`]).
     pub fn bytes(&self) -> Vec<u8> {
         match (&self.body, &self.body_base64) {
             (Some(text), _) => text.as_bytes().to_vec(),
@@ -150,12 +153,19 @@ pub enum BodyMatch {
 struct CassetteFile {
     version: u32,
     interactions: Vec<Exchange>,
+    /// The wall-clock readings of the component while recording (nanoseconds since the Unix
+    /// epoch, in order), answered again in order while replaying ([`clock`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    clock: Vec<u64>,
 }
 
 #[derive(Debug, Default)]
 struct Reel {
     exchanges: Vec<Exchange>,
     used: Vec<bool>,
+    /// Wall-clock readings recorded (or to replay), and the next one to replay.
+    clock: Vec<u64>,
+    clock_next: usize,
 }
 
 /// A cassette: the exchanges of one call (or of a whole test), shared between the connector
@@ -189,8 +199,17 @@ impl Cassette {
     pub fn from_exchanges(exchanges: Vec<Exchange>) -> Cassette {
         let used = vec![false; exchanges.len()];
         Cassette {
-            reel: Arc::new(Mutex::new(Reel { exchanges, used })),
+            reel: Arc::new(Mutex::new(Reel {
+                exchanges,
+                used,
+                ..Reel::default()
+            })),
         }
+    }
+
+    /// The wall-clock readings recorded (nanoseconds since the Unix epoch).
+    pub fn clock_readings(&self) -> Vec<u64> {
+        self.reel().clock.clone()
     }
 
     fn reel(&self) -> std::sync::MutexGuard<'_, Reel> {
@@ -202,6 +221,7 @@ impl Cassette {
         let file: CassetteFile = serde_json::from_str(text).map_err(|e| {
             HostError::invalid_input("cassette", format!("the cassette is not valid: {e}"))
         })?;
+        check::interactions(&file.interactions)?;
         if file.version != CASSETTE_VERSION {
             return Err(HostError::invalid_input(
                 "cassette",
@@ -211,7 +231,9 @@ impl Cassette {
                 ),
             ));
         }
-        Ok(Cassette::from_exchanges(file.interactions))
+        let cassette = Cassette::from_exchanges(file.interactions);
+        cassette.reel().clock = file.clock;
+        Ok(cassette)
     }
 
     /// Reads a cassette file.
@@ -235,6 +257,7 @@ impl Cassette {
         let file = CassetteFile {
             version: CASSETTE_VERSION,
             interactions: self.exchanges(),
+            clock: self.clock_readings(),
         };
         serde_json::to_string_pretty(&file).unwrap_or_default()
     }

@@ -9,6 +9,7 @@ mod attachments;
 mod batch;
 mod blueprints;
 mod cassettes;
+mod cassettes_cli;
 mod catalog;
 mod comments;
 mod connect;
