@@ -71,6 +71,10 @@ pub struct Action {
     pub input_schema: Value,
     /// JSON Schema of the output.
     pub output_schema: Value,
+    /// Whether the action only reads (the contract's `read-only`): `mcp --read-only` offers
+    /// only these, and scope selection prefers scopes no writing action accepts.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// One trigger.
@@ -191,6 +195,7 @@ impl Descriptor {
                     title: a.title,
                     description: a.description,
                     required_scopes: a.required_scopes,
+                    read_only: a.read_only,
                 })
             })
             .collect::<HostResult<_>>()?;

@@ -11,7 +11,7 @@
 //! - the connection's granted scopes must cover the action (when they are known: a stored
 //!   OAuth2 connection, or `--granted-scopes`);
 //! - `--actions a,b` keeps only those actions;
-//! - `--read-only` keeps only actions that accept a read-only scope, see
+//! - `--read-only` keeps only the actions the component declares read-only, see
 //!   [`is_read_only_action`], and the egress gate then lets only `GET` and `HEAD` requests out.
 //!
 //! Pick lists are resources, `picklist://NAME` (with parameters as a query,
@@ -39,26 +39,19 @@ pub const PICK_LIST_SCHEME: &str = "picklist";
 pub struct McpOptions {
     /// Only these actions (all when `None`).
     pub actions: Option<Vec<String>>,
-    /// Only actions whose scopes are read-only.
+    /// Only the actions the component declares read-only.
     pub read_only: bool,
 }
 
-/// Whether `scope` grants reading only: Wrike names those `…ReadOnly…` (`wsReadOnly`,
-/// `amReadOnlyUser`, …).
-pub fn is_read_only_scope(scope: &str) -> bool {
-    scope.contains("ReadOnly")
-}
-
-/// Whether an action is read-only: it accepts at least one read-only scope, so a connection
-/// holding only read-only scopes may run it.
+/// Whether an action is read-only: the component declares it so (the contract's `read-only`
+/// flag, `connector:plugin@0.3.0`). Nothing is guessed from scope names, which are each API's
+/// own (GitHub's connector declares none).
 ///
-/// `Default` does not count: it is Wrike's full-access legacy scope, which write actions
-/// (`create_task`) accept as much as read actions do, so it says nothing about the action.
-/// An action accepting a read-only scope can still be one that writes when granted more (the
-/// generic `custom_http`); that is why `--read-only` also makes the egress gate refuse every
-/// method but `GET` and `HEAD`.
+/// The flag is the component's word, and the component is untrusted: that is why
+/// `--read-only` also makes the egress gate refuse every method but `GET` and `HEAD`, whatever
+/// an action that calls itself read-only sends.
 pub fn is_read_only_action(action: &Action) -> bool {
-    action.required_scopes.iter().any(|s| is_read_only_scope(s))
+    action.read_only
 }
 
 /// The MCP server: a connector and the tools it offers.
@@ -355,7 +348,7 @@ impl ServerHandler for McpServer {
 mod tests {
     use super::*;
 
-    fn action(name: &str, scopes: &[&str]) -> Action {
+    fn action(name: &str, scopes: &[&str], read_only: bool) -> Action {
         Action {
             name: name.into(),
             title: name.into(),
@@ -363,28 +356,23 @@ mod tests {
             required_scopes: scopes.iter().map(|s| s.to_string()).collect(),
             input_schema: json!({"type": "object"}),
             output_schema: json!({"type": "object"}),
+            read_only,
         }
     }
 
     #[test]
-    fn read_only_means_a_read_only_scope_is_accepted() {
-        assert!(is_read_only_action(&action(
+    fn read_only_is_the_components_flag_not_a_guess_from_scope_names() {
+        assert!(is_read_only_action(&action("list_issues", &[], true)));
+        assert!(!is_read_only_action(&action(
             "search_task",
-            &["Default", "wsReadOnly", "wsReadWrite"]
-        )));
-        assert!(is_read_only_action(&action(
-            "list_users",
-            &["amReadOnlyUser"]
+            &["Default", "wsReadOnly", "wsReadWrite"],
+            false
         )));
         assert!(!is_read_only_action(&action(
             "create_task",
-            &["Default", "wsReadWrite"]
+            &["wsReadOnly"],
+            false
         )));
-        assert!(!is_read_only_action(&action(
-            "modify_user",
-            &["amReadWriteUser"]
-        )));
-        assert!(!is_read_only_action(&action("legacy", &["Default"])));
     }
 
     #[test]

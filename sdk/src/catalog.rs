@@ -16,6 +16,7 @@
 //!     title: "Echo",
 //!     description: "Returns its input.",
 //!     scopes: &[],
+//!     read_only: true,
 //!     input_schema: Schema::json(r#"{"type":"object"}"#),
 //!     output_schema: Schema::json(r#"{"type":"object"}"#),
 //!     run: |input| Ok(Value::Object(input.clone())),
@@ -44,6 +45,9 @@ pub struct Action<F> {
     pub description: &'static str,
     /// Scopes, any one of which suffices (empty when the API has no scopes).
     pub scopes: &'static [&'static str],
+    /// Whether the action only reads: it changes nothing remotely, whatever its input (the
+    /// contract's `read-only`). A generic action that can send any request is not.
+    pub read_only: bool,
     /// JSON Schema of the input.
     pub input_schema: Schema,
     /// JSON Schema of the output.
@@ -217,6 +221,7 @@ impl<F> Action<F> {
             output_schema: self
                 .output_schema
                 .text(&key("action", self.name, "output"), schemas),
+            read_only: self.read_only,
         }
     }
 }

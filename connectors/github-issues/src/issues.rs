@@ -39,6 +39,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "List issues",
         description: "Lists a repository's issues (pull requests left out unless asked for), newest first, following GitHub's pages up to `max_pages`.",
         scopes: &[],
+        read_only: true,
         input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo"],"properties":{"#,
             repo_props!(),
@@ -56,6 +57,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Get issue",
         description: "Gets one issue by its number.",
         scopes: &[],
+        read_only: true,
         input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
             repo_props!(),
@@ -69,6 +71,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Create issue",
         description: "Opens an issue with a title and, optionally, a body, labels and assignees.",
         scopes: &[],
+        read_only: false,
         input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","title"],"properties":{"#,
             repo_props!(),
@@ -82,6 +85,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Update issue",
         description: "Changes an issue's title, body, state, labels or assignees (only the fields given).",
         scopes: &[],
+        read_only: false,
         input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
             repo_props!(),
@@ -95,6 +99,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         title: "Add comment",
         description: "Adds a comment to an issue.",
         scopes: &[],
+        read_only: false,
         input_schema: Schema::json(concat!(
             r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number","body"],"properties":{"#,
             repo_props!(),

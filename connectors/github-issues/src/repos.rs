@@ -16,6 +16,7 @@ pub const ACTIONS: &[Action<ActionFn>] = &[Action {
     title: "List repositories",
     description: "Lists the repositories the authenticated user can access (owned, collaborator, organisation member).",
     scopes: &[],
+    read_only: true,
     input_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"},"sort":{"enum":["created","updated","pushed","full_name"],"default":"full_name"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30}}}"#),
     output_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object","required":["id","name","full_name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"},"full_name":{"type":"string"},"private":{"type":"boolean"},"html_url":{"type":"string"}}}},"more":{"type":"boolean"}}}"#),
     run: list_repos,

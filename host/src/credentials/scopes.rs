@@ -12,8 +12,9 @@
 //!      *other* accepted scopes; an action that accepts only default scopes (or declares none)
 //!      needs nothing more.
 //!   2. Greedy cover: while some action is unsatisfied, pick the scope that satisfies the most
-//!      unsatisfied actions; on a tie prefer a read-only scope (its id contains `ReadOnly`),
-//!      then the scope the component declares first.
+//!      unsatisfied actions; on a tie prefer a read-only scope (one that no action the
+//!      component declares as writing — not `read-only` — accepts), then the scope the
+//!      component declares first.
 //!
 //!   So `search_tasks` alone gets `wsReadOnly`; `create_task,search_tasks` gets `wsReadWrite`
 //!   (it covers both; `wsReadOnly` covers only one).
@@ -220,6 +221,14 @@ fn for_actions(
             .position(|k| k == s)
             .unwrap_or(usize::MAX)
     };
+    // A scope grants reading only when no action the component declares as writing (not
+    // `read-only`) accepts it: derived from the contract's flags, not from the scope's name.
+    let read_only = |scope: &str| {
+        !descriptor
+            .actions
+            .iter()
+            .any(|a| !a.read_only && a.required_scopes.iter().any(|s| s == scope))
+    };
     let mut chosen: Vec<String> = Vec::new();
     while !needs.is_empty() {
         let mut candidates: Vec<&str> = needs.iter().flatten().copied().collect();
@@ -231,7 +240,7 @@ fn for_actions(
                 let count = |s: &str| needs.iter().filter(|n| n.contains(&s)).count();
                 count(a)
                     .cmp(&count(b))
-                    .then(a.contains("ReadOnly").cmp(&b.contains("ReadOnly")))
+                    .then(read_only(a).cmp(&read_only(b)))
                     // max_by keeps the last of equals: prefer the earlier-declared scope.
                     .then(rank(b).cmp(&rank(a)))
             })
@@ -259,6 +268,8 @@ mod tests {
             required_scopes: scopes.iter().map(|s| s.to_string()).collect(),
             input_schema: json!({}),
             output_schema: json!({}),
+            // The fixture's writing actions are the ones that accept a read-write scope.
+            read_only: !scopes.iter().any(|s| s.contains("Write")),
         }
     }
 

@@ -41,6 +41,7 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Create from blueprint",
     description: "Launch a folder or task blueprint (POST /folder_blueprints/{id}/launch_async or /task_blueprints/{id}/launch_async) and wait for its async job (GET /async_job/{id}) to finish; returns the job with the ID of what was created. A job that fails or does not finish in time is an upstream error whose code says whether anything may already exist: async_job_failed_nothing_created, async_job_failed_partially_created, async_job_timed_out.",
     scopes: W,
+    read_only: false,
     input_schema: Schema::of::<CreateFromBlueprint>(),
     output_schema: Schema::of::<AsyncJob>(),
     run: create_from_blueprint,

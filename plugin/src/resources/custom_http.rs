@@ -31,6 +31,7 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Custom action (HTTP request)",
     description: "Call any Wrike API v4 endpoint on the connection's host with form-encoded parameters; the scopes needed depend on the endpoint.",
     scopes: ANY_SCOPE,
+    read_only: false,
     input_schema: Schema::of::<crate::resources::reference::CustomHttp>(),
     output_schema: Schema::of::<crate::resources::reference::CustomHttpOutput>(),
     run,

@@ -24,6 +24,7 @@ pub const ACTIONS: &[Action] = &[Action {
     title: "Create work from custom item type",
     description: "Create a task or project from a custom item type (POST /custom_item_types/{id}/instantiate) in a folder or project, or as a subtask, and return it read back in full (GET /tasks/{id} or /folders/{id}).",
     scopes: W,
+    read_only: false,
     input_schema: Schema::of::<CreateWork>(),
     output_schema: Schema::of::<Work>(),
     run: create_work,

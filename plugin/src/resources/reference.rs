@@ -21,6 +21,7 @@ pub const ACTIONS: &[Action] = &[
         description:
             "List the account's custom fields, or some of them by ID (GET /customfields[/{ids}]).",
         scopes: R,
+        read_only: true,
         input_schema: Schema::of::<ListCustomFields>(),
         output_schema: Schema::of::<List<CustomField>>(),
         run: list_custom_fields,
@@ -30,6 +31,7 @@ pub const ACTIONS: &[Action] = &[
         title: "List workflows and statuses",
         description: "List the account's workflows with their custom statuses (GET /workflows).",
         scopes: WORKFLOWS_READ,
+        read_only: true,
         input_schema: Schema::of::<ListWorkflows>(),
         output_schema: Schema::of::<List<Workflow>>(),
         run: list_workflows,
@@ -40,6 +42,7 @@ pub const ACTIONS: &[Action] = &[
         description:
             "Convert legacy numeric IDs (e.g. from permalinks) into API v4 IDs (GET /ids).",
         scopes: R,
+        read_only: true,
         input_schema: Schema::of::<GetId>(),
         output_schema: Schema::of::<List<Id>>(),
         run: get_id,

@@ -26,6 +26,7 @@ impl Connector for Hostile {
                 required_scopes: vec![],
                 input_schema: scenarios::input_schema(name),
                 output_schema: scenarios::output_schema(name),
+                read_only: false,
             })
             .collect();
         wit::Descriptor {

@@ -167,6 +167,7 @@ mod tests {
                     "required": ["name"]
                 }),
                 output_schema: json!({}),
+                read_only: false,
             }],
             triggers: vec![
                 Trigger {

@@ -31,7 +31,7 @@ fn component_imports_only_wasi_and_host_and_exports_connector() {
     assert!(
         exports
             .iter()
-            .any(|e| e == "connector:plugin/connector@0.2.0"),
+            .any(|e| e == "connector:plugin/connector@0.3.0"),
         "{exports:?}"
     );
 }

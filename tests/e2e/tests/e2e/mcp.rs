@@ -177,7 +177,9 @@ async fn read_only_and_scopes_decide_which_tools_exist() {
         "{e}"
     );
     assert_eq!(fake.requests().len(), before);
-    // A read-only tool that would write is stopped by the gate: only GET leaves.
+    // `custom_http` can send any request, so the component does not declare it read-only and
+    // it is not offered (the egress gate would still let only GET and HEAD out).
+    assert!(!names.contains(&"custom_http".to_string()), "{names:?}");
     let e = tool_error(
         &call(
             &client,
@@ -186,7 +188,7 @@ async fn read_only_and_scopes_decide_which_tools_exist() {
         )
         .await,
     );
-    assert_eq!(e["kind"], "sandbox_violation", "{e}");
+    assert_eq!(e["kind"], "forbidden", "{e}");
     assert_eq!(fake.requests().len(), before);
     client.cancel().await.unwrap();
 
@@ -307,5 +309,21 @@ async fn a_cancelled_call_stops_and_the_server_stays_usable() {
     assert_eq!(fake.task_ids().len(), tasks_before);
     let names = tool_names(&client).await;
     assert!(names.contains(&"search_task".to_string()));
+    client.cancel().await.unwrap();
+}
+
+/// `mcp --read-only` with the GitHub Issues component, whose scopes say nothing (it declares
+/// none): the read tools are offered because the component flags them read-only.
+#[tokio::test(flavor = "multi_thread")]
+async fn read_only_uses_the_contracts_flag_for_any_connector() {
+    let github = fake_github::FakeGitHub::start().unwrap();
+    let mut cmd = super::second_connector::cli(&github);
+    cmd.args(["mcp", "--read-only"]);
+    let transport = TokioChildProcess::new(tokio::process::Command::from(cmd))
+        .expect("connector-host mcp starts");
+    let client: Client = ().serve(transport).await.expect("the MCP handshake succeeds");
+    let mut names = tool_names(&client).await;
+    names.sort();
+    assert_eq!(names, ["get_issue", "list_issues", "list_repos"]);
     client.cancel().await.unwrap();
 }

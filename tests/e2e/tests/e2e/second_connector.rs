@@ -26,7 +26,7 @@ fn component() -> PathBuf {
 
 /// `connector-host --component <github> --base-url <fake>` with the fake's token and a fresh,
 /// empty credential store.
-fn cli(github: &FakeGitHub) -> Command {
+pub(super) fn cli(github: &FakeGitHub) -> Command {
     let mut cmd = Command::new(host_binary());
     for (key, _) in std::env::vars() {
         if key.starts_with("CONNECTOR_") {
