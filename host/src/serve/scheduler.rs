@@ -119,9 +119,7 @@ pub async fn catch_up(shared: &Shared, sub: &WebhookSub) -> HostResult<usize> {
 }
 
 fn note_failure(shared: &Shared, subscription: &str, e: &HostError) {
-    shared
-        .metrics
-        .error(subscription, e.kind == ErrorKind::SandboxViolation);
+    shared.metrics.error(subscription, e);
     tracing::warn!(subscription, kind = %e.kind, error = %e.message, "call failed");
 }
 

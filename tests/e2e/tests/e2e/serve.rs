@@ -113,7 +113,7 @@ impl Serve {
         })
     }
 
-    fn metrics(&self) -> String {
+    pub(super) fn metrics(&self) -> String {
         reqwest::blocking::get(format!("http://127.0.0.1:{}/metrics", self.port))
             .unwrap()
             .text()
