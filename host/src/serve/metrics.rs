@@ -6,6 +6,13 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// The `rule` of a sandbox violation as it is printed (`event_limit`, `answer_header`, …).
+pub fn rule_name(e: &HostError) -> Option<String> {
+    e.rule
+        .and_then(|r| serde_json::to_value(r).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
 /// Per-subscription counters.
 #[derive(Debug, Clone, Default)]
 struct SubCounters {
@@ -48,10 +55,7 @@ impl Metrics {
 
     /// A call for `sub` failed with `e`; a sandbox violation is counted by its rule too.
     pub fn error(&self, sub: &str, e: &HostError) {
-        let rule = e
-            .rule
-            .and_then(|r| serde_json::to_value(r).ok())
-            .and_then(|v| v.as_str().map(str::to_string));
+        let rule = rule_name(e);
         self.with(sub, |c| {
             c.errors += 1;
             if e.kind == ErrorKind::SandboxViolation {

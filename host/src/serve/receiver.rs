@@ -84,7 +84,7 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
         Err(e) => {
             shared.metrics.received(&sub.name, true);
             shared.metrics.error(&sub.name, &e);
-            let rule = e.rule.map(|r| format!("{r:?}")).unwrap_or_default();
+            let rule = super::metrics::rule_name(&e).unwrap_or_default();
             tracing::warn!(subscription = %sub.name, kind = %e.kind, rule, error = %e.message, "a webhook request could not be handled; asking the sender to retry");
             return plain(StatusCode::SERVICE_UNAVAILABLE, "try again later\n");
         }
