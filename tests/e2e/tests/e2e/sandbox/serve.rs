@@ -403,9 +403,21 @@ pub(in crate::sandbox) fn the_host_owns_the_framing_of_webhook_answers() {
 pub(in crate::sandbox) fn a_subscription_sees_only_its_own_secret() {
     // Before: during one subscription's handle-delivery, `host.secret("webhook:<other>")`
     // returned the other subscription's signing secret (both on one connection).
+    // Instantiated per call, and from the warm pool (made ahead, before any call's secret is
+    // known).
+    for warm in [0, 2] {
+        secrets_are_lent_per_subscription_and_call(warm);
+    }
+}
+
+fn secrets_are_lent_per_subscription_and_call(warm: usize) {
     let fake = FakeWrike::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let config = r#"[serve]
+    let config = format!(
+        r#"[engine]
+warm_instances = {warm}
+
+[serve]
 check_interval_secs = 3600
 
 [[subscription]]
@@ -419,11 +431,12 @@ trigger = "peek"
 [[subscription]]
 name = "p"
 trigger = "peek_poll"
-input = { names = ["webhook:a", "webhook:b"] }
+input = {{ names = ["webhook:a", "webhook:b"] }}
 interval_secs = 3600
-"#;
+"#
+    );
     let port = free_port();
-    let serve = hostile_serve(&fake, dir.path(), port, config);
+    let serve = hostile_serve(&fake, dir.path(), port, &config);
     let hooks = hooks(dir.path());
     let names = json!(["webhook:a", "webhook:b", "webhook:p", "webhook_secret"]);
     assert_eq!(
