@@ -45,6 +45,17 @@ pub struct Limits {
     pub first_byte_timeout_ms: u64,
     /// Time between response body chunks, in milliseconds (capped likewise). Default 30 000.
     pub between_bytes_timeout_ms: u64,
+    /// Most events one `poll` batch or one webhook delivery may carry. Default 10 000.
+    pub max_events_per_batch: u64,
+    /// Cap on one event's payload (JSON text), in bytes. Default 1 MiB.
+    pub event_payload_bytes: u64,
+    /// Cap on one event's key, in bytes. Default 1024.
+    pub event_key_bytes: u64,
+    /// Cap on the cursor one `poll` returns, in bytes. Default 1 MiB.
+    pub cursor_bytes: u64,
+    /// Cap on the body of the answer a component gives a received webhook request, in bytes.
+    /// Default 64 KiB.
+    pub answer_body_bytes: u64,
 }
 
 impl Default for Limits {
@@ -63,6 +74,11 @@ impl Default for Limits {
             connect_timeout_ms: 10_000,
             first_byte_timeout_ms: 30_000,
             between_bytes_timeout_ms: 30_000,
+            max_events_per_batch: 10_000,
+            event_payload_bytes: 1024 * 1024,
+            event_key_bytes: 1024,
+            cursor_bytes: 1024 * 1024,
+            answer_body_bytes: 64 * 1024,
         }
     }
 }
@@ -93,6 +109,11 @@ impl Limits {
             ("max_tables", self.max_tables),
             ("max_host_resources", self.max_host_resources),
             ("request_header_bytes", self.request_header_bytes),
+            ("max_events_per_batch", self.max_events_per_batch),
+            ("event_payload_bytes", self.event_payload_bytes),
+            ("event_key_bytes", self.event_key_bytes),
+            ("cursor_bytes", self.cursor_bytes),
+            ("answer_body_bytes", self.answer_body_bytes),
         ];
         for (name, value) in checks {
             if value == 0 {
@@ -129,6 +150,11 @@ impl Limits {
 /// connect_timeout_ms = 10000
 /// first_byte_timeout_ms = 30000
 /// between_bytes_timeout_ms = 30000
+/// max_events_per_batch = 10000
+/// event_payload_bytes = 1048576
+/// event_key_bytes = 1024
+/// cursor_bytes = 1048576
+/// answer_body_bytes = 65536
 ///
 /// [egress]
 /// allow_private_addresses = false

@@ -16,6 +16,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
+#[path = "connector_bounds.rs"]
+mod bounds;
 #[path = "connector_store.rs"]
 mod store;
 #[path = "connector_traps.rs"]
@@ -23,8 +25,10 @@ mod traps;
 #[path = "connector_webhooks.rs"]
 mod webhooks;
 
+pub use bounds::{ANSWER_HEADERS, ANSWER_HEADER_VALUE_BYTES, ANSWER_STATUSES};
 use store::StoreRecipe;
-use traps::{limit_error, trap_error};
+pub use traps::from_wit_error;
+use traps::{limit_error, parse_output, trap_error};
 pub use webhooks::{
     Delivery, IncomingRequest, RemoteSubscription, SubscriptionStatus, WebhookTarget,
 };
@@ -111,6 +115,8 @@ pub struct Connector {
     limits: Limits,
     policy: Arc<EgressPolicy>,
     secrets: Arc<BTreeMap<String, Secret>>,
+    /// Lent only to the webhook call whose target names them (see `with_subscription_secrets`).
+    subscription_secrets: Arc<BTreeMap<String, Secret>>,
     descriptor: tokio::sync::OnceCell<Arc<Descriptor>>,
     schemas: Mutex<HashMap<String, Arc<InputSchema>>>,
     tape: Option<Tape>,
@@ -135,6 +141,7 @@ impl Connector {
             limits,
             policy,
             secrets: Arc::new(BTreeMap::new()),
+            subscription_secrets: Arc::new(BTreeMap::new()),
             descriptor: tokio::sync::OnceCell::new(),
             schemas: Mutex::new(HashMap::new()),
             tape: None,
@@ -208,10 +215,19 @@ impl Connector {
         }
     }
 
-    /// Lets the guest read these secrets by name through `host.secret` (never the API token).
+    /// Lets the guest read these secrets by name through `host.secret` in every call (never
+    /// the API token).
     pub fn with_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
         self.secrets = Arc::new(secrets);
         self.reset_warm();
+        self
+    }
+
+    /// Webhook subscriptions' signing secrets, by [`WebhookTarget::secret_name`]: each is lent
+    /// only to the `subscribe` and `handle-delivery` calls whose target names it, never to a
+    /// call for another subscription or to any other call.
+    pub fn with_subscription_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
+        self.subscription_secrets = Arc::new(secrets);
         self
     }
 
@@ -326,22 +342,8 @@ impl Connector {
             Reply::Poll(r) => r.map_err(from_wit_error)?,
             _ => return Err(HostError::internal("unexpected reply to poll")),
         };
-        let events = result
-            .events
-            .into_iter()
-            .map(|e| {
-                let payload = serde_json::from_str(&e.payload).map_err(|err| {
-                    HostError::internal(format!(
-                        "trigger `{trigger}` emitted an event that is not JSON: {err}"
-                    ))
-                })?;
-                event_schema.validate_output(&format!("trigger `{trigger}`"), &payload)?;
-                Ok(Event {
-                    key: e.key,
-                    payload,
-                })
-            })
-            .collect::<HostResult<_>>()?;
+        let events = bounds::events(&self.limits, trigger, result.events, &event_schema)?;
+        bounds::cursor(&self.limits, trigger, &result.cursor)?;
         Ok(PollBatch {
             events,
             cursor: result.cursor,
@@ -487,15 +489,24 @@ impl Connector {
     }
 
     async fn invoke(&self, call: Call, token: Option<&Secret>) -> HostResult<Reply> {
-        let recipe = self.recipe();
+        let mut recipe = self.recipe();
+        // The warm pool's instances are made with the connector's own secrets; a call for one
+        // subscription sees that subscription's secret besides.
+        let lent = webhooks::secrets_for(&call, &self.secrets, &self.subscription_secrets);
         let (mut store, warm) = match self.warm.as_ref().and_then(|w| w.take()) {
             Some(fresh) => {
                 let mut store = fresh.store;
                 store.data_mut().set_token(token.cloned());
+                store.data_mut().set_secrets(lent);
                 store.set_epoch_deadline(1);
                 (store, Some(fresh.plugin))
             }
-            None => (recipe.store(token.cloned()), None),
+            None => {
+                let own = std::mem::replace(&mut recipe.secrets, lent);
+                let store = recipe.store(token.cloned());
+                recipe.secrets = own;
+                (store, None)
+            }
         };
         if let Some(pool) = &self.warm {
             let r = recipe.clone();
@@ -564,35 +575,5 @@ impl Connector {
             (Some(token), Err(e)) => Err(e.redact(token.expose())),
             (_, r) => r,
         }
-    }
-}
-
-fn parse_output(what: &str, result: Result<String, wit::Error>) -> HostResult<Value> {
-    let text = result.map_err(from_wit_error)?;
-    serde_json::from_str(&text)
-        .map_err(|e| HostError::internal(format!("`{what}` returned output that is not JSON: {e}")))
-}
-
-/// Maps the guest's typed error onto the host's.
-pub fn from_wit_error(e: wit::Error) -> HostError {
-    match e {
-        wit::Error::InvalidInput(i) => HostError::invalid_input(i.field, i.message),
-        wit::Error::Unauthorized(m) => HostError::new(ErrorKind::Unauthorized, m)
-            .with_hint("the access token was rejected: check CONNECTOR_TOKEN or run `connector-host connect` again"),
-        wit::Error::Forbidden(m) => HostError::new(ErrorKind::Forbidden, m),
-        wit::Error::NotFound(m) => HostError::new(ErrorKind::NotFound, m),
-        wit::Error::RateLimited(r) => {
-            let mut e = HostError::new(ErrorKind::RateLimited, r.message);
-            e.retry_after_ms = r.retry_after_ms;
-            e
-        }
-        wit::Error::Upstream(u) => {
-            let mut e = HostError::new(ErrorKind::Upstream, u.message);
-            e.status = Some(u.status);
-            e.code = u.code;
-            e
-        }
-        wit::Error::Transport(m) => HostError::new(ErrorKind::Transport, m),
-        wit::Error::Internal(m) => HostError::internal(m),
     }
 }

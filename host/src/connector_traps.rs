@@ -1,7 +1,9 @@
-//! Turning a trap into the [`HostError`] that explains it.
+//! Turning a trap, or the guest's typed error, into the [`HostError`] that explains it.
 
+use super::wit;
 use crate::config::Limits;
-use crate::error::{HostError, SandboxRule};
+use crate::error::{ErrorKind, HostError, HostResult, SandboxRule};
+use serde_json::Value;
 
 /// The sandbox violation behind a trap raised by one of wasmtime's count limits (instances,
 /// memories, tables) or by a full resource table, if that is what it was.
@@ -85,4 +87,34 @@ pub(super) fn trap_error(trap: &wasmtime::Error) -> HostError {
         None => format!("the plugin failed: {trap:#}"),
     };
     HostError::internal(detail)
+}
+
+pub(super) fn parse_output(what: &str, result: Result<String, wit::Error>) -> HostResult<Value> {
+    let text = result.map_err(from_wit_error)?;
+    serde_json::from_str(&text)
+        .map_err(|e| HostError::internal(format!("`{what}` returned output that is not JSON: {e}")))
+}
+
+/// Maps the guest's typed error onto the host's.
+pub fn from_wit_error(e: wit::Error) -> HostError {
+    match e {
+        wit::Error::InvalidInput(i) => HostError::invalid_input(i.field, i.message),
+        wit::Error::Unauthorized(m) => HostError::new(ErrorKind::Unauthorized, m)
+            .with_hint("the access token was rejected: check CONNECTOR_TOKEN or run `connector-host connect` again"),
+        wit::Error::Forbidden(m) => HostError::new(ErrorKind::Forbidden, m),
+        wit::Error::NotFound(m) => HostError::new(ErrorKind::NotFound, m),
+        wit::Error::RateLimited(r) => {
+            let mut e = HostError::new(ErrorKind::RateLimited, r.message);
+            e.retry_after_ms = r.retry_after_ms;
+            e
+        }
+        wit::Error::Upstream(u) => {
+            let mut e = HostError::new(ErrorKind::Upstream, u.message);
+            e.status = Some(u.status);
+            e.code = u.code;
+            e
+        }
+        wit::Error::Transport(m) => HostError::new(ErrorKind::Transport, m),
+        wit::Error::Internal(m) => HostError::internal(m),
+    }
 }

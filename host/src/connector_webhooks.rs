@@ -1,9 +1,12 @@
 //! The webhook half of [`Connector`]: `subscribe`, `check-subscription`, `unsubscribe` and
 //! `handle-delivery`, each run in the same fresh, limited sandbox as every other call.
 
-use super::{from_wit_error, wit, Call, Connector, Event, Reply};
+use super::{bounds, from_wit_error, wit, Call, Connector, Reply};
+use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
 use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use wasmtime::Store;
 
 /// Where the remote API delivers a subscription's requests, and the name of its secret.
@@ -11,8 +14,8 @@ use wasmtime::Store;
 pub struct WebhookTarget {
     /// The public URL of the subscription (with its unguessable path).
     pub url: String,
-    /// The name under which the secret is lent to the component (see
-    /// [`Connector::with_secrets`]).
+    /// The name under which the secret is lent to the component, during this subscription's
+    /// calls only (see [`Connector::with_subscription_secrets`]).
     pub secret_name: String,
 }
 
@@ -47,17 +50,20 @@ pub struct IncomingRequest {
     pub body: Vec<u8>,
 }
 
-/// What to answer a received request, and the events it carried.
+/// What to answer a received request, and the events it carried, as the host checked them:
+/// the status is in 200..=599, the headers are among the few a component may set
+/// ([`ANSWER_HEADERS`](super::ANSWER_HEADERS), names in lower case, values short visible
+/// ASCII) and the body is within `answer_body_bytes`. The framing is the host's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// The status code.
     pub status: u16,
-    /// Response headers.
+    /// Response headers (lower-case names).
     pub headers: Vec<(String, String)>,
     /// Response body.
     pub body: Vec<u8>,
     /// Events, oldest first (validated against the trigger's event schema).
-    pub events: Vec<Event>,
+    pub events: Vec<super::Event>,
 }
 
 /// A webhook call into the guest.
@@ -148,6 +154,28 @@ impl WebhookCall {
                 .await?,
             ),
         })
+    }
+}
+
+/// The secrets `call` may read: the connector's own, and for `subscribe` or `handle-delivery`
+/// the signing secret its target names (no other subscription's).
+pub(super) fn secrets_for(
+    call: &Call,
+    own: &Arc<BTreeMap<String, Secret>>,
+    subscriptions: &BTreeMap<String, Secret>,
+) -> Arc<BTreeMap<String, Secret>> {
+    let target = match call {
+        Call::Webhook(WebhookCall::Subscribe { target, .. })
+        | Call::Webhook(WebhookCall::Deliver { target, .. }) => target,
+        _ => return own.clone(),
+    };
+    match subscriptions.get(&target.secret_name) {
+        Some(secret) => {
+            let mut lent = (**own).clone();
+            lent.insert(target.secret_name.clone(), secret.clone());
+            Arc::new(lent)
+        }
+        None => own.clone(),
     }
 }
 
@@ -287,26 +315,13 @@ impl Connector {
             WebhookReply::Delivered(r) => r.map_err(from_wit_error)?,
             _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
         };
-        let events = delivery
-            .events
-            .into_iter()
-            .map(|e| {
-                let payload: Value = serde_json::from_str(&e.payload).map_err(|err| {
-                    HostError::internal(format!(
-                        "trigger `{trigger}` emitted an event that is not JSON: {err}"
-                    ))
-                })?;
-                event_schema.validate_output(&format!("trigger `{trigger}`"), &payload)?;
-                Ok(Event {
-                    key: e.key,
-                    payload,
-                })
-            })
-            .collect::<HostResult<_>>()?;
+        // The answer first: an answer the host would not send means no event is taken.
+        let (status, headers, body) = bounds::answer(&self.limits, trigger, delivery.response)?;
+        let events = bounds::events(&self.limits, trigger, delivery.events, &event_schema)?;
         Ok(Delivery {
-            status: delivery.response.status,
-            headers: delivery.response.headers,
-            body: delivery.response.body,
+            status,
+            headers,
+            body,
             events,
         })
     }

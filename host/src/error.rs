@@ -108,6 +108,22 @@ pub enum SandboxRule {
     ResponseTooLarge,
     /// Response headers were larger than the cap.
     ResponseHeadersTooLarge,
+    /// One `poll` batch or one webhook delivery carried more events than allowed.
+    EventLimit,
+    /// An event's payload or key was larger than the cap.
+    EventTooLarge,
+    /// An event's key was empty or held a control character.
+    EventKeyInvalid,
+    /// The cursor a `poll` returned was larger than the cap.
+    CursorTooLarge,
+    /// The answer to a received webhook request had a status the host does not send (outside
+    /// 200..=599, or a body where the status allows none).
+    AnswerStatus,
+    /// The answer to a received webhook request set a header the host owns or does not allow,
+    /// or a header value that is not short visible ASCII.
+    AnswerHeader,
+    /// The answer to a received webhook request had a body larger than the cap.
+    AnswerTooLarge,
 }
 
 /// A failure, with everything a user or a script needs to act on it.

@@ -174,7 +174,9 @@ pub struct SandboxState {
     gate: EgressGate,
     /// Bounds on the whole store (memories, tables, host resources, instance counts).
     pub limiter: StoreLimiter,
-    /// Secrets the guest may read by name through `host.secret`. Never the API token.
+    /// Secrets the guest may read by name through `host.secret` during this call: the
+    /// connector's own and, for a webhook subscription's call, that subscription's signing
+    /// secret. Never the API token, never another subscription's secret.
     secrets: Arc<BTreeMap<String, Secret>>,
     /// Sandbox violations seen during the call.
     pub violations: ViolationLog,
@@ -238,6 +240,13 @@ impl SandboxState {
     /// without a tape: a recording's redactor is built with the token it must hide.
     pub(crate) fn set_token(&mut self, token: Option<Secret>) {
         self.gate.set_token(token);
+    }
+
+    /// Sets the secrets `host.secret` answers for this call (a warm instance is made with the
+    /// connector's own; a call for one webhook subscription adds that one's). Only for a state
+    /// built without a tape, like [`SandboxState::set_token`].
+    pub(crate) fn set_secrets(&mut self, secrets: Arc<BTreeMap<String, Secret>>) {
+        self.secrets = secrets;
     }
 
     /// Measures the host-side bytes the guest's resources hold and charges them to the call;

@@ -7,9 +7,10 @@
 //!    `target/wasm32-wasip2/component/`, where `make build` puts them and the host looks for
 //!    them. When the `wasm32-wasip2` target is not installed it says so and leaves the
 //!    components to `make build`.
-//! 2. Generates `foreach_scenario!` from the hostile guest's scenario list
-//!    (`tests/guest-programs/src/scenarios/mod.rs`, `NAMES`), so the sandbox tests can require
-//!    a test for every scenario: a scenario added without one does not compile.
+//! 2. Generates `foreach_scenario!` from the hostile guest's scenario lists
+//!    (`tests/guest-programs/src/scenarios/mod.rs`, `NAMES` and `TRIGGERS`), so the sandbox
+//!    tests can require a test for every scenario: a scenario added without one does not
+//!    compile.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,17 +103,16 @@ fn generate_foreach_scenario() {
     let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("../guest-programs/src/scenarios/mod.rs");
     println!("cargo:rerun-if-changed={}", list.display());
     let text = std::fs::read_to_string(&list).expect("the hostile guest's scenario list");
-    let start = text
-        .find("pub const NAMES: &[&str] = &[")
-        .expect("`pub const NAMES` in scenarios/mod.rs");
-    let body = &text[start..];
-    let body = &body[..body.find("];").expect("the end of NAMES")];
-    let names: Vec<&str> = body
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .filter(|n| !n.is_empty())
-        .collect();
+    // The action scenarios (`NAMES`) and the trigger scenarios (`TRIGGERS`).
+    let mut names: Vec<&str> = Vec::new();
+    for list_name in ["NAMES", "TRIGGERS"] {
+        let start = text
+            .find(&format!("pub const {list_name}: &[&str] = &["))
+            .unwrap_or_else(|| panic!("`pub const {list_name}` in scenarios/mod.rs"));
+        let body = &text[start..];
+        let body = &body[..body.find("];").expect("the end of the list")];
+        names.extend(body.split('"').skip(1).step_by(2).filter(|n| !n.is_empty()));
+    }
     assert!(
         !names.is_empty(),
         "no scenario names found in {}",

@@ -1,9 +1,17 @@
 //! Counters for `/metrics`, in the Prometheus text format.
 
+use crate::error::{ErrorKind, HostError};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
+
+/// The `rule` of a sandbox violation as it is printed (`event_limit`, `answer_header`, …).
+pub fn rule_name(e: &HostError) -> Option<String> {
+    e.rule
+        .and_then(|r| serde_json::to_value(r).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+}
 
 /// Per-subscription counters.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +23,8 @@ struct SubCounters {
     poll_seconds: f64,
     deliveries_received: u64,
     deliveries_rejected: u64,
+    /// Sandbox violations by rule (`event_limit`, `answer_header`, …).
+    violations: BTreeMap<String, u64>,
 }
 
 /// One metric family: name, type, help text and how to read it from a subscription's counters.
@@ -43,12 +53,14 @@ impl Metrics {
         self.with(sub, |c| c.events += n as u64);
     }
 
-    /// A call for `sub` failed; `sandbox` when the guest broke a sandbox rule.
-    pub fn error(&self, sub: &str, sandbox: bool) {
+    /// A call for `sub` failed with `e`; a sandbox violation is counted by its rule too.
+    pub fn error(&self, sub: &str, e: &HostError) {
+        let rule = rule_name(e);
         self.with(sub, |c| {
             c.errors += 1;
-            if sandbox {
+            if e.kind == ErrorKind::SandboxViolation {
                 c.sandbox_violations += 1;
+                *c.violations.entry(rule.unwrap_or_default()).or_default() += 1;
             }
         });
     }
@@ -142,6 +154,18 @@ impl Metrics {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
             for (sub, c) in &subs {
                 let _ = writeln!(out, "{name}{{subscription=\"{sub}\"}} {}", get(c));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP connector_violations_total Calls stopped for breaking a sandbox rule, by rule.\n# TYPE connector_violations_total counter"
+        );
+        for (sub, c) in &subs {
+            for (rule, n) in &c.violations {
+                let _ = writeln!(
+                    out,
+                    "connector_violations_total{{subscription=\"{sub}\",rule=\"{rule}\"}} {n}"
+                );
             }
         }
         let (ok, failed) = *self.sink.lock().unwrap_or_else(|p| p.into_inner());

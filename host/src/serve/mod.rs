@@ -76,6 +76,8 @@ pub struct Shared {
     pub hooks: HashMap<String, Arc<WebhookSub>>,
     /// Cap on a received body.
     pub max_body_bytes: usize,
+    /// Every subscription's name, in configuration order: the sink worker's round.
+    pub names: Vec<String>,
 }
 
 impl Shared {
@@ -255,7 +257,8 @@ async fn wait_for_signal() {
 /// Runs `serve` until Ctrl-C or SIGTERM. `section` and `subscriptions` are the `[serve]` and
 /// `[[subscription]]` parts of the --config file; `connect` binds the component to the
 /// process's connection (`None`) or to the stored connection a subscription names (the
-/// subscriptions' secrets are lent to those connectors here).
+/// subscriptions' secrets are lent to those connectors here, each to its own subscription's
+/// calls only).
 pub async fn run(
     args: &ServeArgs,
     section: Option<&Value>,
@@ -317,8 +320,8 @@ pub async fn run(
         .into_iter()
         .map(|(name, c)| {
             let lent = secrets.remove(&name).unwrap_or_default();
-            // `with_secrets` keeps the warm-instance count the connector was built with.
-            (name, Arc::new(c.with_secrets(lent)))
+            // Each secret only to its own subscription's `subscribe` and `handle-delivery`.
+            (name, Arc::new(c.with_subscription_secrets(lent)))
         })
         .collect();
     let mut hooks = HashMap::new();
@@ -358,6 +361,11 @@ pub async fn run(
         shutdown,
         hooks,
         max_body_bytes: config.max_body_bytes,
+        names: config
+            .subscriptions
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
     });
 
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -83,11 +83,9 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
         Ok(d) => d,
         Err(e) => {
             shared.metrics.received(&sub.name, true);
-            shared.metrics.error(
-                &sub.name,
-                e.kind == crate::error::ErrorKind::SandboxViolation,
-            );
-            tracing::warn!(subscription = %sub.name, kind = %e.kind, error = %e.message, "a webhook request could not be handled; asking the sender to retry");
+            shared.metrics.error(&sub.name, &e);
+            let rule = super::metrics::rule_name(&e).unwrap_or_default();
+            tracing::warn!(subscription = %sub.name, kind = %e.kind, rule, error = %e.message, "a webhook request could not be handled; asking the sender to retry");
             return plain(StatusCode::SERVICE_UNAVAILABLE, "try again later\n");
         }
     };
@@ -108,15 +106,27 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
         }
     }
     shared.metrics.received(&sub.name, delivery.status >= 400);
-    let status = StatusCode::from_u16(delivery.status).unwrap_or(StatusCode::OK);
+    answer(delivery)
+}
+
+/// The HTTP response for a checked answer ([`crate::connector::Delivery`]: a status in
+/// 200..=599, allowed headers only). The framing — `content-length`, the connection — is
+/// hyper's, from the body the host holds.
+fn answer(delivery: crate::connector::Delivery) -> Response {
+    let Ok(status) = StatusCode::from_u16(delivery.status) else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "try again later\n");
+    };
     let mut response = Response::new(Body::from(delivery.body));
     *response.status_mut() = status;
     for (k, v) in delivery.headers {
-        if let (Ok(k), Ok(v)) = (
+        match (
             HeaderName::from_bytes(k.as_bytes()),
             HeaderValue::from_str(&v),
         ) {
-            response.headers_mut().append(k, v);
+            (Ok(k), Ok(v)) => {
+                response.headers_mut().insert(k, v);
+            }
+            _ => return plain(StatusCode::SERVICE_UNAVAILABLE, "try again later\n"),
         }
     }
     response

@@ -119,10 +119,9 @@ pub async fn catch_up(shared: &Shared, sub: &WebhookSub) -> HostResult<usize> {
 }
 
 fn note_failure(shared: &Shared, subscription: &str, e: &HostError) {
-    shared
-        .metrics
-        .error(subscription, e.kind == ErrorKind::SandboxViolation);
-    tracing::warn!(subscription, kind = %e.kind, error = %e.message, "call failed");
+    shared.metrics.error(subscription, e);
+    let rule = super::metrics::rule_name(e).unwrap_or_default();
+    tracing::warn!(subscription, kind = %e.kind, rule, error = %e.message, "call failed");
 }
 
 /// The wait after a failure: `Retry-After` for a rate limit, else the jittered backoff.

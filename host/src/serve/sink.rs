@@ -16,8 +16,9 @@ use tokio::io::AsyncWriteExt;
 
 /// First backoff step.
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
-/// Outbox entries read at once.
-const CHUNK: usize = 100;
+/// Outbox entries of one subscription read (and acknowledged) at once: the most another
+/// subscription's events wait behind it.
+pub const CHUNK: usize = 100;
 
 /// Why one try failed.
 #[derive(Debug)]
@@ -156,42 +157,85 @@ pub fn backoff(attempt: u32, cap: Duration) -> Duration {
     Duration::from_millis(half + random_up_to(half))
 }
 
-/// Drains the outbox into `sink` until shutdown. On shutdown the event in flight is finished
-/// (or left in the outbox if the sink is failing) and the worker returns.
+/// Drains the outbox into `sink` until shutdown, fairly: in rounds over the subscriptions
+/// (those this process delivers), taking at most [`CHUNK`] entries of each per round. However
+/// many events one subscription piles up, another's wait behind them for at most one chunk.
+/// Entries of subscriptions no longer configured are delivered when the round found nothing
+/// else. On shutdown the event in flight is finished (or left in the outbox if the sink is
+/// failing) and the worker returns.
 pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         if *shutdown.borrow() {
             return;
         }
-        let entries = match shared.delivering() {
-            None => shared.store().pending(None, CHUNK),
-            Some(names) => shared.store().pending_of(&names, CHUNK),
-        };
-        let entries = match entries {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::error!(error = %e.message, "cannot read the outbox");
-                Vec::new()
+        let leased = shared.delivering();
+        let names = leased.clone().unwrap_or_else(|| shared.names.clone());
+        let mut delivered_any = false;
+        for name in &names {
+            let entries = shared.store().pending_of(std::slice::from_ref(name), CHUNK);
+            match drain_chunk(&shared, &sink, entries, &mut shutdown).await {
+                Chunk::Stopped => return,
+                Chunk::Delivered => delivered_any = true,
+                Chunk::Empty => {}
             }
-        };
-        if entries.is_empty() {
+        }
+        if !delivered_any && leased.is_none() {
+            // What subscriptions removed from the configuration left behind.
+            let entries = shared.store().pending(None, CHUNK);
+            match drain_chunk(&shared, &sink, entries, &mut shutdown).await {
+                Chunk::Stopped => return,
+                Chunk::Delivered => delivered_any = true,
+                Chunk::Empty => {}
+            }
+        }
+        if !delivered_any {
             tokio::select! {
                 _ = shared.wake_sink.notified() => {}
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                 _ = shutdown.changed() => {}
             }
-            continue;
         }
-        // Acknowledged in one transaction per chunk (a crash repeats at most this chunk).
-        let mut done = Vec::with_capacity(entries.len());
-        let stopped = deliver_chunk(&shared, &sink, &entries, &mut done, &mut shutdown).await;
-        if let Err(e) = shared.store().ack(&done) {
-            tracing::error!(error = %e.message, "cannot acknowledge outbox entries");
+    }
+}
+
+/// What [`drain_chunk`] did.
+enum Chunk {
+    /// Nothing was pending (or the outbox could not be read).
+    Empty,
+    /// The entries were delivered and acknowledged.
+    Delivered,
+    /// Shutdown interrupted it.
+    Stopped,
+}
+
+/// Delivers one chunk read from the outbox and acknowledges it in one transaction (a crash
+/// repeats at most this chunk).
+async fn drain_chunk(
+    shared: &Shared,
+    sink: &Sink,
+    entries: crate::error::HostResult<Vec<OutboxEntry>>,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> Chunk {
+    let entries = match entries {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e.message, "cannot read the outbox");
+            return Chunk::Empty;
         }
-        if stopped {
-            return;
-        }
+    };
+    if entries.is_empty() {
+        return Chunk::Empty;
+    }
+    let mut done = Vec::with_capacity(entries.len());
+    let stopped = deliver_chunk(shared, sink, &entries, &mut done, shutdown).await;
+    if let Err(e) = shared.store().ack(&done) {
+        tracing::error!(error = %e.message, "cannot acknowledge outbox entries");
+    }
+    if stopped {
+        Chunk::Stopped
+    } else {
+        Chunk::Delivered
     }
 }
 

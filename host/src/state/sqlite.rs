@@ -282,12 +282,20 @@ impl StateStore for SqliteStore {
         limit: usize,
     ) -> HostResult<Vec<OutboxEntry>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // Two statements, so that one subscription's entries are found through its index
+        // (`events_by_subscription`), not by scanning every other subscription's backlog.
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT seq, subscription, key, payload FROM events
-                 WHERE acked = 0 AND (?1 IS NULL OR subscription = ?1) ORDER BY seq LIMIT ?2",
-            )
+            .prepare_cached(match subscription {
+                Some(_) => {
+                    "SELECT seq, subscription, key, payload FROM events
+                     WHERE subscription = ?1 AND acked = 0 ORDER BY seq LIMIT ?2"
+                }
+                None => {
+                    "SELECT seq, subscription, key, payload FROM events
+                     WHERE acked = 0 AND ?1 IS NULL ORDER BY seq LIMIT ?2"
+                }
+            })
             .map_err(sql)?;
         let rows = stmt
             .query_map(params![subscription, limit], |r| {

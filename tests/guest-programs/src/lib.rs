@@ -2,12 +2,16 @@
 //!
 //! It exports the same `connector` interface as the Wrike component. Each action is one
 //! scenario (one file under `scenarios/`): the test calls `execute` with the scenario's name
-//! and checks that the host ends it in a typed error and keeps serving.
+//! and checks that the host ends it in a typed error and keeps serving. The triggers are the
+//! scenarios on the resident host's surface (`serve`): a test subscribes to them.
 
 mod scenarios;
 
+use connector_sdk::connector::no_webhook_trigger;
 use connector_sdk::env::Env;
-use connector_sdk::{export_connector, wit, Connector, Error, PickOption, PollResult, Result};
+use connector_sdk::{
+    export_connector, wit, Connector, Error, PickOption, PollResult, Result, WebhookDelivery,
+};
 
 /// The contract's bindings (from `connector-sdk`), under `crate::connector::plugin::…`.
 pub use connector_sdk::bindings::connector;
@@ -51,7 +55,7 @@ impl Connector for Hostile {
                 api_host_field: Some("host".into()),
             })],
             actions,
-            triggers: vec![],
+            triggers: scenarios::triggers(),
             pick_lists: vec![],
         }
     }
@@ -76,11 +80,13 @@ impl Connector for Hostile {
     fn poll(
         _: &mut dyn Env,
         _: &wit::Connection,
-        _: &str,
-        _: &str,
-        _: Option<&str>,
+        trigger: &str,
+        input: &str,
+        cursor: Option<&str>,
     ) -> Result<PollResult> {
-        Err(Error::internal("no triggers"))
+        let input: serde_json::Value =
+            serde_json::from_str(input).map_err(|e| Error::invalid("", e.to_string()))?;
+        scenarios::poll(trigger, &input, cursor).map_err(Error::from)
     }
 
     fn pick_list(
@@ -91,7 +97,50 @@ impl Connector for Hostile {
     ) -> Result<Vec<PickOption>> {
         Err(Error::internal("no pick lists"))
     }
-    // The webhook calls keep the SDK's defaults (`invalid-input`: no webhook trigger named …).
+
+    // The webhook trigger scenarios register nothing anywhere: their subscriptions are always
+    // there, and only `handle-delivery` attacks.
+    fn subscribe(
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        trigger: &str,
+        _: &str,
+        _: &wit::WebhookTarget,
+    ) -> Result<wit::Subscription> {
+        if !scenarios::is_webhook(trigger) {
+            return Err(no_webhook_trigger(trigger));
+        }
+        Ok(wit::Subscription {
+            id: format!("hostile-{trigger}"),
+            state: "{}".into(),
+        })
+    }
+
+    fn check_subscription(
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        _: &str,
+        _: &wit::Subscription,
+    ) -> Result<wit::SubscriptionStatus> {
+        Ok(wit::SubscriptionStatus::Active)
+    }
+
+    fn unsubscribe(
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        _: &str,
+        _: &wit::Subscription,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    fn handle_delivery(
+        _: &mut dyn Env,
+        _: &wit::Connection,
+        delivery: WebhookDelivery<'_>,
+    ) -> Result<wit::Delivery> {
+        scenarios::deliver(delivery.trigger, delivery.request, delivery.target).map_err(Error::from)
+    }
 }
 
 export_connector!(Hostile);

@@ -1,13 +1,17 @@
 //! The scenarios, one per file.
 
 use crate::connector::plugin::types as wit;
+use connector_sdk::PollResult;
 use serde_json::Value;
 
 mod alloc;
+mod answer;
 pub mod bad_output;
 mod fetch;
+mod flood;
 mod headers;
 mod panic;
+mod peek;
 mod remember;
 pub mod schemas;
 mod sleep;
@@ -28,6 +32,64 @@ pub const NAMES: &[&str] = &[
     "schema_fanout",
     "remember",
 ];
+
+/// Every trigger scenario's name: the polling ones, then the webhook ones (a scenario on the
+/// resident host's surface is a subscription of one of these).
+/// (Spelled out: the end-to-end tests' build script reads this list as it reads `NAMES`.)
+pub const TRIGGERS: &[&str] = &["flood", "peek_poll", "flood_hook", "answer", "peek"];
+
+/// The descriptor's triggers: every one takes any object and emits anything.
+pub fn triggers() -> Vec<wit::Trigger> {
+    TRIGGERS
+        .iter()
+        .map(|name| wit::Trigger {
+            name: name.to_string(),
+            title: name.to_string(),
+            description: format!("hostile trigger scenario `{name}`"),
+            kind: if is_webhook(name) {
+                wit::TriggerKind::Webhook
+            } else {
+                wit::TriggerKind::Polling
+            },
+            required_scopes: vec![],
+            input_schema: r#"{"type":"object"}"#.into(),
+            event_schema: "{}".into(),
+            catch_up_trigger: None,
+        })
+        .collect()
+}
+
+/// Whether `name` is one of the webhook trigger scenarios.
+pub fn is_webhook(name: &str) -> bool {
+    [flood::HOOK, answer::HOOK, peek::HOOK].contains(&name)
+}
+
+/// One poll of trigger scenario `name`.
+pub fn poll(name: &str, input: &Value, cursor: Option<&str>) -> Result<PollResult, wit::Error> {
+    match name {
+        flood::POLL => Ok(flood::poll(input, cursor)),
+        peek::POLL => Ok(peek::poll(input, cursor)),
+        other => Err(wit::Error::NotFound(format!(
+            "no polling trigger `{other}`"
+        ))),
+    }
+}
+
+/// One received request for webhook trigger scenario `name`.
+pub fn deliver(
+    name: &str,
+    request: &wit::HttpRequest,
+    target: &wit::WebhookTarget,
+) -> Result<wit::Delivery, wit::Error> {
+    match name {
+        flood::HOOK => Ok(flood::deliver(request)),
+        answer::HOOK => Ok(answer::deliver(request)),
+        peek::HOOK => Ok(peek::deliver(request, target)),
+        other => Err(wit::Error::NotFound(format!(
+            "no webhook trigger `{other}`"
+        ))),
+    }
+}
 
 /// The input schema scenario `name` declares (an open object unless it attacks the schema).
 pub fn input_schema(name: &str) -> String {
