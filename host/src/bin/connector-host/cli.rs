@@ -400,10 +400,13 @@ fn print_text(text: &str) -> HostResult<()> {
 }
 
 fn print_json(value: &Value) -> HostResult<()> {
+    // Rendered whole, then written at once: stdout is line-buffered, and writing pretty JSON
+    // straight into it cost one write(2) per line (~12 000 for `describe`).
+    let mut text = serde_json::to_vec_pretty(value)
+        .map_err(|e| HostError::internal(format!("cannot render the output: {e}")))?;
+    text.push(b'\n');
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|_| out.write_all(b"\n"))
+    out.write_all(&text)
         .and_then(|_| out.flush())
         .map_err(|e| HostError::internal(format!("cannot write to stdout: {e}")))
 }
