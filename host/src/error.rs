@@ -108,6 +108,10 @@ pub enum SandboxRule {
     ResponseTooLarge,
     /// Response headers were larger than the cap.
     ResponseHeadersTooLarge,
+    /// The component's descriptor breaks the descriptor rules (a name outside the pattern or
+    /// declared twice, a control or bidi character in a text, a size over its bound; see
+    /// [`crate::descriptor::rules`]).
+    InvalidDescriptor,
 }
 
 /// A failure, with everything a user or a script needs to act on it.

@@ -14,6 +14,8 @@ use std::net::TcpListener;
 
 #[path = "sandbox/holes.rs"]
 mod holes;
+#[path = "sandbox/round_three.rs"]
+mod round_three;
 #[path = "sandbox/warm.rs"]
 mod warm;
 
@@ -30,6 +32,8 @@ mod every_scenario {
     use super::holes::fanning_refs_are_refused_before_they_grow as schema_fanout;
     use super::holes::header_maps_of_100_kib_are_refused as headers;
     use super::holes::output_that_breaks_its_declared_schema_is_refused as bad_output;
+    use super::round_three::describe_markdown_shows_hostile_texts_as_text as markdown;
+    use super::round_three::no_cassette_holds_the_token_in_any_form as leak_token;
     use super::the_guest_has_no_ambient_authority as spy;
     use super::warm::no_call_sees_what_another_left_in_memory_even_from_the_warm_pool as remember;
 
