@@ -121,7 +121,8 @@ fn names_outside_the_pattern_are_refused() {
 
 #[test]
 fn control_bidi_and_invisible_characters_are_refused_in_every_text() {
-    let cases: [(&str, fn(&mut Descriptor, String)); 6] = [
+    type Set = fn(&mut Descriptor, String);
+    let cases: [(&str, Set); 6] = [
         ("title", |d, t| d.title = t),
         ("actions[0].title", |d, t| d.actions[0].title = t),
         ("actions[1].description", |d, t| {

@@ -45,7 +45,7 @@ pub fn forms(secret: &str) -> Vec<String> {
         let plain = engine.encode(bytes);
         // Aligned: the last character may hold bits of what follows, so it is left out too.
         out.push(plain.clone());
-        if bytes.len() % 3 != 0 {
+        if !bytes.len().is_multiple_of(3) {
             out.push(plain[..plain.len() - 1].to_string());
         }
         for offset in 1..=2usize {

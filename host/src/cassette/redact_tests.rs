@@ -61,7 +61,7 @@ fn urlish(text: &str) -> String {
 fn shifted(shift: usize) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(SECRET);
     let mut text = "A".repeat(shift) + &b64;
-    while text.len() % 4 != 0 {
+    while !text.len().is_multiple_of(4) {
         text.push('A');
     }
     base64::engine::general_purpose::STANDARD
