@@ -11,6 +11,7 @@ fn action(name: &str) -> Action {
         required_scopes: vec!["wsReadWrite".into(), "read:org".into()],
         input_schema: json!({"type": "object", "properties": {"x": {"description": "x\ny"}}}),
         output_schema: json!({}),
+        read_only: false,
     }
 }
 
