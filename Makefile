@@ -7,7 +7,7 @@ GITHUB      := $(WASM_DIR)/github_issues_connector.wasm
 
 .PHONY: build wasm-target component host test test-mcp-inspector bench demo lint fmt clean
 
-## build: the Wrike and GitHub Issues components, the hostile guest test component,
+## build: the Wrike and GitHub Issues components, the hostile guest test components,
 ## connector-host, fake-wrike and fake-github
 build: component host
 
@@ -15,7 +15,7 @@ wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
 
 component: wasm-target
-	$(CARGO) build --profile component --target $(WASM_TARGET) -p wrike-connector -p github-issues-connector -p hostile-guests
+	$(CARGO) build --profile component --target $(WASM_TARGET) -p wrike-connector -p github-issues-connector -p hostile-guests -p hostile-descriptor
 	@ls -l $(COMPONENT) $(GITHUB) | awk '{print "component: " $$NF " (" $$5 " bytes)"}'
 
 host:
@@ -48,7 +48,7 @@ demo: build
 lint: wasm-target
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --exclude hostile-guests -- -D warnings
-	$(CARGO) clippy --target $(WASM_TARGET) -p connector-sdk -p wrike -p wrike-connector -p github-issues-connector -p hostile-guests -- -D warnings
+	$(CARGO) clippy --target $(WASM_TARGET) -p connector-sdk -p wrike -p wrike-connector -p github-issues-connector -p hostile-guests -p hostile-descriptor -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

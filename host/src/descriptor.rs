@@ -1,10 +1,14 @@
 //! The connector's self-description as the host presents it: the WIT `descriptor` with its
-//! JSON Schemas parsed, ready to print as JSON and to validate inputs with.
+//! JSON Schemas parsed, checked against the descriptor [`rules`] as a whole, ready to print as
+//! JSON and to validate inputs with.
 
 use crate::bindings::connector::plugin::types as wit;
 use crate::error::{HostError, HostResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+#[path = "descriptor_rules.rs"]
+pub mod rules;
 
 /// One OAuth2 scope.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -150,7 +154,7 @@ fn parse_schema(owner: &str, which: &str, text: &str) -> HostResult<Value> {
 }
 
 impl Descriptor {
-    /// Converts the WIT descriptor, parsing every schema.
+    /// Converts the WIT descriptor, parsing every schema, and checks it ([`Descriptor::validate`]).
     pub fn from_wit(d: wit::Descriptor) -> HostResult<Descriptor> {
         let auth = d
             .auth
@@ -229,7 +233,7 @@ impl Descriptor {
                 })
             })
             .collect::<HostResult<_>>()?;
-        Ok(Descriptor {
+        let descriptor = Descriptor {
             name: d.name,
             title: d.title,
             version: d.version,
@@ -240,7 +244,16 @@ impl Descriptor {
             actions,
             triggers,
             pick_lists,
-        })
+        };
+        descriptor.validate()?;
+        Ok(descriptor)
+    }
+
+    /// Checks the descriptor against the descriptor [`rules`] (names, uniqueness, texts,
+    /// sizes, URLs): a [`crate::SandboxRule::InvalidDescriptor`] error naming the first
+    /// offending entry in `field` and listing every problem found.
+    pub fn validate(&self) -> HostResult<()> {
+        rules::validate(self)
     }
 
     /// The action called `name`.

@@ -200,7 +200,11 @@ impl Runtime {
         }
         let path = self.descriptor_cache_path()?;
         let bytes = std::fs::read(&path).ok()?;
-        match serde_json::from_slice::<Descriptor>(&bytes) {
+        // Checked like a fresh one: a file from before a rule existed is not used.
+        match serde_json::from_slice::<Descriptor>(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|d| d.validate().map(|()| d).map_err(|e| e.message))
+        {
             Ok(d) => {
                 let d = Arc::new(d);
                 *memo = Some(d.clone());

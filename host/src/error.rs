@@ -124,6 +124,10 @@ pub enum SandboxRule {
     AnswerHeader,
     /// The answer to a received webhook request had a body larger than the cap.
     AnswerTooLarge,
+    /// The component's descriptor breaks the descriptor rules (a name outside the pattern or
+    /// declared twice, a control or bidi character in a text, a size over its bound; see
+    /// [`crate::descriptor::rules`]).
+    InvalidDescriptor,
 }
 
 /// A failure, with everything a user or a script needs to act on it.

@@ -1,7 +1,7 @@
 //! Two jobs before the end-to-end tests compile:
 //!
-//! 1. Builds the components the tests run (the Wrike and GitHub Issues connectors and the
-//!    hostile guest, profile `component`, `wasm32-wasip2`), so a plain `cargo test` works after a fresh
+//! 1. Builds the components the tests run (the Wrike and GitHub Issues connectors, the
+//!    hostile guest and the hostile descriptor, profile `component`, `wasm32-wasip2`), so a plain `cargo test` works after a fresh
 //!    clone. A build script cannot run cargo on the target directory the outer cargo holds
 //!    locked, so the components are built in `target/components/` and copied to
 //!    `target/wasm32-wasip2/component/`, where `make build` puts them and the host looks for
@@ -20,6 +20,7 @@ const COMPONENTS: &[(&str, &str)] = &[
     ("wrike-connector", "wrike_connector.wasm"),
     ("github-issues-connector", "github_issues_connector.wasm"),
     ("hostile-guests", "hostile_guests.wasm"),
+    ("hostile-descriptor", "hostile_descriptor.wasm"),
 ];
 
 fn main() {

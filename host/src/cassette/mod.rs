@@ -1,9 +1,12 @@
 //! Recorded HTTP: cassettes of the exchanges a component makes, for record and replay.
 //!
 //! The egress gate records every exchange of a call into a [`Cassette`] after it has checked the
-//! request and added the host's credential — through a [`Redactor`] that drops `Authorization`
-//! and `Proxy-Authorization`, blanks cookies, and replaces the token and every secret wherever
-//! they appear (header values, URL, bodies). A recorded exchange never holds a credential.
+//! request and *before* it adds the host's credential — through a [`Redactor`] that drops
+//! `Authorization` and `Proxy-Authorization`, blanks cookies, and replaces the token and every
+//! secret, in every encoded form the host can compute ([`forms`]), wherever they appear
+//! (header names and values, URL, both bodies), then checks each recorded text as the file
+//! spells it. A recorded exchange never holds a credential, whatever the component sends and
+//! whatever the server echoes.
 //!
 //! Replaying, the gate runs every check it runs for a live request (allow-list, path, caps) and
 //! then answers from the cassette instead of opening a socket. A request no unused exchange
@@ -28,7 +31,9 @@ pub const REDACTED: &str = "[REDACTED]";
 
 mod check;
 pub mod clock;
+mod forms;
 mod redact;
+pub use forms::forms;
 pub use redact::Redactor;
 
 /// A request or response body: UTF-8 text in `body`, anything else base64 in `body_base64`.

@@ -261,15 +261,17 @@ impl WasiHttpHooks for EgressGate {
             }
         }
 
-        // The credential is the host's: whatever the guest put there is dropped.
+        // The credential is the host's: whatever the guest put there is dropped. It is added
+        // below, after the request is recorded, so a recording never sees it.
         let headers = request.headers_mut();
         headers.remove(AUTHORIZATION);
         headers.remove(PROXY_AUTHORIZATION);
+        let mut credential = None;
         if let Some(token) = &self.token {
             match HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
                 Ok(mut value) => {
                     value.set_sensitive(true);
-                    headers.insert(AUTHORIZATION, value);
+                    credential = Some(value);
                 }
                 Err(_) => {
                     let e = HostError::new(
@@ -300,7 +302,7 @@ impl WasiHttpHooks for EgressGate {
         Box::new(async move {
             // With a cassette, the request body is buffered (under the same cap as a response
             // body) so that it can be recorded or matched.
-            let (request, recorded) = match &tape {
+            let (mut request, recorded) = match &tape {
                 None => (request, None),
                 Some((_, redactor)) => {
                     let (parts, body) = request.into_parts();
@@ -312,6 +314,9 @@ impl WasiHttpHooks for EgressGate {
                     )
                 }
             };
+            if let Some(value) = credential {
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
             let (response, io): (http::Response<WasiBody>, IoFuture) = match (&tape, recorded) {
                 (Some((Tape::Replay(cassette, mode), _)), Some(sent)) => {
                     // Never a socket: the answer comes from the cassette or not at all.

@@ -41,6 +41,12 @@ pub fn hostile_component() -> PathBuf {
     built_component("hostile_guests.wasm", "hostile guest")
 }
 
+/// The component whose descriptor is hostile (`tests/guest-programs/descriptor`), which the
+/// host must refuse at load.
+pub fn hostile_descriptor_component() -> PathBuf {
+    built_component("hostile_descriptor.wasm", "hostile descriptor")
+}
+
 /// The hostile guest with `count` core instances appended to it, each of a module that defines
 /// a memory of `mib` MiB and fills it in its start function: one component whose instances
 /// together hold `count × mib` MiB of touched memory. Built once per shape into the target dir.

@@ -25,8 +25,8 @@ impl Connector for Hostile {
             .iter()
             .map(|name| wit::Action {
                 name: name.to_string(),
-                title: name.to_string(),
-                description: format!("hostile scenario `{name}`"),
+                title: scenarios::title(name),
+                description: scenarios::description(name),
                 required_scopes: vec![],
                 input_schema: scenarios::input_schema(name),
                 output_schema: scenarios::output_schema(name),

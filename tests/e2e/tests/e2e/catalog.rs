@@ -189,7 +189,7 @@ fn the_readme_tables_match_describe() {
 
 /// The rows of each table of a `describe --markdown` catalog, by section (`Actions`, `Triggers`,
 /// `Pick lists`) and then by the entry's name (the first cell, backticks removed); each row's
-/// cells are unescaped (`\|` back to `|`) and trimmed.
+/// cells are unescaped as Markdown reads them (`\|` back to `|`, `&lt;` to `<`) and trimmed.
 fn markdown_rows(md: &str) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
     let mut tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     let mut section = String::new();
@@ -213,15 +213,24 @@ fn markdown_rows(md: &str) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
         let mut chars = inner.chars().peekable();
         while let Some(c) = chars.next() {
             match c {
-                '\\' if chars.peek() == Some(&'|') => {
-                    chars.next();
-                    cells.last_mut().unwrap().push('|');
+                // A backslash escape, as Markdown reads it (`\|`, `\*`, `\_`, …).
+                '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => {
+                    let escaped = chars.next().unwrap();
+                    cells.last_mut().unwrap().push(escaped);
                 }
                 '|' => cells.push(String::new()),
                 c => cells.last_mut().unwrap().push(c),
             }
         }
-        let cells: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                c.trim()
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            })
+            .collect();
         let name = cells[0].trim_matches('`').to_string();
         let previous = tables
             .entry(section.clone())

@@ -10,6 +10,8 @@ pub mod bad_output;
 mod fetch;
 mod flood;
 mod headers;
+mod leak;
+pub mod markdown;
 mod panic;
 mod peek;
 mod remember;
@@ -31,6 +33,8 @@ pub const NAMES: &[&str] = &[
     "schema_cycle",
     "schema_fanout",
     "remember",
+    "markdown",
+    "leak_token",
 ];
 
 /// Every trigger scenario's name: the polling ones, then the webhook ones (a scenario on the
@@ -91,11 +95,28 @@ pub fn deliver(
     }
 }
 
+/// The title scenario `name` declares (its name, unless it attacks the catalog).
+pub fn title(name: &str) -> String {
+    match name {
+        "markdown" => markdown::TITLE.into(),
+        _ => name.into(),
+    }
+}
+
+/// The description scenario `name` declares.
+pub fn description(name: &str) -> String {
+    match name {
+        "markdown" => markdown::DESCRIPTION.into(),
+        _ => format!("hostile scenario `{name}`"),
+    }
+}
+
 /// The input schema scenario `name` declares (an open object unless it attacks the schema).
 pub fn input_schema(name: &str) -> String {
     match name {
         "schema_cycle" => schemas::cycle(),
         "schema_fanout" => schemas::fan_out(),
+        "markdown" => markdown::input_schema(),
         _ => r#"{"type":"object"}"#.into(),
     }
 }
@@ -121,6 +142,8 @@ pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, w
         "headers" => headers::run(input),
         "bad_output" => bad_output::run(input),
         "schema_cycle" | "schema_fanout" => schemas::run(),
+        "markdown" => Ok(markdown::run()),
+        "leak_token" => leak::run(conn),
         other => Err(wit::Error::NotFound(format!("no scenario `{other}`"))),
     }
 }
