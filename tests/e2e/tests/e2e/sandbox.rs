@@ -14,10 +14,10 @@ use std::net::TcpListener;
 
 #[path = "sandbox/holes.rs"]
 mod holes;
-#[path = "sandbox/serve.rs"]
-mod serve_holes;
 #[path = "sandbox/round_three.rs"]
 mod round_three;
+#[path = "sandbox/serve.rs"]
+mod serve_holes;
 #[path = "sandbox/warm.rs"]
 mod warm;
 
@@ -34,13 +34,13 @@ mod every_scenario {
     use super::holes::fanning_refs_are_refused_before_they_grow as schema_fanout;
     use super::holes::header_maps_of_100_kib_are_refused as headers;
     use super::holes::output_that_breaks_its_declared_schema_is_refused as bad_output;
+    use super::round_three::describe_markdown_shows_hostile_texts_as_text as markdown;
+    use super::round_three::no_cassette_holds_the_token_in_any_form as leak_token;
     use super::serve_holes::a_subscription_sees_only_its_own_secret as peek;
     use super::serve_holes::a_subscription_sees_only_its_own_secret as peek_poll;
     use super::serve_holes::one_subscription_cannot_hold_back_the_others as flood;
     use super::serve_holes::one_subscription_cannot_hold_back_the_others as flood_hook;
     use super::serve_holes::the_host_owns_the_framing_of_webhook_answers as answer;
-    use super::round_three::describe_markdown_shows_hostile_texts_as_text as markdown;
-    use super::round_three::no_cassette_holds_the_token_in_any_form as leak_token;
     use super::the_guest_has_no_ambient_authority as spy;
     use super::warm::no_call_sees_what_another_left_in_memory_even_from_the_warm_pool as remember;
 

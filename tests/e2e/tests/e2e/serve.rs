@@ -1,7 +1,6 @@
-//! `connector-host serve` as a real process against the fake Wrike: the webhook handshake,
-//! signed deliveries (good, bad, missing, replayed), real changes arriving once, a suspended
-//! hook re-activated with its gap filled, a SIGKILL mid-run, and an HTTP sink that is down and
-//! comes back.
+//! `connector-host serve` as a real process against the fake Wrike: the handshake, signed
+//! deliveries (good, bad, missing, replayed), changes arriving once, a suspended hook
+//! re-activated with its gap filled, a SIGKILL mid-run, an HTTP sink down and back.
 //!
 //! No assertion depends on timing: each test waits for a condition, with a generous deadline
 //! that only bounds a failing test.
@@ -310,14 +309,14 @@ fn a_task_created_updated_and_commented_arrives_once_per_version() {
     sorted.sort();
     assert_eq!(dates, sorted);
 
-    // Every delivery the fake made, sent again newest first and twice: duplicate and
-    // out-of-order deliveries add nothing (each re-reads the task, whose version is known).
-    let deliveries: Vec<_> = fake
-        .webhook_deliveries()
-        .into_iter()
-        .filter(|d| !d.handshake && d.status == Some(200))
-        .collect();
-    assert!(deliveries.len() >= 3, "created, updated, commented");
+    // Every delivery sent again newest first and twice: duplicates and disorder add nothing.
+    // The latest version may arrive before the comment's delivery is recorded: wait for it.
+    let delivered = |d: &fake_wrike::WebhookDelivery| !d.handshake && d.status == Some(200);
+    let deliveries: Vec<_> = wait_for("created, updated, commented deliveries", || {
+        let done: Vec<_> = fake.webhook_deliveries();
+        let done: Vec<_> = done.into_iter().filter(delivered).collect();
+        (done.len() >= 3).then_some(done)
+    });
     for d in deliveries.iter().rev().chain(deliveries.iter()) {
         assert_eq!(post(&url, Some(&sign(&secret, &d.body)), &d.body), 200);
     }
