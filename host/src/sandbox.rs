@@ -283,7 +283,7 @@ const MAX_LOG_LINE: usize = 4096;
 
 impl host_iface::Host for SandboxState {
     /// A guest's log line, bounded and made inert: every control, bidi, invisible or tag
-    /// character (the descriptor rules' set, `descriptor_rules::refused_char`) is written as
+    /// character (the descriptor rules' set, `descriptor::rules::refused_char`) is written as
     /// `\u{…}`, so a component cannot clear or recolour a terminal, forge log lines with a
     /// newline, or hide text in the host's logs.
     fn log(&mut self, level: LogLevel, message: String) {
@@ -315,7 +315,7 @@ impl host_iface::Host for SandboxState {
 fn inert_log_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c == '\\' || crate::descriptor_rules::refused_char(c, false).is_some() {
+        if c == '\\' || crate::descriptor::rules::refused_char(c, false).is_some() {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
