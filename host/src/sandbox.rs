@@ -282,8 +282,12 @@ impl crate::bindings::connector::plugin::types::Host for SandboxState {}
 const MAX_LOG_LINE: usize = 4096;
 
 impl host_iface::Host for SandboxState {
+    /// A guest's log line, bounded and made inert: every control, bidi, invisible or tag
+    /// character (the descriptor rules' set, `descriptor::rules::refused_char`) is written as
+    /// `\u{…}`, so a component cannot clear or recolour a terminal, forge log lines with a
+    /// newline, or hide text in the host's logs.
     fn log(&mut self, level: LogLevel, message: String) {
-        let mut message = message;
+        let mut message = inert_log_text(&message);
         if message.len() > MAX_LOG_LINE {
             let mut cut = MAX_LOG_LINE;
             while !message.is_char_boundary(cut) {
@@ -303,5 +307,39 @@ impl host_iface::Host for SandboxState {
 
     fn secret(&mut self, name: String) -> Option<String> {
         self.secrets.get(&name).map(|s| s.expose().to_string())
+    }
+}
+
+/// `text` with every character the descriptor rules refuse in a one-line text escaped as
+/// `\u{…}` (a backslash itself too, so an escape in the output is always the host's).
+fn inert_log_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' || crate::descriptor::rules::refused_char(c, false).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::inert_log_text;
+
+    #[test]
+    fn guest_log_lines_carry_no_live_control_or_bidi_character() {
+        let hostile = "ok\u{1b}[2J\u{1b}[31mred\nFAKE LINE\r\u{202e}txt.exe\u{0}\u{200b}\\u{41}";
+        let shown = inert_log_text(hostile);
+        assert!(
+            shown.chars().all(|c| !c.is_control() && !('\u{2000}'..='\u{206f}').contains(&c)),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown,
+            "ok\\u{1b}[2J\\u{1b}[31mred\\u{a}FAKE LINE\\u{d}\\u{202e}txt.exe\\u{0}\\u{200b}\\u{5c}u{41}"
+        );
+        assert_eq!(inert_log_text("plain text, tabs\tno"), "plain text, tabs\\u{9}no");
     }
 }
