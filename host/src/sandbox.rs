@@ -333,13 +333,18 @@ mod log_tests {
         let hostile = "ok\u{1b}[2J\u{1b}[31mred\nFAKE LINE\r\u{202e}txt.exe\u{0}\u{200b}\\u{41}";
         let shown = inert_log_text(hostile);
         assert!(
-            shown.chars().all(|c| !c.is_control() && !('\u{2000}'..='\u{206f}').contains(&c)),
+            shown
+                .chars()
+                .all(|c| !c.is_control() && !('\u{2000}'..='\u{206f}').contains(&c)),
             "{shown:?}"
         );
         assert_eq!(
             shown,
             "ok\\u{1b}[2J\\u{1b}[31mred\\u{a}FAKE LINE\\u{d}\\u{202e}txt.exe\\u{0}\\u{200b}\\u{5c}u{41}"
         );
-        assert_eq!(inert_log_text("plain text, tabs\tno"), "plain text, tabs\\u{9}no");
+        assert_eq!(
+            inert_log_text("plain text, tabs\tno"),
+            "plain text, tabs\\u{9}no"
+        );
     }
 }
