@@ -6,6 +6,7 @@
 //! that only bounds a failing test.
 
 use e2e_tests::cli;
+use fake_wrike::resources::webhooks::sign;
 use fake_wrike::FakeWrike;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -112,6 +113,14 @@ impl Serve {
         })
     }
 
+    /// Waits until subscription `tasks` has run its first (catch-up) poll.
+    pub(super) fn wait_first_catch_up(&self) {
+        let done = "connector_poll_seconds_count{subscription=\"tasks\"} 1";
+        wait_for("the first catch-up poll", || {
+            self.metrics().contains(done).then_some(())
+        });
+    }
+
     pub(super) fn metrics(&self) -> String {
         reqwest::blocking::get(format!("http://127.0.0.1:{}/metrics", self.port))
             .unwrap()
@@ -168,10 +177,6 @@ pub(super) fn active_hook(fake: &FakeWrike) -> (String, String, String) {
         let h = st.webhooks.values().next().expect("a hook").clone();
         (h.id, h.hook_url, h.secret.expect("a secret"))
     })
-}
-
-fn sign(secret: &str, body: &[u8]) -> String {
-    fake_wrike::resources::webhooks::sign(secret, body)
 }
 
 fn post(url: &str, signature: Option<&str>, body: &[u8]) -> u16 {
@@ -346,12 +351,7 @@ fn a_suspended_hook_is_reactivated_and_the_gap_filled() {
     let serve = Serve::start(&fake, dir.path(), free_port(), &task_hook_config(&folder));
     let (hook, _, _) = active_hook(&fake);
     // The catch-up poll that follows subscribing has run: the gap below is a new one.
-    wait_for("the first catch-up poll", || {
-        serve
-            .metrics()
-            .contains("connector_poll_seconds_count{subscription=\"tasks\"} 1")
-            .then_some(())
-    });
+    serve.wait_first_catch_up();
     fake.call_direct(
         "PUT",
         &format!("/webhooks/{hook}"),

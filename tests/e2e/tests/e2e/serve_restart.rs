@@ -22,12 +22,7 @@ fn a_restart_catches_up_on_every_change_made_while_serve_was_down_once() {
 
     let serve = Serve::start(&fake, dir.path(), port, &config);
     let (hook, _, _) = active_hook(&fake);
-    wait_for("the first catch-up poll", || {
-        serve
-            .metrics()
-            .contains("connector_poll_seconds_count{subscription=\"tasks\"} 1")
-            .then_some(())
-    });
+    serve.wait_first_catch_up();
     let live = fake.create_task_direct(&folder, "before the stop");
     let live_id = live["id"].as_str().unwrap().to_string();
     serve.wait_event("the live task", |l| l["event"]["id"] == live_id.as_str());
