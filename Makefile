@@ -4,12 +4,23 @@ WASM_TARGET := wasm32-wasip2
 WASM_DIR    := target/$(WASM_TARGET)/component
 COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
 GITHUB      := $(WASM_DIR)/github_issues_connector.wasm
+PREFIX      ?= /usr/local
 
-.PHONY: build wasm-target component host test test-mcp-inspector bench demo lint fmt clean
+.PHONY: build install install-components wasm-target component host test test-mcp-inspector bench demo lint fmt clean
 
 ## build: the Wrike and GitHub Issues components, the hostile guest test components,
 ## connector-host, fake-wrike and fake-github
 build: component host
+
+## install: `make build`'s artifacts into PREFIX (default /usr/local), nothing rebuilt:
+## PREFIX/bin/connector-host and PREFIX/share/connector-host/components/*.wasm, where the
+## binary finds them from any directory. DESTDIR stages the install.
+install: build
+	@bash scripts/install.sh "$(PREFIX)"
+
+## install-components: only the components, for a host from `cargo install --path host --root PREFIX`
+install-components: component
+	@bash scripts/install.sh --components-only "$(PREFIX)"
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "connector-host", version, about)]
 pub struct Cli {
-    /// The component to run. Default: $CONNECTOR_COMPONENT, else the Wrike component built by `make build`.
+    /// The component to run. Default: $CONNECTOR_COMPONENT, else the Wrike component next to
+    /// the binary, in ../share/connector-host/components/ (`make install`), or where `make build`
+    /// leaves it.
     #[arg(long, global = true, env = "CONNECTOR_COMPONENT", value_name = "PATH")]
     pub component: Option<PathBuf>,
 

@@ -147,13 +147,13 @@ pub fn load_component(cli: &Cli) -> HostResult<Connector> {
     limits.validate()?;
     let component = match &cli.component {
         Some(path) => path.clone(),
-        None => default_component_path().ok_or_else(|| {
-            HostError::invalid_input(
-                "component",
-                "no component given and none found next to connector-host",
-            )
-            .with_hint("run `make build`, or pass --component <PATH> (or set CONNECTOR_COMPONENT)")
-        })?,
+        None => {
+            let candidates = default_component_candidates();
+            match candidates.iter().find(|p| p.is_file()) {
+                Some(found) => found.clone(),
+                None => return Err(no_default_component(&candidates)),
+            }
+        }
     };
     let cache_dir = if cli.no_cache {
         None
@@ -204,27 +204,52 @@ fn connector_for(
 /// File name of the Wrike component as cargo builds it.
 pub const COMPONENT_FILE: &str = "wrike_connector.wasm";
 
-/// Where `make build` leaves the Wrike component, relative to this executable
-/// (`target/{debug,release}/connector-host` → `target/wasm32-wasip2/component/`), then relative
-/// to the source tree this binary was built from.
-pub fn default_component_path() -> Option<PathBuf> {
+/// Where `connector-host` looks for the Wrike component when neither `--component` nor
+/// `CONNECTOR_COMPONENT` names one, in this order, relative to this executable's directory:
+/// next to it; `../share/connector-host/components/` (the layout `make install PREFIX=…`
+/// makes: `PREFIX/bin/connector-host`); and where `make build` leaves it for a binary in the
+/// cargo target dir (`target/debug/connector-host` and `target/debug/deps/…` →
+/// `target/wasm32-wasip2/component/`). No path outside these: an installed binary never
+/// picks up a component from the source tree it was built in.
+pub fn default_component_candidates() -> Vec<PathBuf> {
     let mut candidates = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join(COMPONENT_FILE));
-            // target/debug/deps/… (tests) and target/debug/… (binaries).
-            for up in [dir.parent(), dir.parent().and_then(Path::parent)]
-                .into_iter()
-                .flatten()
-            {
-                candidates.push(up.join("wasm32-wasip2/component").join(COMPONENT_FILE));
-            }
-        }
+    let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+    else {
+        return candidates;
+    };
+    candidates.push(dir.join(COMPONENT_FILE));
+    if let Some(up) = dir.parent() {
+        candidates.push(
+            up.join("share/connector-host/components")
+                .join(COMPONENT_FILE),
+        );
     }
-    candidates.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/wasm32-wasip2/component")
-            .join(COMPONENT_FILE),
-    );
-    candidates.into_iter().find(|p| p.is_file())
+    for up in [dir.parent(), dir.parent().and_then(Path::parent)]
+        .into_iter()
+        .flatten()
+    {
+        candidates.push(up.join("wasm32-wasip2/component").join(COMPONENT_FILE));
+    }
+    candidates
+}
+
+/// The error for no component found: every place that was searched, and what to do.
+fn no_default_component(searched: &[PathBuf]) -> HostError {
+    let places: Vec<String> = searched.iter().map(|p| p.display().to_string()).collect();
+    HostError::invalid_input(
+        "component",
+        format!(
+            "no component given and {COMPONENT_FILE} found in none of: {}",
+            if places.is_empty() {
+                "(the executable's own path is unknown)".to_string()
+            } else {
+                places.join(", ")
+            }
+        ),
+    )
+    .with_hint(
+        "run `make build` (or `make install PREFIX=…`), or pass --component <PATH> (or set CONNECTOR_COMPONENT)",
+    )
 }

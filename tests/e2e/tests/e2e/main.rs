@@ -21,6 +21,7 @@ mod descriptor_cache;
 mod egress;
 mod errors;
 mod folders;
+mod install;
 mod mcp;
 mod misc;
 mod paging;
