@@ -35,6 +35,7 @@ pub mod catalog;
 pub mod connector;
 pub mod env;
 pub mod error;
+pub mod input;
 pub mod schema;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -4,33 +4,19 @@
 
 use connector_sdk::catalog::Action;
 use connector_sdk::env::Method;
+use connector_sdk::input::parse;
 use connector_sdk::schema::Schema;
 use connector_sdk::url::encode;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Map, Value};
 
 use crate::client::GitHub;
-use crate::input::{
-    opt_bool, opt_enum, opt_str, opt_str_list, opt_u64, req_number, req_str, Input,
+use crate::input::{in_range, issue_number, non_empty, Input};
+use crate::types::{
+    AddComment, Comment, CreateIssue, GetIssue, Issue, IssueList, ListIssues, ListState, State,
+    StateReason, UpdateIssue,
 };
 use crate::ActionFn;
-
-/// The repository fields every issue input has, as JSON Schema properties.
-macro_rules! repo_props {
-    () => {
-        r#""owner":{"type":"string","minLength":1,"description":"Repository owner; default: the connection's `owner` setting, else the authenticated user"},"repo":{"type":"string","minLength":1,"description":"Repository name, or `owner/name`"}"#
-    };
-}
-pub(crate) use repo_props;
-
-/// JSON Schema of an issue as this connector returns it (GitHub's full issue object; only the
-/// fields every issue has are required).
-macro_rules! issue_schema {
-    () => {
-        r#"{"type":"object","required":["id","number","title","state","html_url","updated_at"],"properties":{"id":{"type":"integer"},"number":{"type":"integer"},"title":{"type":"string"},"body":{"type":["string","null"]},"state":{"enum":["open","closed"]},"html_url":{"type":"string"},"labels":{"type":"array"},"assignees":{"type":"array"},"comments":{"type":"integer"},"created_at":{"type":"string"},"updated_at":{"type":"string"},"closed_at":{"type":["string","null"]}}}"#
-    };
-}
-pub(crate) use issue_schema;
 
 /// The issue actions.
 pub const ACTIONS: &[Action<ActionFn>] = &[
@@ -40,16 +26,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         description: "Lists a repository's issues (pull requests left out unless asked for), newest first, following GitHub's pages up to `max_pages`.",
         scopes: &[],
         read_only: true,
-        input_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo"],"properties":{"#,
-            repo_props!(),
-            r#","state":{"enum":["open","closed","all"],"default":"open"},"labels":{"type":"array","items":{"type":"string"}},"since":{"type":"string","format":"date-time","description":"Only issues updated at or after this time"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30},"max_pages":{"type":"integer","minimum":1,"maximum":10,"default":1},"include_pull_requests":{"type":"boolean","default":false}}}"#
-        )),
-        output_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["issues"],"properties":{"issues":{"type":"array","items":"#,
-            issue_schema!(),
-            r#"},"more":{"type":"boolean","description":"True when GitHub has further pages"}}}"#
-        )),
+        input_schema: Schema::of::<ListIssues>(),
+        output_schema: Schema::of::<IssueList>(),
         run: list_issues,
     },
     Action {
@@ -58,12 +36,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         description: "Gets one issue by its number.",
         scopes: &[],
         read_only: true,
-        input_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
-            repo_props!(),
-            r#","issue_number":{"type":"integer","minimum":1}}}"#
-        )),
-        output_schema: Schema::json(issue_schema!()),
+        input_schema: Schema::of::<GetIssue>(),
+        output_schema: Schema::of::<Issue>(),
         run: get_issue,
     },
     Action {
@@ -72,12 +46,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         description: "Opens an issue with a title and, optionally, a body, labels and assignees.",
         scopes: &[],
         read_only: false,
-        input_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","title"],"properties":{"#,
-            repo_props!(),
-            r#","title":{"type":"string","minLength":1},"body":{"type":"string"},"labels":{"type":"array","items":{"type":"string"}},"assignees":{"type":"array","items":{"type":"string"}}}}"#
-        )),
-        output_schema: Schema::json(issue_schema!()),
+        input_schema: Schema::of::<CreateIssue>(),
+        output_schema: Schema::of::<Issue>(),
         run: create_issue,
     },
     Action {
@@ -86,12 +56,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         description: "Changes an issue's title, body, state, labels or assignees (only the fields given).",
         scopes: &[],
         read_only: false,
-        input_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number"],"properties":{"#,
-            repo_props!(),
-            r#","issue_number":{"type":"integer","minimum":1},"title":{"type":"string","minLength":1},"body":{"type":"string"},"state":{"enum":["open","closed"]},"state_reason":{"enum":["completed","not_planned","reopened"]},"labels":{"type":"array","items":{"type":"string"}},"assignees":{"type":"array","items":{"type":"string"}}}}"#
-        )),
-        output_schema: Schema::json(issue_schema!()),
+        input_schema: Schema::of::<UpdateIssue>(),
+        output_schema: Schema::of::<Issue>(),
         run: update_issue,
     },
     Action {
@@ -100,20 +66,18 @@ pub const ACTIONS: &[Action<ActionFn>] = &[
         description: "Adds a comment to an issue.",
         scopes: &[],
         read_only: false,
-        input_schema: Schema::json(concat!(
-            r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo","issue_number","body"],"properties":{"#,
-            repo_props!(),
-            r#","issue_number":{"type":"integer","minimum":1},"body":{"type":"string","minLength":1}}}"#
-        )),
-        output_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["id","body","html_url"],"properties":{"id":{"type":"integer"},"body":{"type":"string"},"html_url":{"type":"string"},"created_at":{"type":"string"}}}"#),
+        input_schema: Schema::of::<AddComment>(),
+        output_schema: Schema::of::<Comment>(),
         run: add_comment,
     },
 ];
 
-/// `/repos/{owner}/{repo}` for `input`'s `repo` (`name` or `owner/name`) and `owner`.
-pub fn repo_path(gh: &mut GitHub<'_>, input: &Input) -> Result<String> {
-    let repo = req_str(input, "repo")?;
-    let given_owner = opt_str(input, "owner")?;
+/// `/repos/{owner}/{repo}` for an input's `repo` (`name` or `owner/name`) and `owner`.
+pub fn repo_path(gh: &mut GitHub<'_>, repo: &str, given_owner: Option<&str>) -> Result<String> {
+    let repo = non_empty("repo", repo)?;
+    if given_owner.is_some_and(str::is_empty) {
+        return Err(Error::invalid("owner", "must not be empty"));
+    }
     let (owner, name) = match repo.split_once('/') {
         Some((o, n)) if !o.is_empty() && !n.is_empty() && !n.contains('/') => {
             if given_owner.is_some_and(|g| g != o) {
@@ -135,28 +99,55 @@ pub fn is_pull_request(item: &Value) -> bool {
     item.get("pull_request").is_some()
 }
 
+impl ListState {
+    fn as_str(self) -> &'static str {
+        match self {
+            ListState::Open => "open",
+            ListState::Closed => "closed",
+            ListState::All => "all",
+        }
+    }
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Closed => "closed",
+        }
+    }
+}
+
+impl StateReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            StateReason::Completed => "completed",
+            StateReason::NotPlanned => "not_planned",
+            StateReason::Reopened => "reopened",
+        }
+    }
+}
+
 fn list_issues(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
-    let path = format!("{}/issues", repo_path(gh, input)?);
+    let input: ListIssues = parse(input)?;
+    let per_page = in_range("per_page", input.per_page, 30, 1, 100)?;
+    let max_pages = in_range("max_pages", input.max_pages, 1, 1, 10)?;
+    let path = format!(
+        "{}/issues",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
+    );
     let mut query = vec![(
         "state",
-        opt_enum(input, "state", &["open", "closed", "all"])?
-            .unwrap_or("open")
-            .to_string(),
+        input.state.unwrap_or_default().as_str().to_string(),
     )];
-    if let Some(labels) = opt_str_list(input, "labels")? {
+    if let Some(labels) = &input.labels {
         query.push(("labels", labels.join(",")));
     }
-    if let Some(since) = opt_str(input, "since")? {
-        query.push(("since", since.to_string()));
+    if let Some(since) = input.since {
+        query.push(("since", since));
     }
-    query.push((
-        "per_page",
-        opt_u64(input, "per_page", 1, 100)?
-            .unwrap_or(30)
-            .to_string(),
-    ));
-    let max_pages = opt_u64(input, "max_pages", 1, 10)?.unwrap_or(1);
-    let with_prs = opt_bool(input, "include_pull_requests")?.unwrap_or(false);
+    query.push(("per_page", per_page.to_string()));
+    let with_prs = input.include_pull_requests.unwrap_or(false);
     let mut page = gh.get_page(&path, &query)?;
     let mut issues = Vec::new();
     for n in 1..=max_pages {
@@ -177,63 +168,80 @@ fn list_issues(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
 }
 
 fn get_issue(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
+    let input: GetIssue = parse(input)?;
+    let number = issue_number(input.issue_number)?;
     let path = format!(
-        "{}/issues/{}",
-        repo_path(gh, input)?,
-        req_number(input, "issue_number")?
+        "{}/issues/{number}",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
     );
     gh.get(&path, &[])
 }
 
-/// Copies the given optional fields of `input` into a request body.
-fn body_of(input: &Input, strings: &[&str], lists: &[&str]) -> Result<Map<String, Value>> {
+/// A request body of the given fields (`None`s left out).
+fn body_of(
+    strings: &[(&str, Option<&str>)],
+    lists: &[(&str, &Option<Vec<String>>)],
+) -> Map<String, Value> {
     let mut body = Map::new();
-    for &name in strings {
-        if let Some(v) = opt_str(input, name)? {
+    for &(name, value) in strings {
+        if let Some(v) = value {
             body.insert(name.into(), v.into());
         }
     }
-    for &name in lists {
-        if let Some(v) = opt_str_list(input, name)? {
-            body.insert(name.into(), v.into());
+    for &(name, value) in lists {
+        if let Some(v) = value {
+            body.insert(name.into(), v.clone().into());
         }
     }
-    Ok(body)
+    body
 }
 
 fn create_issue(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
-    req_str(input, "title")?;
-    let body = body_of(input, &["title", "body"], &["labels", "assignees"])?;
-    let path = format!("{}/issues", repo_path(gh, input)?);
+    let input: CreateIssue = parse(input)?;
+    let title = non_empty("title", &input.title)?;
+    let body = body_of(
+        &[("title", Some(title)), ("body", input.body.as_deref())],
+        &[("labels", &input.labels), ("assignees", &input.assignees)],
+    );
+    let path = format!(
+        "{}/issues",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
+    );
     gh.send_json(Method::Post, &path, &Value::Object(body))
 }
 
 fn update_issue(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
-    let number = req_number(input, "issue_number")?;
-    opt_enum(input, "state", &["open", "closed"])?;
-    opt_enum(
-        input,
-        "state_reason",
-        &["completed", "not_planned", "reopened"],
-    )?;
+    let input: UpdateIssue = parse(input)?;
+    let number = issue_number(input.issue_number)?;
     let body = body_of(
-        input,
-        &["title", "body", "state", "state_reason"],
-        &["labels", "assignees"],
-    )?;
+        &[
+            ("title", input.title.as_deref()),
+            ("body", input.body.as_deref()),
+            ("state", input.state.map(State::as_str)),
+            ("state_reason", input.state_reason.map(StateReason::as_str)),
+        ],
+        &[("labels", &input.labels), ("assignees", &input.assignees)],
+    );
     if body.is_empty() {
         return Err(Error::invalid(
             "",
             "nothing to update: give at least one of title, body, state, state_reason, labels, assignees",
         ));
     }
-    let path = format!("{}/issues/{number}", repo_path(gh, input)?);
+    let path = format!(
+        "{}/issues/{number}",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
+    );
     gh.send_json(Method::Patch, &path, &Value::Object(body))
 }
 
 fn add_comment(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
-    let number = req_number(input, "issue_number")?;
-    let text = req_str(input, "body")?;
-    let path = format!("{}/issues/{number}/comments", repo_path(gh, input)?);
+    let input: AddComment = parse(input)?;
+    let number = issue_number(input.issue_number)?;
+    let text = non_empty("body", &input.body)?;
+    let path = format!(
+        "{}/issues/{number}/comments",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
+    );
     gh.send_json(Method::Post, &path, &json!({ "body": text }))
 }

@@ -2,12 +2,14 @@
 //! `repositories` pick list (values are `owner/name`, which every `repo` input accepts).
 
 use connector_sdk::catalog::{Action, PickList, PickOption};
+use connector_sdk::input::parse;
 use connector_sdk::schema::Schema;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Value};
 
 use crate::client::GitHub;
-use crate::input::{opt_enum, opt_u64, Input};
+use crate::input::{in_range, Input};
+use crate::types::{ListRepos, RepoSort, RepositoriesParams, RepositoryList, Visibility};
 use crate::{ActionFn, PickFn};
 
 /// The repository actions.
@@ -17,8 +19,8 @@ pub const ACTIONS: &[Action<ActionFn>] = &[Action {
     description: "Lists the repositories the authenticated user can access (owned, collaborator, organisation member).",
     scopes: &[],
     read_only: true,
-    input_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"},"sort":{"enum":["created","updated","pushed","full_name"],"default":"full_name"},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":30}}}"#),
-    output_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","required":["repositories"],"properties":{"repositories":{"type":"array","items":{"type":"object","required":["id","name","full_name"],"properties":{"id":{"type":"integer"},"name":{"type":"string"},"full_name":{"type":"string"},"private":{"type":"boolean"},"html_url":{"type":"string"}}}},"more":{"type":"boolean"}}}"#),
+    input_schema: Schema::of::<ListRepos>(),
+    output_schema: Schema::of::<RepositoryList>(),
     run: list_repos,
 }];
 
@@ -26,33 +28,42 @@ pub const ACTIONS: &[Action<ActionFn>] = &[Action {
 pub const PICK_LISTS: &[PickList<PickFn>] = &[PickList {
     name: "repositories",
     description: "Repositories the authenticated user can access (first 100, by full name); values are `owner/name`.",
-    params_schema: Schema::json(r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"properties":{"visibility":{"enum":["all","public","private"],"default":"all"}}}"#),
+    params_schema: Schema::of::<RepositoriesParams>(),
     fetch: repositories,
 }];
 
+impl Visibility {
+    fn as_str(self) -> &'static str {
+        match self {
+            Visibility::All => "all",
+            Visibility::Public => "public",
+            Visibility::Private => "private",
+        }
+    }
+}
+
+impl RepoSort {
+    fn as_str(self) -> &'static str {
+        match self {
+            RepoSort::Created => "created",
+            RepoSort::Updated => "updated",
+            RepoSort::Pushed => "pushed",
+            RepoSort::FullName => "full_name",
+        }
+    }
+}
+
 fn list_repos(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
+    let input: ListRepos = parse(input)?;
     let query = [
         (
             "visibility",
-            opt_enum(input, "visibility", &["all", "public", "private"])?
-                .unwrap_or("all")
-                .to_string(),
+            input.visibility.unwrap_or_default().as_str().to_string(),
         ),
-        (
-            "sort",
-            opt_enum(
-                input,
-                "sort",
-                &["created", "updated", "pushed", "full_name"],
-            )?
-            .unwrap_or("full_name")
-            .to_string(),
-        ),
+        ("sort", input.sort.unwrap_or_default().as_str().to_string()),
         (
             "per_page",
-            opt_u64(input, "per_page", 1, 100)?
-                .unwrap_or(30)
-                .to_string(),
+            in_range("per_page", input.per_page, 30, 1, 100)?.to_string(),
         ),
     ];
     let page = gh.get_page("/user/repos", &query)?;
@@ -60,8 +71,8 @@ fn list_repos(gh: &mut GitHub<'_>, input: &Input) -> Result<Value> {
 }
 
 fn repositories(gh: &mut GitHub<'_>, params: &Input) -> Result<Vec<PickOption>> {
-    let visibility =
-        opt_enum(params, "visibility", &["all", "public", "private"])?.unwrap_or("all");
+    let params: RepositoriesParams = parse(params)?;
+    let visibility = params.visibility.unwrap_or_default().as_str();
     let query = [
         ("visibility", visibility.to_string()),
         ("sort", "full_name".to_string()),

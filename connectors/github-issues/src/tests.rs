@@ -1,6 +1,7 @@
 //! Unit tests through the `Connector` entry points with a scripted environment.
 
 use connector_sdk::env::Method;
+use connector_sdk::schema::key;
 use connector_sdk::testing::{ok, status, with_header, MockEnv};
 use connector_sdk::{wit, Connector, Error};
 use serde_json::{json, Value};
@@ -53,9 +54,82 @@ fn descriptor_declares_api_token_auth_settings_and_the_catalog() {
         .chain(d.pick_lists.iter().map(|p| &p.params_schema))
         .chain([&d.settings_schema])
     {
+        // A typed schema the build script did not embed would be published as `false`.
         let v: Value = serde_json::from_str(schema).unwrap_or_else(|e| panic!("{e}: {schema}"));
-        assert!(v.is_object());
+        assert!(v.is_object(), "{schema}");
     }
+    // `types::SCHEMAS` (what the build script embeds) lists exactly the tables' schemas.
+    let keys: Vec<String> = crate::actions()
+        .flat_map(|a| {
+            [
+                key("action", a.name, "input"),
+                key("action", a.name, "output"),
+            ]
+        })
+        .chain(crate::triggers().flat_map(|t| {
+            [
+                key("trigger", t.name, "input"),
+                key("trigger", t.name, "event"),
+            ]
+        }))
+        .chain(crate::pick_lists().map(|p| key("pick_list", p.name, "params")))
+        .collect();
+    let mut listed: Vec<&str> = crate::types::SCHEMAS.iter().map(|(k, _)| *k).collect();
+    let mut keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    listed.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(listed, keys);
+}
+
+#[test]
+fn typed_inputs_refuse_unknown_members_and_name_bad_ones() {
+    let mut env = MockEnv::new(vec![]);
+    let run = |env: &mut MockEnv, action: &str, input: &str| {
+        G::execute(env, &conn("{}"), action, input).unwrap_err()
+    };
+    assert_eq!(
+        run(
+            &mut env,
+            "get_issue",
+            r#"{"repo":"o/r","issue_number":1,"x":1}"#
+        ),
+        Error::invalid("x", "is not allowed")
+    );
+    let e = run(
+        &mut env,
+        "create_issue",
+        r#"{"repo":"o/r","title":"t","labels":["a",2]}"#,
+    );
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "labels[1]"),
+        "{e:?}"
+    );
+    let e = run(&mut env, "list_issues", r#"{"repo":"o/r","state":"nope"}"#);
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "state"),
+        "{e:?}"
+    );
+    let e = run(&mut env, "list_issues", r#"{"repo":"o/r","per_page":0}"#);
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "per_page"),
+        "{e:?}"
+    );
+    let e = run(
+        &mut env,
+        "add_comment",
+        r#"{"repo":"o/r","issue_number":0,"body":"b"}"#,
+    );
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "issue_number"),
+        "{e:?}"
+    );
+    let e = run(
+        &mut env,
+        "add_comment",
+        r#"{"repo":" ","issue_number":1,"body":"b"}"#,
+    );
+    assert_eq!(e, Error::invalid("repo", "must not be empty"));
+    assert!(env.requests.is_empty());
 }
 
 #[test]

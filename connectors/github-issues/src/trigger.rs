@@ -8,13 +8,15 @@
 //! beginning of the repository's history.
 
 use connector_sdk::catalog::{Event, PollResult, Trigger};
+use connector_sdk::input::parse;
 use connector_sdk::schema::Schema;
 use connector_sdk::{Error, Result};
 use serde_json::{json, Value};
 
 use crate::client::GitHub;
-use crate::input::{opt_bool, opt_str, opt_str_list, Input};
-use crate::issues::{is_pull_request, issue_schema, repo_path, repo_props};
+use crate::input::Input;
+use crate::issues::{is_pull_request, repo_path};
+use crate::types::{Issue, NewOrUpdatedIssue};
 use crate::PollFn;
 
 /// Issues per poll (GitHub's maximum page size).
@@ -26,12 +28,8 @@ pub const TRIGGERS: &[Trigger<PollFn>] = &[Trigger {
     title: "New or updated issue",
     description: "Emits an issue of a repository each time it is created or changed (pull requests left out unless asked for), oldest change first.",
     scopes: &[],
-    input_schema: Schema::json(concat!(
-        r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["repo"],"properties":{"#,
-        repo_props!(),
-        r#","since":{"type":"string","format":"date-time","description":"Where the first poll starts; default: the repository's first issue"},"labels":{"type":"array","items":{"type":"string"}},"include_pull_requests":{"type":"boolean","default":false}}}"#
-    )),
-    event_schema: Schema::json(issue_schema!()),
+    input_schema: Schema::of::<NewOrUpdatedIssue>(),
+    event_schema: Schema::of::<Issue>(),
     poll,
 }];
 
@@ -41,10 +39,10 @@ struct Cursor {
     seen: Vec<String>,
 }
 
-fn parse_cursor(text: Option<&str>, input: &Input) -> Result<Cursor> {
+fn parse_cursor(text: Option<&str>, input: &NewOrUpdatedIssue) -> Result<Cursor> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(Cursor {
-            since: opt_str(input, "since")?.map(str::to_string),
+            since: input.since.clone(),
             seen: Vec::new(),
         });
     };
@@ -75,16 +73,20 @@ pub fn key(issue: &Value) -> Result<(String, String)> {
 }
 
 fn poll(gh: &mut GitHub<'_>, input: &Input, cursor: Option<&str>) -> Result<PollResult> {
-    let cursor = parse_cursor(cursor, input)?;
-    let with_prs = opt_bool(input, "include_pull_requests")?.unwrap_or(false);
-    let path = format!("{}/issues", repo_path(gh, input)?);
+    let input: NewOrUpdatedIssue = parse(input)?;
+    let cursor = parse_cursor(cursor, &input)?;
+    let with_prs = input.include_pull_requests.unwrap_or(false);
+    let path = format!(
+        "{}/issues",
+        repo_path(gh, &input.repo, input.owner.as_deref())?
+    );
     let mut query = vec![
         ("state", "all".to_string()),
         ("sort", "updated".to_string()),
         ("direction", "asc".to_string()),
         ("per_page", PAGE.to_string()),
     ];
-    if let Some(labels) = opt_str_list(input, "labels")? {
+    if let Some(labels) = &input.labels {
         query.push(("labels", labels.join(",")));
     }
     if let Some(since) = &cursor.since {

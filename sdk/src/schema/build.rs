@@ -37,6 +37,17 @@ impl Collector {
         }
     }
 
+    /// The schema under `key` (`kind/name/role`, see [`key`]), for a build script that lists
+    /// its typed schemas itself instead of handing over its tables.
+    pub fn keyed(&mut self, key: &str, schema: &Schema) {
+        let mut parts = key.splitn(3, '/');
+        let (Some(kind), Some(name), Some(role)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("`{key}` is not a schema key `kind/name/role`");
+        };
+        self.add(kind, name, role, schema);
+    }
+
     /// The input and output schemas of these actions.
     pub fn actions<'a, F: 'a>(&mut self, actions: impl IntoIterator<Item = &'a Action<F>>) {
         for a in actions {
