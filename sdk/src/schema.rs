@@ -14,6 +14,10 @@
 //! 3. `my-connector` embeds them with [`embedded_schemas!`](crate::embedded_schemas) and
 //!    describes its tables with the inflated [`Schemas`] (`Action::describe` and the like in [`crate::catalog`]).
 //!
+//! A connector in one crate (no core crate the build script could depend on) keeps its types in
+//! a module the build script includes with `#[path]`, lists them as `(key, Schema)` pairs, and
+//! hands those to `build::Collector::keyed` (see `connectors/github-issues`).
+//!
 //! Each schema is found by its key: `action/<name>/input`, `action/<name>/output`,
 //! `trigger/<name>/input`, `trigger/<name>/event`, `pick_list/<name>/params` ([`key`]).
 
