@@ -153,15 +153,7 @@ fn send(
     }
     let future = outgoing_handler::handle(req, None).map_err(|e| format!("{e:?}"))?;
     OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"))?;
-    let response = loop {
-        match future.get() {
-            Some(r) => break r,
-            None => future.subscribe().block(),
-        }
-    };
-    let response = response
-        .map_err(|_| "response already taken".to_string())?
-        .map_err(|e| format!("{e:?}"))?;
+    let response = super::fetch::response(future)?;
     let incoming = response.consume().map_err(|_| "body")?;
     let stream = incoming.stream().map_err(|_| "stream")?;
     let mut bytes = Vec::new();
