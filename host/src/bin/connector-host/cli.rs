@@ -393,10 +393,18 @@ pub fn read_json_arg(name: &str, raw: &str) -> HostResult<Value> {
 
 /// Writes `text` to stdout as it is (it ends with a newline already).
 fn print_text(text: &str) -> HostResult<()> {
+    write_stdout(text.as_bytes())
+}
+
+/// Writes a command's whole output. A reader that went away (`describe | head`) is not an
+/// error: like other command-line tools, the command then ends quietly.
+fn write_stdout(bytes: &[u8]) -> HostResult<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| HostError::internal(format!("cannot write to stdout: {e}")))
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(HostError::internal(format!("cannot write to stdout: {e}"))),
+    }
 }
 
 fn print_json(value: &Value) -> HostResult<()> {
@@ -405,8 +413,5 @@ fn print_json(value: &Value) -> HostResult<()> {
     let mut text = serde_json::to_vec_pretty(value)
         .map_err(|e| HostError::internal(format!("cannot render the output: {e}")))?;
     text.push(b'\n');
-    let mut out = std::io::stdout().lock();
-    out.write_all(&text)
-        .and_then(|_| out.flush())
-        .map_err(|e| HostError::internal(format!("cannot write to stdout: {e}")))
+    write_stdout(&text)
 }

@@ -386,3 +386,24 @@ fn describe_markdown_works_for_the_github_connector() {
     assert!(fields.contains(&"repo*"), "{create_issue:?}");
     assert!(fields.contains(&"title*"), "{create_issue:?}");
 }
+
+#[test]
+fn describe_into_a_reader_that_goes_away_ends_quietly() {
+    let fake = FakeWrike::start().unwrap();
+    let mut child = cli(&fake)
+        .arg("describe")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `connector-host describe | head -c 0`: the reader is gone before the output is written
+    // (the descriptor is larger than a pipe's buffer, so the write cannot complete anyway).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
