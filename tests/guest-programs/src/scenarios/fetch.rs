@@ -5,9 +5,7 @@
 use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};
 use wasi::http::outgoing_handler;
-use wasi::http::types::{
-    Fields, FutureIncomingResponse, IncomingResponse, Method, OutgoingRequest, Scheme,
-};
+use wasi::http::types::{Fields, FutureIncomingResponse, Method, OutgoingRequest, Scheme};
 
 pub fn run(input: &Value) -> Result<Value, wit::Error> {
     let swallow = input["swallow"].as_bool().unwrap_or(false);
@@ -46,10 +44,24 @@ fn send(input: &Value) -> Result<Value, String> {
         .map_err(|_| "authority")?;
     req.set_path_with_query(Some(path)).map_err(|_| "path")?;
     let future = outgoing_handler::handle(req, None).map_err(|e| format!("{e:?}"))?;
-    let response = super::fetch::response(future)?;
+    let (status, bytes) = response(future)?;
+    Ok(json!({"status": status, "body_len": bytes.len(), "body": String::from_utf8_lossy(&bytes)}))
+}
+
+/// Waits for the response of a request in flight and reads it whole: status and body.
+pub fn response(future: FutureIncomingResponse) -> Result<(u16, Vec<u8>), String> {
+    let response = loop {
+        match future.get() {
+            Some(r) => break r,
+            None => future.subscribe().block(),
+        }
+    };
+    let response = response
+        .map_err(|_| "response already taken".to_string())?
+        .map_err(|e| format!("{e:?}"))?;
     let status = response.status();
-    let body = response.consume().map_err(|_| "body")?;
-    let stream = body.stream().map_err(|_| "stream")?;
+    let incoming = response.consume().map_err(|_| "body")?;
+    let stream = incoming.stream().map_err(|_| "stream")?;
     let mut bytes = Vec::new();
     loop {
         match stream.blocking_read(64 * 1024) {
@@ -58,18 +70,5 @@ fn send(input: &Value) -> Result<Value, String> {
             Err(e) => return Err(format!("reading the body: {e:?}")),
         }
     }
-    Ok(json!({"status": status, "body_len": bytes.len(), "body": String::from_utf8_lossy(&bytes)}))
-}
-
-/// Waits for the response of a request in flight.
-pub fn response(future: FutureIncomingResponse) -> Result<IncomingResponse, String> {
-    let response = loop {
-        match future.get() {
-            Some(r) => break r,
-            None => future.subscribe().block(),
-        }
-    };
-    response
-        .map_err(|_| "response already taken".to_string())?
-        .map_err(|e| format!("{e:?}"))
+    Ok((status, bytes))
 }

@@ -153,16 +153,6 @@ fn send(
     }
     let future = outgoing_handler::handle(req, None).map_err(|e| format!("{e:?}"))?;
     OutgoingBody::finish(outgoing, None).map_err(|e| format!("{e:?}"))?;
-    let response = super::fetch::response(future)?;
-    let incoming = response.consume().map_err(|_| "body")?;
-    let stream = incoming.stream().map_err(|_| "stream")?;
-    let mut bytes = Vec::new();
-    loop {
-        match stream.blocking_read(64 * 1024) {
-            Ok(chunk) => bytes.extend_from_slice(&chunk),
-            Err(wasi::io::streams::StreamError::Closed) => break,
-            Err(e) => return Err(format!("reading the body: {e:?}")),
-        }
-    }
+    let (_, bytes) = super::fetch::response(future)?;
     Ok(bytes)
 }
