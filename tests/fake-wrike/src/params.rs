@@ -27,8 +27,10 @@ pub struct Params {
     map: BTreeMap<String, RawValue>,
 }
 
-/// Parameters every method accepts in addition to its own.
-const GLOBAL_PARAMS: &[&str] = &["access_token", "method", "state"];
+/// Parameters every method accepts in addition to its own: `access_token` (`API.md` §2.3),
+/// `method` (§4: "A client limited to GET may add `method=POST|PUT|DELETE`") and `state` (§4:
+/// "An optional `state` request parameter is echoed back").
+pub const GLOBAL_PARAMS: &[&str] = &["access_token", "method", "state"];
 
 impl Params {
     /// Empty parameter set.

@@ -8,12 +8,7 @@ use serde_json::Value;
 
 use super::{BodyKind, Format, MethodRule, ParamRule, Reference, Seg, Ty};
 use crate::error::ApiError;
-use crate::params::{parse_lenient, Params, RawValue};
-
-/// Parameters every method takes besides its own: `access_token` (`API.md` §2.3), `method`
-/// (§4: "A client limited to GET may add `method=POST|PUT|DELETE`") and `state` (§4: "An
-/// optional `state` request parameter is echoed back").
-const GLOBAL_PARAMS: &[&str] = &["access_token", "method", "state"];
+use crate::params::{parse_lenient, Params, RawValue, GLOBAL_PARAMS};
 
 /// Largest number of IDs in a multi-ID path (`API.md` §4: "up to 100 IDs").
 const MAX_IDS: usize = 100;
