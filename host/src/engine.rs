@@ -2,6 +2,7 @@
 //! cache of compiled artifacts, and a pre-linked [`PluginPre`] reused by every call.
 
 use crate::bindings::{connector as contract, PluginPre};
+use crate::component_index;
 use crate::config::Allocator;
 use crate::descriptor::Descriptor;
 use crate::error::{HostError, HostResult};
@@ -100,36 +101,65 @@ pub struct Runtime {
 
 impl Runtime {
     /// Loads the component at `path`, compiling it or reusing a cached compilation.
+    ///
+    /// With a cache directory, a file the component index (`component_index.rs`) knows
+    /// (same canonical path, size, times, inode and device as when it was hashed) is not read
+    /// or hashed again: its compiled artifact is loaded by the recorded digest.
     pub fn load(path: &Path, options: &LoadOptions) -> HostResult<Runtime> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let cache_dir = options.cache_dir.as_deref();
+        if let Some(sha256) = cache_dir.and_then(|dir| component_index::lookup(dir, path)) {
+            if let Some(runtime) = Self::from_source(sha256, None, options)? {
+                return Ok(runtime);
+            }
+        }
+        let (bytes, stamp) = component_index::read(path).map_err(|e| {
             HostError::invalid_input(
                 "component",
                 format!("cannot read the component `{}`: {e}", path.display()),
             )
             .with_hint("build it with `make build`, or pass --component <PATH>")
         })?;
-        Self::from_bytes(&bytes, options)
+        let runtime = Self::from_bytes(&bytes, options)?;
+        if let (Some(dir), Some(stamp)) = (cache_dir, stamp) {
+            component_index::record(dir, stamp, &runtime.sha256);
+        }
+        Ok(runtime)
     }
 
     /// Loads a component from its bytes.
     pub fn from_bytes(bytes: &[u8], options: &LoadOptions) -> HostResult<Runtime> {
         let sha256 = hex::encode(Sha256::digest(bytes));
+        Self::from_source(sha256, Some(bytes), options)?
+            .ok_or_else(|| HostError::internal("the component's bytes were not used"))
+    }
+
+    /// Loads the component whose digest is `sha256`: compiled from `bytes`, or from the
+    /// compile cache. Without `bytes`, `None` when the cache has no usable artifact.
+    fn from_source(
+        sha256: String,
+        bytes: Option<&[u8]>,
+        options: &LoadOptions,
+    ) -> HostResult<Option<Runtime>> {
         let mut allocator = options.allocator;
         let (engine, instance_pre) = loop {
             let attempt = (|| {
                 let engine = new_engine(allocator)?;
-                let component =
-                    load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?;
+                let Some(component) =
+                    load_component(&engine, bytes, &sha256, options.cache_dir.as_deref())?
+                else {
+                    return Ok(None);
+                };
                 let linker = new_linker(&engine)?;
                 let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
                     HostError::internal(format!(
                         "the component cannot be linked: it imports something this host does not provide: {e:#}"
                     ))
                 })?;
-                HostResult::Ok((engine, instance_pre))
+                HostResult::Ok(Some((engine, instance_pre)))
             })();
             match attempt {
-                Ok(loaded) => break loaded,
+                Ok(Some(loaded)) => break loaded,
+                Ok(None) => return Ok(None),
                 // The machine refused the pool's reservation, or the component does not fit
                 // the pool's per-component limits: run it with on-demand allocation instead.
                 Err(e) if allocator == Allocator::Pooling => {
@@ -148,7 +178,7 @@ impl Runtime {
             ))
         })?;
         let ticker = EpochTicker::start(engine.clone())?;
-        Ok(Runtime {
+        Ok(Some(Runtime {
             engine,
             pre,
             sha256,
@@ -158,7 +188,7 @@ impl Runtime {
             instances: std::sync::atomic::AtomicU64::new(0),
             allocator,
             _ticker: ticker,
-        })
+        }))
     }
 
     /// The engine calls run on.
@@ -340,13 +370,16 @@ fn engine_fingerprint(engine: &Engine) -> String {
     hex::encode(&h.0.finalize()[..12])
 }
 
+/// The compiled component: deserialized from the cache when it holds a usable artifact for
+/// `sha256`, else compiled from `bytes` (and cached); `None` when there are no bytes to
+/// compile.
 fn load_component(
     engine: &Engine,
-    bytes: &[u8],
+    bytes: Option<&[u8]>,
     sha256: &str,
     cache_dir: Option<&Path>,
-) -> HostResult<Component> {
-    let compile = || {
+) -> HostResult<Option<Component>> {
+    let compile = |bytes| {
         Component::new(engine, bytes).map_err(|e| {
             HostError::invalid_input(
                 "component",
@@ -355,7 +388,7 @@ fn load_component(
         })
     };
     let Some(dir) = cache_dir else {
-        return compile();
+        return bytes.map(compile).transpose();
     };
     let path = dir.join(format!("{sha256}-{}.cwasm", engine_fingerprint(engine)));
     if path.is_file() {
@@ -363,18 +396,21 @@ fn load_component(
         // name that binds it to the component's hash and to this engine's configuration;
         // wasmtime additionally checks the engine compatibility header on load.
         match unsafe { Component::deserialize_file(engine, &path) } {
-            Ok(component) => return Ok(component),
+            Ok(component) => return Ok(Some(component)),
             Err(e) => tracing::warn!(
                 "ignoring unusable cached artifact {}: {e:#}",
                 path.display()
             ),
         }
     }
-    let component = compile()?;
+    let Some(bytes) = bytes else {
+        return Ok(None);
+    };
+    let component = compile(bytes)?;
     if let Err(e) = write_cache(&path, &component) {
         tracing::warn!("cannot write the compile cache {}: {e}", path.display());
     }
-    Ok(component)
+    Ok(Some(component))
 }
 
 fn write_cache(path: &Path, component: &Component) -> std::io::Result<()> {

@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod bindings;
 pub mod cassette;
+mod component_index;
 pub mod config;
 pub mod connector;
 pub mod credentials;

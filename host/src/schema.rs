@@ -74,7 +74,7 @@ impl InputSchema {
             return Ok(());
         };
         let mut path: Vec<String> = segments(&error);
-        let message = match &error.kind {
+        let message = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property
                     .as_str()
@@ -131,12 +131,12 @@ fn extra_key(input: &Value, path: &[String], error: &ValidationError<'_>) -> Opt
         return None;
     };
     let (key, value) = map.iter().next()?;
-    (here != &*error.instance && value == &*error.instance).then(|| key.clone())
+    (here != &**error.instance() && value == &**error.instance()).then(|| key.clone())
 }
 
 fn segments(error: &ValidationError<'_>) -> Vec<String> {
     error
-        .instance_path
+        .instance_path()
         .into_iter()
         .map(|segment| match segment {
             LocationSegment::Property(p) => p.to_string(),

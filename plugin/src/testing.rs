@@ -49,14 +49,14 @@ pub fn host_refusal(name: &str, input: &serde_json::Value) -> Option<String> {
         .expect("schema compiles");
     let error = validator.iter_errors(input).next()?;
     let mut path: Vec<String> = error
-        .instance_path
+        .instance_path()
         .into_iter()
         .map(|s| match s {
             jsonschema::paths::LocationSegment::Property(p) => p.to_string(),
             jsonschema::paths::LocationSegment::Index(i) => i.to_string(),
         })
         .collect();
-    match &error.kind {
+    match error.kind() {
         ValidationErrorKind::Required { property } => {
             path.push(property.as_str().unwrap_or_default().to_string())
         }

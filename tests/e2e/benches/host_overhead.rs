@@ -269,6 +269,43 @@ fn warm_vs_cold(s: &Setup, rounds: usize, out: &mut String) {
     }
 }
 
+/// Where a CLI call's time goes, each stage against `curl` in the same interleaved rounds: the
+/// process alone (`--version`: loading and relocating the binary, clap), the process with the
+/// component loaded from the compile cache and the descriptor from its cache (`describe`), and
+/// the whole call. `host_with` builds a `connector-host` command with the given arguments.
+fn cli_breakdown(
+    host_with: &dyn Fn(&[&str]) -> Command,
+    call: &dyn Fn() -> Command,
+    curl: &dyn Fn() -> Command,
+    out: &mut String,
+) {
+    let stages: [(&str, &dyn Fn() -> Command); 4] = [
+        ("process start, `connector-host --version`", &|| host_with(&["--version"])),
+        (
+            "component loaded from the caches, `connector-host describe`",
+            &|| host_with(&["describe"]),
+        ),
+        ("the whole call, `connector-host call get_task_by_id`", call),
+        ("curl", curl),
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); stages.len()];
+    for _ in 0..if quick() { 3 } else { 30 } {
+        for (i, (_, cmd)) in stages.iter().enumerate() {
+            times[i].push(time_process(&mut cmd()).as_secs_f64() * 1e3);
+        }
+    }
+    let medians: Vec<f64> = times.into_iter().map(median).collect();
+    let baseline = medians[stages.len() - 1];
+    for (i, (label, _)) in stages[..stages.len() - 1].iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| CLI breakdown: {label} vs `curl`, median | {:.1} ms | {baseline:.1} ms | {:.2}× |",
+            medians[i],
+            medians[i] / baseline
+        );
+    }
+}
+
 fn report() {
     let s = Setup::new();
     let rounds = if quick() { 4 } else { 40 };
@@ -347,7 +384,7 @@ fn report() {
     if bin.is_file() && curl {
         let config = tempfile::tempdir().unwrap();
         let input = s.get_task.0.to_string();
-        let host_cmd = || {
+        let host_with = |args: &[&str]| {
             let mut c = Command::new(&bin);
             c.env("CONNECTOR_BASE_URL", s.fake.base_url())
                 .env("CONNECTOR_TOKEN", FAKE_TOKEN)
@@ -355,9 +392,10 @@ fn report() {
                 .env("CONNECTOR_COMPONENT", wrike_component())
                 .env("CONNECTOR_CONFIG_DIR", config.path())
                 .env_remove("RUST_LOG")
-                .args(["call", "get_task_by_id", "--input", &input]);
+                .args(args);
             c
         };
+        let host_cmd = || host_with(&["call", "get_task_by_id", "--input", &input]);
         let url = s.url(&s.get_task.1);
         let curl_cmd = || {
             let mut c = Command::new("curl");
@@ -379,6 +417,7 @@ fn report() {
             "| whole process: `connector-host call get_task_by_id` vs `curl`, median | {h:.1} ms | {n:.1} ms | {:.2}× |",
             h / n
         );
+        cli_breakdown(&host_with, &host_cmd, &curl_cmd, &mut out);
     } else {
         let _ = writeln!(
             out,
