@@ -18,7 +18,8 @@ pub struct Limits {
     /// Wall-clock timeout around a whole call, in milliseconds, including time blocked in
     /// host calls (HTTP). Default 60 000.
     pub wall_timeout_ms: u64,
-    /// Memory cap per call, in bytes: every linear memory and table of the call's store plus
+    /// Memory cap per instance (one call's, in strict mode; see [`crate::reuse`]), in bytes:
+    /// every linear memory and table of the instance's store plus
     /// the host-side bytes its resources hold (header maps, body buffers). Default 256 MiB.
     pub memory_bytes: u64,
     /// Most core instances one call may create. Default 32.
@@ -165,7 +166,9 @@ impl Limits {
 ///
 /// [engine]
 /// allocator = "pooling"   # or "on_demand"
-/// warm_instances = 0      # instances `serve` and `mcp` keep instantiated ahead
+/// reuse_calls = 100       # calls per instance in `serve`, `mcp`, `call --batch`; 1 = strict
+/// reuse_idle_ms = 30000
+/// reuse_memory_bytes = 67108864
 ///
 /// [oauth]
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
@@ -195,16 +198,33 @@ pub struct ConfigFile {
 }
 
 /// The `[engine]` section of the configuration file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineSettings {
     /// `pooling` (default; falls back to on-demand where the pool cannot be had) or
     /// `on_demand`.
     pub allocator: Allocator,
-    /// Warm instances (see [`crate::warm`]) the resident commands `serve` and `mcp` keep per
-    /// connection. Default 0: on the 2-core machine this was measured on, instantiating ahead
-    /// competed with the calls instead of sparing them time (BENCHMARKS.md).
-    pub warm_instances: usize,
+    /// Calls one instance serves at most in the resident commands (`serve`, `mcp`,
+    /// `call --batch`), all of the same connection (see [`crate::reuse`]). 0 or 1 is strict
+    /// mode: a fresh instance for every call. Default 100. One-shot commands are always strict.
+    pub reuse_calls: u32,
+    /// A reused instance left idle this long is dropped, in milliseconds. Default 30 000.
+    pub reuse_idle_ms: u64,
+    /// An instance holding more than this after a call (memories, tables and host-side
+    /// resource bytes) is dropped, in bytes; at most half of `[limits] memory_bytes` is used.
+    /// Default 64 MiB.
+    pub reuse_memory_bytes: u64,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            allocator: Allocator::default(),
+            reuse_calls: 100,
+            reuse_idle_ms: 30_000,
+            reuse_memory_bytes: 64 * 1024 * 1024,
+        }
+    }
 }
 
 /// The `[egress]` section of the configuration file.
@@ -232,6 +252,19 @@ impl ConfigFile {
 
     /// Parses configuration TOML text.
     pub fn parse(text: &str) -> HostResult<ConfigFile> {
+        if let Ok(table) = text.parse::<toml::Table>() {
+            if table
+                .get("engine")
+                .and_then(|e| e.get("warm_instances"))
+                .is_some()
+            {
+                return Err(HostError::invalid_input(
+                    "engine.warm_instances",
+                    "`[engine] warm_instances` is gone: instances are now reused within a connection",
+                )
+                .with_hint("remove it; `[engine] reuse_calls = N` sets how many calls an instance serves (1 = strict)"));
+            }
+        }
         let file: ConfigFile = toml::from_str(text)
             .map_err(|e| HostError::invalid_input("config", e.message().to_string()))?;
         file.limits.validate()?;
@@ -370,6 +403,19 @@ mod tests {
         assert!(e.message.contains("cpu_budget"), "{}", e.message);
         let e = ConfigFile::parse("[limits]\nwall_timeout_ms = 0\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("wall_timeout_ms"));
+    }
+
+    #[test]
+    fn engine_reuse_keys_parse_and_warm_instances_is_refused_with_a_hint() {
+        let c = ConfigFile::parse("[engine]\nreuse_calls = 1\nreuse_idle_ms = 5\n").unwrap();
+        assert_eq!(c.engine.reuse_calls, 1);
+        assert_eq!(c.engine.reuse_idle_ms, 5);
+        assert_eq!(c.engine.reuse_memory_bytes, 64 * 1024 * 1024);
+        assert!(crate::reuse::ReusePolicy::from_settings(&c.engine).is_strict());
+        assert!(!crate::reuse::ReusePolicy::resident().is_strict());
+        let e = ConfigFile::parse("[engine]\nwarm_instances = 2\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("engine.warm_instances"));
+        assert!(e.hint.unwrap().contains("reuse_calls"));
     }
 
     #[test]

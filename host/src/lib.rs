@@ -20,13 +20,13 @@ pub mod error;
 pub mod fsutil;
 pub mod mcp;
 pub mod pool;
+pub mod reuse;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
 pub mod serve;
 pub mod state;
 pub mod triggers;
-pub mod warm;
 
 /// What connector authors need for host-driven tests without a fake server: record a call's
 /// HTTP into a [`Cassette`](testing::Cassette) with [`Connector::recording`], save it, and
@@ -43,4 +43,5 @@ pub use connector::{Connector, Event, PickOption, PollBatch};
 pub use credentials::Secret;
 pub use descriptor::Descriptor;
 pub use engine::{LoadOptions, Runtime};
+pub use reuse::ReusePolicy;
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};

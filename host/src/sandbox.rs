@@ -1,6 +1,7 @@
 //! The per-call sandbox: the `Store` data every guest call runs with.
 //!
-//! Each call gets a fresh [`SandboxState`]: a WASI context with no filesystem, no environment,
+//! Each instance gets a fresh [`SandboxState`] (a reused instance keeps its own; see
+//! [`crate::reuse`]): a WASI context with no filesystem, no environment,
 //! no arguments, no stdin and no sockets; the egress gate as the only way out; a memory
 //! limiter; and the `host` interface (logging and an allow-listed secret lookup).
 
@@ -236,17 +237,34 @@ impl SandboxState {
 }
 
 impl SandboxState {
-    /// Sets the API token the egress gate adds to allowed requests. Only for a state built
+    /// Readies a reused instance for its next call: the call's token for the egress gate, the
+    /// secrets `host.secret` answers during it and a full CPU budget. Only for a state built
     /// without a tape: a recording's redactor is built with the token it must hide.
-    pub(crate) fn set_token(&mut self, token: Option<Secret>) {
+    pub(crate) fn begin_call(
+        &mut self,
+        token: Option<Secret>,
+        secrets: Arc<BTreeMap<String, Secret>>,
+        cpu_ticks: u64,
+    ) {
         self.gate.set_token(token);
+        self.secrets = secrets;
+        self.cpu_ticks_left = cpu_ticks;
     }
 
-    /// Sets the secrets `host.secret` answers for this call (a warm instance is made with the
-    /// connector's own; a call for one webhook subscription adds that one's). Only for a state
-    /// built without a tape, like [`SandboxState::set_token`].
-    pub(crate) fn set_secrets(&mut self, secrets: Arc<BTreeMap<String, Secret>>) {
-        self.secrets = secrets;
+    /// Ends a call: the token and every secret are taken away (an idle instance holds
+    /// neither), and what the store still holds is measured.
+    pub(crate) fn end_call(&mut self) -> crate::reuse::Held {
+        self.gate.set_token(None);
+        self.secrets = Arc::new(BTreeMap::new());
+        let host_bytes = host_resource_bytes(&mut self.table);
+        crate::reuse::Held {
+            bytes: self
+                .limiter
+                .memory_bytes
+                .saturating_add(self.limiter.table_bytes)
+                .saturating_add(host_bytes),
+            holds_resources: !self.table.is_empty(),
+        }
     }
 
     /// Measures the host-side bytes the guest's resources hold and charges them to the call;

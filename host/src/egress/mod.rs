@@ -144,8 +144,8 @@ pub struct EgressGate {
 }
 
 impl EgressGate {
-    /// Sets the token added to allowed requests (a warm instance learns its call's token when
-    /// the call takes it).
+    /// Sets the token added to allowed requests (a reused instance gets each call's token at
+    /// its start, and none between calls).
     pub(crate) fn set_token(&mut self, token: Option<Secret>) {
         self.token = token;
     }

@@ -47,6 +47,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "CONNECTOR_ALLOW_PRIVATE_ADDRESSES")]
     pub allow_private_addresses: bool,
 
+    /// Strict isolation: a fresh instance for every call, never reused (the resident commands
+    /// `serve`, `mcp` and `call --batch` otherwise reuse one for up to `[engine] reuse_calls`
+    /// calls of the same connection).
+    #[arg(long, global = true, env = "CONNECTOR_STRICT_ISOLATION")]
+    pub strict_isolation: bool,
+
     /// A TOML configuration file with `[limits]` and `[egress]` sections; flags override it.
     #[arg(long, global = true, env = "CONNECTOR_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,

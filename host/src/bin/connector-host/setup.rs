@@ -13,6 +13,7 @@ use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
 use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};
 use connector_host::error::{HostError, HostResult};
+use connector_host::reuse::ReusePolicy;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -192,12 +193,16 @@ fn connector_for(
         );
     }
     let connector = Connector::new(runtime, connection, limits)?;
-    // Only the resident commands can use instances made ahead; off unless configured.
-    Ok(match cli.command {
-        Command::Serve(_) | Command::Mcp { .. } => {
-            connector.with_warm_instances(file.engine.warm_instances)
-        }
-        _ => connector,
+    // Only the resident commands make more than a call or two: they reuse instances within
+    // the connection unless told to be strict.
+    let resident = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Mcp { .. } | Command::Call { batch: Some(_), .. }
+    );
+    Ok(if resident && !cli.strict_isolation {
+        connector.with_reuse(ReusePolicy::from_settings(&file.engine))
+    } else {
+        connector
     })
 }
 
