@@ -172,7 +172,7 @@ impl Limits {
 /// # token_url = "https://login.wrike.com/oauth2/token"
 /// trusted_origins = []
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConfigFile {
     /// Sandbox limits; missing keys keep their defaults.
@@ -185,13 +185,13 @@ pub struct ConfigFile {
     pub engine: EngineSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
-    /// `[serve]`: read by `connector-host serve` (see [`crate::serve::config::ServeSection`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub serve: Option<serde_json::Value>,
-    /// `[[subscription]]`: read by `connector-host serve` (see
-    /// [`crate::serve::config::SubscriptionConfig`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub subscription: Vec<serde_json::Value>,
+    /// `[serve]`: read by `connector-host serve`.
+    pub serve: Option<crate::serve::config::ServeSection>,
+    /// `[[subscription]]`: read by `connector-host serve`.
+    pub subscription: Vec<crate::serve::config::SubscriptionConfig>,
+    /// `[[connector]]`: several connectors in one `serve` or `mcp` process (see
+    /// [`crate::connectors`]); none means the one connector the command line describes.
+    pub connector: Vec<crate::connectors::ConnectorSection>,
 }
 
 /// The `[engine]` section of the configuration file.
@@ -230,13 +230,33 @@ impl ConfigFile {
         })
     }
 
-    /// Parses configuration TOML text.
+    /// Parses configuration TOML text. A key or value that does not fit is reported with its
+    /// line and column (`line 12, column 1: unknown field `colour`, expected …`).
     pub fn parse(text: &str) -> HostResult<ConfigFile> {
-        let file: ConfigFile = toml::from_str(text)
-            .map_err(|e| HostError::invalid_input("config", e.message().to_string()))?;
+        let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         file.limits.validate()?;
+        crate::connectors::validate_sections(&file.connector)?;
         Ok(file)
     }
+}
+
+/// A TOML error as an `invalid_input` error on field `config`, its message led by the line
+/// and column (1-based) where the offending key or value starts.
+fn toml_error(text: &str, e: &toml::de::Error) -> HostError {
+    let place = match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map_or(0, |l| l.chars().count())
+                + 1;
+            format!("line {line}, column {column}: ")
+        }
+        None => String::new(),
+    };
+    HostError::invalid_input("config", format!("{place}{}", e.message().trim_end()))
 }
 
 /// One connection to the remote API: where it is and the credential for it.
@@ -370,6 +390,30 @@ mod tests {
         assert!(e.message.contains("cpu_budget"), "{}", e.message);
         let e = ConfigFile::parse("[limits]\nwall_timeout_ms = 0\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("wall_timeout_ms"));
+    }
+
+    #[test]
+    fn a_wrong_key_is_reported_with_its_line_column_and_name() {
+        let text = "[serve]\nlisten = \"127.0.0.1:1\"\n\n[[subscription]]\nname = \"a\"\ntrigger = \"t\"\n  colour = 1\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("config"));
+        assert!(e.message.starts_with("line 7, column 3: "), "{}", e.message);
+        assert!(e.message.contains("`colour`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"wrike\"\ncomponent = \"w.wasm\"\ntoken = \"x\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.starts_with("line 4, column 1: "), "{}", e.message);
+        assert!(e.message.contains("`token`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"Wrike_EU\"\ncomponent = \"w.wasm\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.starts_with("line 2, column 8: "), "{}", e.message);
+        assert!(e.message.contains("Wrike_EU"), "{}", e.message);
+        let text = "[[connector]]\nname = \"w\"\ncomponent = \"w.wasm\"\nlimits = { cpu = 1 }\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.starts_with("line 4, column 10: "), "{}", e.message);
+        assert!(e.message.contains("`cpu`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"w\"\ncomponent = \"a\"\n[[connector]]\nname = \"w\"\ncomponent = \"b\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.contains("twice"), "{}", e.message);
     }
 
     #[test]

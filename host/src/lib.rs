@@ -12,6 +12,7 @@ pub mod bindings;
 pub mod cassette;
 pub mod config;
 pub mod connector;
+pub mod connectors;
 pub mod credentials;
 pub mod descriptor;
 pub mod egress;

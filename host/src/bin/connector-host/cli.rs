@@ -13,7 +13,7 @@ use connector_host::cassette::{BodyMatch, Cassette};
 use connector_host::connector::Connector;
 use connector_host::credentials::CredentialStore;
 use connector_host::error::{HostError, HostResult};
-use connector_host::mcp::{McpOptions, McpServer};
+use connector_host::mcp::{McpConnector, McpOptions, McpServer};
 use connector_host::state::open_poll_state;
 use connector_host::triggers::{run_poll, RunLimits};
 use serde_json::Value;
@@ -129,27 +129,37 @@ pub async fn run(cli: Cli) -> HostResult<()> {
     if let Command::Serve(args) = &cli.command {
         let file = config_file(&cli)?;
         let connectors = serve_connectors(&cli).await?;
-        return connector_host::serve::run(
-            args,
-            file.serve.as_ref(),
-            &file.subscription,
-            &connectors,
-        )
-        .await;
+        return connector_host::serve::run(args, &file, &connectors).await;
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
-        let mut connector = build_connector(&cli).await?;
-        if *read_only {
-            connector = connector.read_only_http();
-        }
         let options = McpOptions {
             actions: actions.clone(),
             read_only: *read_only,
         };
-        return McpServer::new(connector, options)
-            .await?
-            .serve_stdio()
-            .await;
+        let file = config_file(&cli)?;
+        let server = if file.connector.is_empty() {
+            let mut connector = build_connector(&cli).await?;
+            if *read_only {
+                connector = connector.read_only_http();
+            }
+            McpServer::new(connector, options).await?
+        } else {
+            let sections = crate::sections::Sections::load(&cli, &file).await?;
+            let mut served = Vec::new();
+            for name in sections.names() {
+                let mut connector = sections.connector(&cli, name, None)?;
+                if *read_only {
+                    connector = connector.read_only_http();
+                }
+                served.push(McpConnector {
+                    name: name.clone(),
+                    connector,
+                    read_only: sections.read_only(name),
+                });
+            }
+            McpServer::several(served, options).await?
+        };
+        return server.serve_stdio().await;
     }
     let mut connector = build_connector(&cli).await?;
     let recording = match (cassette, &cli.record) {

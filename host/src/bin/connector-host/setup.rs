@@ -119,18 +119,35 @@ pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
     connector_for(cli, component.runtime().clone(), connection)
 }
 
-/// What `serve` runs on: a connector for the process's connection (`None`) or for a stored
-/// connection a subscription names, all on one loaded component.
+/// What `serve` runs on: `connect(connector, connection)` builds the connector a
+/// subscription runs on. Without `[[connector]]` sections (`connector` is `None`): the
+/// component and connection of the command line, or the stored connection a subscription
+/// names, all on one loaded component. With sections: that section's component (each loaded
+/// once) and connection, or the stored connection the subscription names.
 pub async fn serve_connectors(
     cli: &Cli,
-) -> HostResult<impl Fn(Option<&str>) -> HostResult<Connector> + '_> {
-    let component = load_component(cli)?;
-    let descriptor = component.describe().await?;
-    let runtime = component.runtime().clone();
-    Ok(move |named: Option<&str>| {
-        let connection = resolve_connection(cli, &descriptor, named)?;
-        connector_for(cli, runtime.clone(), connection)
-    })
+) -> HostResult<impl Fn(Option<&str>, Option<&str>) -> HostResult<Connector> + '_> {
+    let file = config_file(cli)?;
+    let sections = crate::sections::Sections::load(cli, &file).await?;
+    let single = if file.connector.is_empty() {
+        let component = load_component(cli)?;
+        let descriptor = component.describe().await?;
+        Some((component.runtime().clone(), descriptor))
+    } else {
+        None
+    };
+    Ok(
+        move |connector: Option<&str>, named: Option<&str>| match (connector, &single) {
+            (Some(name), _) => sections.connector(cli, name, named),
+            (None, Some((runtime, descriptor))) => {
+                let connection = resolve_connection(cli, descriptor, named)?;
+                connector_for(cli, runtime.clone(), connection)
+            }
+            (None, None) => Err(HostError::internal(
+                "with [[connector]] sections every subscription has its connector",
+            )),
+        },
+    )
 }
 
 pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
@@ -145,16 +162,35 @@ pub fn load_component(cli: &Cli) -> HostResult<Connector> {
     let file = config_file(cli)?;
     let limits = cli.limits.apply(file.limits.clone());
     limits.validate()?;
-    let component = match &cli.component {
-        Some(path) => path.clone(),
-        None => {
+    let component = resolve_component(cli.component.as_deref(), None)?;
+    Connector::unbound(load_runtime(cli, &file, &component)?, limits)
+}
+
+/// Where a component comes from: the one place that turns a reference — `--component` /
+/// `CONNECTOR_COMPONENT`, or a `[[connector]]`'s `component` — into a file to load. `None` is
+/// the Wrike component found next to the binary ([`default_component_candidates`]); a
+/// relative path is taken relative to `relative_to` when given (a configuration file's
+/// directory), else to the working directory.
+pub fn resolve_component(
+    reference: Option<&Path>,
+    relative_to: Option<&Path>,
+) -> HostResult<PathBuf> {
+    match (reference, relative_to) {
+        (Some(path), Some(dir)) if path.is_relative() => Ok(dir.join(path)),
+        (Some(path), _) => Ok(path.to_path_buf()),
+        (None, _) => {
             let candidates = default_component_candidates();
             match candidates.iter().find(|p| p.is_file()) {
-                Some(found) => found.clone(),
-                None => return Err(no_default_component(&candidates)),
+                Some(found) => Ok(found.clone()),
+                None => Err(no_default_component(&candidates)),
             }
         }
-    };
+    }
+}
+
+/// Loads and compiles `component` (from the compilation cache when warm) with the `[pool]`
+/// and `[engine]` settings of `file`.
+pub fn load_runtime(cli: &Cli, file: &ConfigFile, component: &Path) -> HostResult<Arc<Runtime>> {
     let cache_dir = if cli.no_cache {
         None
     } else {
@@ -163,14 +199,25 @@ pub fn load_component(cli: &Cli) -> HostResult<Connector> {
             .or_else(LoadOptions::default_cache_dir)
     };
     let runtime = Runtime::load(
-        &component,
+        component,
         &LoadOptions {
             cache_dir,
             pool: file.pool.clone(),
             allocator: file.engine.allocator,
         },
     )?;
-    Connector::unbound(Arc::new(runtime), limits)
+    Ok(Arc::new(runtime))
+}
+
+/// Makes `connector` a resident command's: with the warm instances the file asks for (only
+/// `serve` and `mcp` can use instances made ahead; off unless configured).
+pub fn resident(cli: &Cli, file: &ConfigFile, connector: Connector) -> Connector {
+    match cli.command {
+        Command::Serve(_) | Command::Mcp { .. } => {
+            connector.with_warm_instances(file.engine.warm_instances)
+        }
+        _ => connector,
+    }
 }
 
 fn connector_for(
@@ -192,13 +239,7 @@ fn connector_for(
         );
     }
     let connector = Connector::new(runtime, connection, limits)?;
-    // Only the resident commands can use instances made ahead; off unless configured.
-    Ok(match cli.command {
-        Command::Serve(_) | Command::Mcp { .. } => {
-            connector.with_warm_instances(file.engine.warm_instances)
-        }
-        _ => connector,
-    })
+    Ok(resident(cli, &file, connector))
 }
 
 /// File name of the Wrike component as cargo builds it.

@@ -33,6 +33,7 @@ mod reference_sweep;
 mod sandbox;
 mod second_connector;
 mod serve;
+mod serve_multi;
 mod serve_restart;
 mod serve_shared;
 mod tasks;
