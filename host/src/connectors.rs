@@ -31,9 +31,9 @@ use serde_json::Value;
 /// Most characters of a connector name.
 pub const MAX_CONNECTOR_NAME: usize = 32;
 
-/// Most characters of an MCP tool name (the tool-name format of the MCP specification: 1 to
-/// 128 characters from `A-Z a-z 0-9 _ - .`).
-pub const MAX_TOOL_NAME: usize = 128;
+/// Most characters of an MCP tool name: tool names must match `^[a-zA-Z0-9_-]{1,64}$`, the
+/// format MCP clients accept.
+pub const MAX_TOOL_NAME: usize = 64;
 
 /// One `[[connector]]` section of the configuration file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -153,23 +153,31 @@ pub fn validate_sections(sections: &[ConnectorSection]) -> HostResult<()> {
 }
 
 /// The MCP tool name of `action` of connector `connector` when a server offers several
-/// connectors: `CONNECTOR_ACTION`, checked against MCP's tool-name format.
+/// connectors: `CONNECTOR_ACTION`, checked against MCP's tool-name format
+/// (`^[a-zA-Z0-9_-]{1,64}$`). The action name comes from the component, so it is untrusted:
+/// a name that does not fit is an error naming it (shown escaped), never passed on. Since a
+/// connector name holds no `_`, two different (connector, action) pairs never give one name.
 pub fn tool_name(connector: &str, action: &str) -> HostResult<String> {
     let name = format!("{connector}_{action}");
-    let ok = name.len() <= MAX_TOOL_NAME
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-    if !ok {
-        return Err(HostError::invalid_input(
-            "connector",
-            format!(
-                "the tool name `{}` is not a valid MCP tool name (1-{MAX_TOOL_NAME} of A-Z, a-z, 0-9, `_`, `-`, `.`)",
-                name.escape_debug()
-            ),
-        ));
+    let chars_ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if chars_ok && !action.is_empty() && name.len() <= MAX_TOOL_NAME {
+        return Ok(name);
     }
-    Ok(name)
+    let why = if chars_ok && !action.is_empty() {
+        format!(
+            "is {} characters, over MCP's {MAX_TOOL_NAME} (a shorter connector name may fit)",
+            name.len()
+        )
+    } else {
+        "holds characters MCP refuses (only A-Z, a-z, 0-9, `_` and `-`)".to_string()
+    };
+    let shown: String = name.escape_debug().take(100).collect();
+    Err(HostError::invalid_input(
+        "connector",
+        format!("connector `{connector}`: the tool name `{shown}` {why}"),
+    ))
 }
 
 #[cfg(test)]
@@ -194,8 +202,14 @@ mod tests {
             tool_name("wrike", "create_task").unwrap(),
             "wrike_create_task"
         );
-        assert!(tool_name("github", &"a".repeat(200)).is_err());
-        assert!(tool_name("github", "list issues").is_err());
+        let longest = "a".repeat(MAX_TOOL_NAME - "github_".len());
+        assert_eq!(tool_name("github", &longest).unwrap().len(), MAX_TOOL_NAME);
+        let e = tool_name("github", &format!("{longest}a")).unwrap_err();
+        assert!(e.message.contains("over MCP's 64"), "{}", e.message);
+        for bad in ["list issues", "list.issues", "", "x\u{202e}y", "ü"] {
+            let e = tool_name("github", bad).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("connector"), "{bad}");
+        }
     }
 
     #[test]

@@ -76,13 +76,29 @@ struct Served {
 }
 
 impl Served {
-    /// The tool or resource name of `name` (an action or a pick list of this connector).
-    fn public_name(&self, name: &str) -> HostResult<String> {
-        match &self.prefix {
-            Some(p) => crate::connectors::tool_name(p, name),
-            None => Ok(name.to_string()),
+    /// The tool or resource name of `name` (an action or a pick list of this connector), if
+    /// it fits MCP's name format. The name comes from the component: one that does not fit is
+    /// left out, with a warning, so that it cannot keep the other connectors' tools away.
+    fn offered_name(&self, name: &str) -> Option<String> {
+        let Some(prefix) = &self.prefix else {
+            return Some(name.to_string());
+        };
+        match crate::connectors::tool_name(prefix, name) {
+            Ok(tool) => Some(tool),
+            Err(e) => {
+                tracing::warn!(connector = %prefix, "{}; it is not offered", e.message);
+                None
+            }
         }
     }
+}
+
+/// Two entries of the server under one name: refused, so that a name never means two things.
+fn collision(what: &str, name: &str) -> HostError {
+    HostError::invalid_input(
+        "connector",
+        format!("two connectors offer the {what} `{name}`: give them names that differ"),
+    )
 }
 
 /// The MCP server: its connectors and the tools they offer.
@@ -139,17 +155,25 @@ impl McpServer {
     fn build(served: Vec<Served>, options: McpOptions) -> HostResult<McpServer> {
         let mut actions = BTreeMap::new();
         let mut pick_lists = BTreeMap::new();
+        // Tool names in the connectors' order, each connector's in its descriptor's.
+        let mut order = Vec::new();
         for (i, s) in served.iter().enumerate() {
             for a in &s.descriptor.actions {
-                if actions.insert(s.public_name(&a.name)?, (i, a.name.clone())).is_some() {
-                    return Err(HostError::invalid_input(
-                        "connector",
-                        format!("two connectors offer the tool `{}`", a.name),
-                    ));
+                let Some(tool) = s.offered_name(&a.name) else {
+                    continue;
+                };
+                if actions.insert(tool.clone(), (i, a.name.clone())).is_some() {
+                    return Err(collision("tool", &tool));
                 }
+                order.push(tool);
             }
             for p in &s.descriptor.pick_lists {
-                pick_lists.insert(s.public_name(&p.name)?, (i, p.name.clone()));
+                let Some(name) = s.offered_name(&p.name) else {
+                    continue;
+                };
+                if pick_lists.insert(name.clone(), (i, p.name.clone())).is_some() {
+                    return Err(collision("pick list", &name));
+                }
             }
         }
         if let Some(names) = &options.actions {
@@ -157,7 +181,10 @@ impl McpServer {
                 if !actions.contains_key(name) {
                     return Err(HostError::invalid_input(
                         "actions",
-                        format!("unknown action `{name}` among the actions to offer"),
+                        format!(
+                            "unknown action `{}` among the actions to offer",
+                            name.escape_debug()
+                        ),
                     ));
                 }
             }
@@ -169,17 +196,18 @@ impl McpServer {
             actions,
             pick_lists,
         };
-        // In the connectors' order, each in its descriptor's.
-        let mut tools = Vec::new();
-        for served in &server.served {
-            for action in &served.descriptor.actions {
-                let tool = served.public_name(&action.name)?;
-                if server.refusal(served, &tool, action).is_none() {
-                    tools.push(tool_for(&tool, action));
-                }
-            }
-        }
-        server.tools = tools;
+        server.tools = order
+            .iter()
+            .filter_map(|tool| {
+                let (i, name) = &server.actions[tool];
+                let served = &server.served[*i];
+                let action = served.descriptor.action(name)?;
+                server
+                    .refusal(served, tool, action)
+                    .is_none()
+                    .then(|| tool_for(tool, action))
+            })
+            .collect();
         Ok(server)
     }
 

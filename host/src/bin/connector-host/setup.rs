@@ -226,7 +226,7 @@ fn connector_for(
     mut connection: ConnectionConfig,
 ) -> HostResult<Connector> {
     let file = config_file(cli)?;
-    let limits = cli.limits.apply(file.limits);
+    let limits = cli.limits.apply(file.limits.clone());
     connection.allow_private_addresses =
         cli.allow_private_addresses || file.egress.allow_private_addresses;
     if let Some(granted) = &cli.granted_scopes {

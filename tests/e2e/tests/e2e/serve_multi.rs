@@ -255,7 +255,14 @@ async fn mcp_lists_both_connectors_tools_and_calls_reach_the_right_api() {
     let folder = fake.folder_ids()[0].0.clone();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mcp.toml");
-    std::fs::write(&path, two_connectors(&fake, &github, "read_only = true")).unwrap();
+    let decoy = FakeWrike::start().unwrap();
+    let hostile = format!(
+        "\n[[connector]]\nname = \"hostile\"\ncomponent = \"{}\"\nbase_url = \"{}\"\n",
+        hostile_component().display(),
+        decoy.base_url()
+    );
+    let config = two_connectors(&fake, &github, "read_only = true") + &hostile;
+    std::fs::write(&path, config).unwrap();
     let mut cmd = e2e_tests::cli(&fake);
     cmd.envs(TOKENS)
         .args(["--config", path.to_str().unwrap(), "mcp"]);
@@ -274,6 +281,8 @@ async fn mcp_lists_both_connectors_tools_and_calls_reach_the_right_api() {
         "wrike_search_task",
         "github_list_issues",
         "github_get_issue",
+        "hostile_panic",
+        "hostile_fetch",
     ] {
         assert!(names.contains(&name.to_string()), "{name} in {names:?}");
     }
@@ -287,6 +296,31 @@ async fn mcp_lists_both_connectors_tools_and_calls_reach_the_right_api() {
         let Value::Object(args) = args else { panic!() };
         CallToolRequestParams::new(name.to_string()).with_arguments(args)
     };
+    // The hostile connector traps, then reaches for Wrike's API: a typed error each time,
+    // nothing reaches Wrike, and the other connectors' tools go on working.
+    let trapped = client
+        .call_tool(call("hostile_panic", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(trapped.is_error, Some(true), "{trapped:?}");
+    assert_eq!(
+        trapped.structured_content.unwrap()["error"]["kind"],
+        "internal"
+    );
+    let stolen = client
+        .call_tool(call(
+            "hostile_fetch",
+            json!({"url": format!("{}/tasks", fake.base_url())}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(stolen.is_error, Some(true), "{stolen:?}");
+    let error = stolen.structured_content.unwrap()["error"].clone();
+    assert_eq!(error["kind"], "sandbox_violation", "{error}");
+    assert!(
+        !fake.requests().iter().any(|r| r.path.ends_with("/tasks")),
+        "nothing reached Wrike"
+    );
     let created = client
         .call_tool(call(
             "wrike_create_task",
