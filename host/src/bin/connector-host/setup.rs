@@ -13,6 +13,7 @@ use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
 use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};
 use connector_host::error::{HostError, HostResult};
+use connector_host::oci::{ComponentSource, OciCredentials, OciSettings};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -108,7 +109,7 @@ fn json_type(v: &Value) -> &'static str {
 /// first (from the on-disk cache when warm), since the default API base URL and the settings
 /// schema come from it, then the connection.
 pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
-    let component = load_component(cli)?;
+    let component = load_component(cli).await?;
     let descriptor = component.describe().await?;
     let connection = if matches!(cli.command, Command::Describe { .. }) {
         // `describe` needs no connection: a broken credential store must not stop it.
@@ -124,7 +125,7 @@ pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
 pub async fn serve_connectors(
     cli: &Cli,
 ) -> HostResult<impl Fn(Option<&str>) -> HostResult<Connector> + '_> {
-    let component = load_component(cli)?;
+    let component = load_component(cli).await?;
     let descriptor = component.describe().await?;
     let runtime = component.runtime().clone();
     Ok(move |named: Option<&str>| {
@@ -141,20 +142,44 @@ pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
 }
 
 /// The component loaded (from the compilation cache when warm) and bound to no connection.
-pub fn load_component(cli: &Cli) -> HostResult<Connector> {
+/// A registry component named by a tag gets its digest printed on stderr, one JSON line
+/// `{"resolved": {"component", "digest", "pinned"}}`, so it can be pinned.
+pub async fn load_component(cli: &Cli) -> HostResult<Connector> {
     let file = config_file(cli)?;
     let limits = cli.limits.apply(file.limits.clone());
     limits.validate()?;
-    let component = match &cli.component {
-        Some(path) => path.clone(),
+    let source = match &cli.component {
+        Some(path) => match path.to_str() {
+            Some(spec) => ComponentSource::parse(spec)?,
+            None => ComponentSource::Path(path.clone()),
+        },
         None => {
             let candidates = default_component_candidates();
             match candidates.iter().find(|p| p.is_file()) {
-                Some(found) => found.clone(),
+                Some(found) => ComponentSource::Path(found.clone()),
                 None => return Err(no_default_component(&candidates)),
             }
         }
     };
+    let options = load_options(cli, &file);
+    let resolved = source.resolve(&oci_settings(cli, &file, &options)).await?;
+    if let (Some(tag), Some(pinned)) = (&resolved.from_tag, &resolved.pinned) {
+        eprintln!(
+            "{}",
+            serde_json::json!({"resolved": {
+                "component": tag.to_string(),
+                "digest": pinned.digest(),
+                "pinned": pinned.to_string(),
+            }})
+        );
+    }
+    let runtime = resolved.load(&options)?;
+    Connector::unbound(Arc::new(runtime), limits)
+}
+
+/// How components are loaded: the compile cache (`--cache-dir`, else the default; none with
+/// `--no-cache`), the pool and the allocator of the config file.
+pub fn load_options(cli: &Cli, file: &ConfigFile) -> LoadOptions {
     let cache_dir = if cli.no_cache {
         None
     } else {
@@ -162,15 +187,21 @@ pub fn load_component(cli: &Cli) -> HostResult<Connector> {
             .clone()
             .or_else(LoadOptions::default_cache_dir)
     };
-    let runtime = Runtime::load(
-        &component,
-        &LoadOptions {
-            cache_dir,
-            pool: file.pool.clone(),
-            allocator: file.engine.allocator,
-        },
-    )?;
-    Connector::unbound(Arc::new(runtime), limits)
+    LoadOptions {
+        cache_dir,
+        pool: file.pool.clone(),
+        allocator: file.engine.allocator,
+    }
+}
+
+/// The registry settings: the config file's `[oci]`, `--locked`, the blob cache in the compile
+/// cache's directory, and credentials from CONNECTOR_OCI_USERNAME / CONNECTOR_OCI_PASSWORD.
+pub fn oci_settings(cli: &Cli, file: &ConfigFile, options: &LoadOptions) -> OciSettings {
+    let mut settings = file.oci.clone();
+    settings.locked |= cli.locked;
+    settings.cache_dir = options.cache_dir.clone();
+    settings.credentials = OciCredentials::from_env();
+    settings
 }
 
 fn connector_for(
