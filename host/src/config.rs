@@ -171,6 +171,13 @@ impl Limits {
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
 /// # token_url = "https://login.wrike.com/oauth2/token"
 /// trusted_origins = []
+///
+/// [oci]
+/// insecure = []               # registries ("host:port") besides loopback reached over plain HTTP
+/// locked = false              # refuse tag references (only @sha256: digests)
+/// connect_timeout_ms = 10000
+/// read_timeout_ms = 30000
+/// max_component_bytes = 268435456
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -185,6 +192,8 @@ pub struct ConfigFile {
     pub engine: EngineSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
+    /// `[oci]`: pulling components from OCI registries (see [`crate::oci::OciSettings`]).
+    pub oci: crate::oci::OciSettings,
     /// `[serve]`: read by `connector-host serve`.
     pub serve: Option<crate::serve::config::ServeSection>,
     /// `[[subscription]]`: read by `connector-host serve`.
@@ -236,6 +245,7 @@ impl ConfigFile {
         let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         file.limits.validate()?;
         crate::connectors::validate_sections(&file.connector)?;
+        file.oci.validate()?;
         Ok(file)
     }
 }

@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod fsutil;
 pub mod mcp;
+pub mod oci;
 pub mod pool;
 pub mod sandbox;
 pub mod schema;

@@ -6,7 +6,8 @@
 use crate::args::{Cli, Command};
 use crate::connect::{connect_oauth, connect_token, run_connections};
 use crate::setup::{
-    build_connector, config_file, connection_name, load_component, serve_connectors,
+    build_connector, config_file, connection_name, load_component, load_options, oci_settings,
+    serve_connectors,
 };
 use clap::Parser;
 use connector_host::cassette::{BodyMatch, Cassette};
@@ -102,10 +103,23 @@ pub async fn run(cli: Cli) -> HostResult<()> {
                 &CredentialStore::default_location()?,
             )?);
         }
+        Command::Push { file, reference } => {
+            let config = config_file(&cli)?;
+            let options = load_options(&cli, &config);
+            let settings = oci_settings(&cli, &config, &options);
+            let reference =
+                connector_host::oci::OciReference::parse(reference).map_err(|mut e| {
+                    e.field = Some("reference".into());
+                    e
+                })?;
+            let pushed =
+                connector_host::oci::push_component(file, &reference, &settings, &options).await?;
+            return print_json(&serde_json::to_value(pushed).unwrap_or_default());
+        }
         Command::Connect(args) => {
             let name = connection_name(&cli)?;
             let store = CredentialStore::default_location()?;
-            let component = load_component(&cli)?;
+            let component = load_component(&cli).await?;
             let descriptor = component.describe().await?;
             let summary = if args.is_token() {
                 connect_token(
@@ -302,6 +316,7 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
         Command::Connect(_)
+        | Command::Push { .. }
         | Command::Connections { .. }
         | Command::Mcp { .. }
         | Command::Serve(_) => Ok(()),

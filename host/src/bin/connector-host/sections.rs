@@ -3,7 +3,7 @@
 //! and egress settings whenever `serve` or `mcp` asks for it.
 
 use crate::args::Cli;
-use crate::setup::{load_runtime, resident, resolve_component};
+use crate::setup::{component_source, load_runtime, resident};
 use connector_host::config::{ConfigFile, ConnectionConfig};
 use connector_host::connector::Connector;
 use connector_host::connectors::ConnectorSection;
@@ -49,10 +49,10 @@ impl Sections {
         for section in &file.connector {
             let name = section.name.clone();
             let load = async {
-                let component = resolve_component(Some(Path::new(&section.component)), dir)?;
+                let source = component_source(Some(Path::new(&section.component)), dir)?;
                 let limits = cli.limits.apply(section.limits.apply(&file.limits)?);
                 limits.validate()?;
-                let runtime = load_runtime(cli, file, &component)?;
+                let runtime = load_runtime(cli, file, &source).await?;
                 let descriptor = Connector::unbound(runtime.clone(), limits.clone())?
                     .describe()
                     .await?;

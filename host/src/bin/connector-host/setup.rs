@@ -13,6 +13,7 @@ use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
 use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};
 use connector_host::error::{HostError, HostResult};
+use connector_host::oci::{ComponentSource, OciCredentials, OciSettings};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -108,7 +109,7 @@ fn json_type(v: &Value) -> &'static str {
 /// first (from the on-disk cache when warm), since the default API base URL and the settings
 /// schema come from it, then the connection.
 pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
-    let component = load_component(cli)?;
+    let component = load_component(cli).await?;
     let descriptor = component.describe().await?;
     let connection = if matches!(cli.command, Command::Describe { .. }) {
         // `describe` needs no connection: a broken credential store must not stop it.
@@ -130,7 +131,7 @@ pub async fn serve_connectors(
     let file = config_file(cli)?;
     let sections = crate::sections::Sections::load(cli, &file).await?;
     let single = if file.connector.is_empty() {
-        let component = load_component(cli)?;
+        let component = load_component(cli).await?;
         let descriptor = component.describe().await?;
         Some((component.runtime().clone(), descriptor))
     } else {
@@ -158,39 +159,71 @@ pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
 }
 
 /// The component loaded (from the compilation cache when warm) and bound to no connection.
-pub fn load_component(cli: &Cli) -> HostResult<Connector> {
+/// A registry component named by a tag gets its digest printed on stderr, one JSON line
+/// `{"resolved": {"component", "digest", "pinned"}}`, so it can be pinned.
+pub async fn load_component(cli: &Cli) -> HostResult<Connector> {
     let file = config_file(cli)?;
     let limits = cli.limits.apply(file.limits.clone());
     limits.validate()?;
-    let component = resolve_component(cli.component.as_deref(), None)?;
-    Connector::unbound(load_runtime(cli, &file, &component)?, limits)
+    let source = component_source(cli.component.as_deref(), None)?;
+    Connector::unbound(load_runtime(cli, &file, &source).await?, limits)
 }
 
 /// Where a component comes from: the one place that turns a reference — `--component` /
-/// `CONNECTOR_COMPONENT`, or a `[[connector]]`'s `component` — into a file to load. `None` is
-/// the Wrike component found next to the binary ([`default_component_candidates`]); a
-/// relative path is taken relative to `relative_to` when given (a configuration file's
-/// directory), else to the working directory.
-pub fn resolve_component(
+/// `CONNECTOR_COMPONENT`, or a `[[connector]]`'s `component` — into a source to load. An
+/// `oci://` reference is a registry component; anything else a path. `None` is the Wrike
+/// component found next to the binary ([`default_component_candidates`]); a relative path is
+/// taken relative to `relative_to` when given (a configuration file's directory), else to the
+/// working directory.
+pub fn component_source(
     reference: Option<&Path>,
     relative_to: Option<&Path>,
-) -> HostResult<PathBuf> {
-    match (reference, relative_to) {
-        (Some(path), Some(dir)) if path.is_relative() => Ok(dir.join(path)),
-        (Some(path), _) => Ok(path.to_path_buf()),
-        (None, _) => {
-            let candidates = default_component_candidates();
-            match candidates.iter().find(|p| p.is_file()) {
-                Some(found) => Ok(found.clone()),
-                None => Err(no_default_component(&candidates)),
-            }
+) -> HostResult<ComponentSource> {
+    let Some(reference) = reference else {
+        let candidates = default_component_candidates();
+        return match candidates.iter().find(|p| p.is_file()) {
+            Some(found) => Ok(ComponentSource::Path(found.clone())),
+            None => Err(no_default_component(&candidates)),
+        };
+    };
+    let source = match reference.to_str() {
+        Some(spec) => ComponentSource::parse(spec)?,
+        None => ComponentSource::Path(reference.to_path_buf()),
+    };
+    Ok(match (source, relative_to) {
+        (ComponentSource::Path(path), Some(dir)) if path.is_relative() => {
+            ComponentSource::Path(dir.join(path))
         }
-    }
+        (source, _) => source,
+    })
 }
 
-/// Loads and compiles `component` (from the compilation cache when warm) with the `[pool]`
-/// and `[engine]` settings of `file`.
-pub fn load_runtime(cli: &Cli, file: &ConfigFile, component: &Path) -> HostResult<Arc<Runtime>> {
+/// Resolves `source` (a file, or pulled from its registry and verified; a tag's digest is
+/// printed on stderr) and loads it (from the compilation cache when warm) with the `[pool]`,
+/// `[engine]` and `[oci]` settings of `file`.
+pub async fn load_runtime(
+    cli: &Cli,
+    file: &ConfigFile,
+    source: &ComponentSource,
+) -> HostResult<Arc<Runtime>> {
+    let options = load_options(cli, file);
+    let resolved = source.resolve(&oci_settings(cli, file, &options)).await?;
+    if let (Some(tag), Some(pinned)) = (&resolved.from_tag, &resolved.pinned) {
+        eprintln!(
+            "{}",
+            serde_json::json!({"resolved": {
+                "component": tag.to_string(),
+                "digest": pinned.digest(),
+                "pinned": pinned.to_string(),
+            }})
+        );
+    }
+    Ok(Arc::new(resolved.load(&options)?))
+}
+
+/// How components are loaded: the compile cache (`--cache-dir`, else the default; none with
+/// `--no-cache`), the pool and the allocator of the config file.
+pub fn load_options(cli: &Cli, file: &ConfigFile) -> LoadOptions {
     let cache_dir = if cli.no_cache {
         None
     } else {
@@ -198,15 +231,21 @@ pub fn load_runtime(cli: &Cli, file: &ConfigFile, component: &Path) -> HostResul
             .clone()
             .or_else(LoadOptions::default_cache_dir)
     };
-    let runtime = Runtime::load(
-        component,
-        &LoadOptions {
-            cache_dir,
-            pool: file.pool.clone(),
-            allocator: file.engine.allocator,
-        },
-    )?;
-    Ok(Arc::new(runtime))
+    LoadOptions {
+        cache_dir,
+        pool: file.pool.clone(),
+        allocator: file.engine.allocator,
+    }
+}
+
+/// The registry settings: the config file's `[oci]`, `--locked`, the blob cache in the compile
+/// cache's directory, and credentials from CONNECTOR_OCI_USERNAME / CONNECTOR_OCI_PASSWORD.
+pub fn oci_settings(cli: &Cli, file: &ConfigFile, options: &LoadOptions) -> OciSettings {
+    let mut settings = file.oci.clone();
+    settings.locked |= cli.locked;
+    settings.cache_dir = options.cache_dir.clone();
+    settings.credentials = OciCredentials::from_env();
+    settings
 }
 
 /// Makes `connector` a resident command's: with the warm instances the file asks for (only

@@ -24,6 +24,7 @@ mod folders;
 mod install;
 mod mcp;
 mod misc;
+mod oci;
 mod paging;
 mod people;
 mod picklists;
