@@ -257,11 +257,7 @@ fn toml_error(text: &str, e: &toml::de::Error) -> HostError {
         Some(span) => {
             let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
-            let column = before
-                .rsplit('\n')
-                .next()
-                .map_or(0, |l| l.chars().count())
-                + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             format!("line {line}, column {column}: ")
         }
         None => String::new(),
@@ -419,7 +415,11 @@ mod tests {
         assert!(e.message.contains("Wrike_EU"), "{}", e.message);
         let text = "[[connector]]\nname = \"w\"\ncomponent = \"w.wasm\"\nlimits = { cpu = 1 }\n";
         let e = ConfigFile::parse(text).unwrap_err();
-        assert!(e.message.starts_with("line 4, column 10: "), "{}", e.message);
+        assert!(
+            e.message.starts_with("line 4, column 10: "),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("`cpu`"), "{}", e.message);
         let text = "[[connector]]\nname = \"w\"\ncomponent = \"a\"\n[[connector]]\nname = \"w\"\ncomponent = \"b\"\n";
         let e = ConfigFile::parse(text).unwrap_err();

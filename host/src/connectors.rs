@@ -190,7 +190,15 @@ mod tests {
             validate_connector_name(good).unwrap();
         }
         let long = "a".repeat(33);
-        for bad in ["", "Wrike", "wrike_eu", "2wrike", "-x", "w rike", long.as_str()] {
+        for bad in [
+            "",
+            "Wrike",
+            "wrike_eu",
+            "2wrike",
+            "-x",
+            "w rike",
+            long.as_str(),
+        ] {
             let e = validate_connector_name(bad).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("connector"), "{bad}");
         }

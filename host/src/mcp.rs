@@ -171,7 +171,10 @@ impl McpServer {
                 let Some(name) = s.offered_name(&p.name) else {
                     continue;
                 };
-                if pick_lists.insert(name.clone(), (i, p.name.clone())).is_some() {
+                if pick_lists
+                    .insert(name.clone(), (i, p.name.clone()))
+                    .is_some()
+                {
                     return Err(collision("pick list", &name));
                 }
             }

@@ -464,7 +464,11 @@ input = { folderId = "F" }
         assert_eq!(keys, ["wrike/a", "github/b"]);
         let e = resolve(&args(&[]), &(two.clone() + &sub("a", ""))).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("connector"));
-        assert!(e.message.contains("must name its connector"), "{}", e.message);
+        assert!(
+            e.message.contains("must name its connector"),
+            "{}",
+            e.message
+        );
         let e = resolve(&args(&[]), &(two + &sub("a", "connector = \"jira\"\n"))).unwrap_err();
         assert!(e.message.contains("`jira`"), "{}", e.message);
         let e = resolve(&args(&[]), &sub("a", "connector = \"jira\"\n")).unwrap_err();

@@ -204,11 +204,7 @@ fn binding(s: &SubscriptionConfig) -> Binding {
 type Connectors = BTreeMap<Binding, Connector>;
 
 /// Builds a connector with `connect`, an error naming `what` it was for.
-fn connect_for(
-    connect: &Connect<'_>,
-    binding: &Binding,
-    what: &str,
-) -> HostResult<Connector> {
+fn connect_for(connect: &Connect<'_>, binding: &Binding, what: &str) -> HostResult<Connector> {
     connect(binding.0.as_deref(), binding.1.as_deref()).map_err(|mut e| {
         e.message = format!("{what}: {}", e.message);
         e
@@ -308,10 +304,9 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
         plain.insert((None, None), connect(None, None)?);
     }
     for s in &config.subscriptions {
-        let b = binding(s);
-        if !plain.contains_key(&b) {
-            let c = connect_for(connect, &b, &format!("subscription `{}`", s.name))?;
-            plain.insert(b, c);
+        if let std::collections::btree_map::Entry::Vacant(slot) = plain.entry(binding(s)) {
+            let c = connect_for(connect, slot.key(), &format!("subscription `{}`", s.name))?;
+            slot.insert(c);
         }
     }
     if args.unsubscribe {

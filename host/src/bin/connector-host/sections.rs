@@ -95,7 +95,8 @@ impl Sections {
                 ),
             ));
         };
-        let mut connection = connection(&l.section, &l.descriptor, named).map_err(|e| about(name, e))?;
+        let mut connection =
+            connection(&l.section, &l.descriptor, named).map_err(|e| about(name, e))?;
         connection.allow_private_addresses = cli.allow_private_addresses
             || l.section
                 .egress
@@ -126,7 +127,10 @@ fn connection(
         }
         None => None,
     };
-    let base_url = match (&section.base_url, stored.as_ref().and_then(|s| s.api_host.as_deref())) {
+    let base_url = match (
+        &section.base_url,
+        stored.as_ref().and_then(|s| s.api_host.as_deref()),
+    ) {
         (Some(url), _) => url.clone(),
         (None, Some(host)) => api_base_url(host, &descriptor.default_base_url)?,
         (None, None) => descriptor.default_base_url.clone(),

@@ -176,7 +176,9 @@ interval_secs = 1
     refused_twice(&serve, violation);
     fake.create_task_direct(&folder, "wrike-after");
     create_issue(&github, "github-after");
-    wait_for("the later events", || delivered("wrike-after", "github-after"));
+    wait_for("the later events", || {
+        delivered("wrike-after", "github-after")
+    });
     let lines = serve.lines();
     let wrike = from(&lines, "wrike");
     let gh = from(&lines, "github");
@@ -186,10 +188,7 @@ interval_secs = 1
         !wrike.iter().any(|(_, t)| t.starts_with("github")),
         "{wrike:?}"
     );
-    assert!(
-        !gh.iter().any(|(_, t)| t.starts_with("wrike")),
-        "{gh:?}"
-    );
+    assert!(!gh.iter().any(|(_, t)| t.starts_with("wrike")), "{gh:?}");
     assert!(
         lines.iter().all(|l| l["connector"] != "hostile"),
         "no event of the refused batch reached the sink"
