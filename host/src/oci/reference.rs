@@ -141,7 +141,11 @@ fn host_of(registry: &str) -> &str {
 fn check_registry(raw: &str, registry: &str) -> HostResult<()> {
     let (host, port) = if registry.starts_with('[') {
         match registry.split_once(']') {
-            Some((_, after)) => (registry, after.strip_prefix(':')),
+            // `[v6]` with its brackets, as url::Host::parse wants an IPv6 host.
+            Some((inside, after)) if after.is_empty() || after.starts_with(':') => {
+                (&registry[..=inside.len()], after.strip_prefix(':'))
+            }
+            Some(_) => return Err(invalid(raw, format!("`{registry}` is not a registry host"))),
             None => return Err(invalid(raw, "an IPv6 registry address without `]`")),
         }
     } else {
@@ -256,6 +260,7 @@ mod tests {
             ("oci://host/a@md5:abc", "not a sha256 digest"),
             ("oci://host/a:-x", "not a valid tag"),
             ("oci:///a:v1", "not a registry host"),
+            ("oci://[::1]x/a:v1", "not a registry host"),
             ("oci://host", "no repository"),
         ] {
             let e = OciReference::parse(raw).unwrap_err();
