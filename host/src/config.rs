@@ -272,6 +272,10 @@ pub struct ConnectionConfig {
     pub base_url: Url,
     /// Where the bearer token comes from; the egress gate adds it to each allowed request.
     pub credentials: Option<Arc<dyn TokenSource>>,
+    /// With no `credentials`, run calls anyway, sending no `Authorization` header (an API that
+    /// needs none, or a `[[connector]]` section with neither `connection` nor `token_env`).
+    /// Off by default: a connection with no credential refuses its calls as `unauthorized`.
+    pub anonymous: bool,
     /// The scopes the credential was granted, where known; used to refuse actions early.
     pub granted_scopes: Option<Vec<String>>,
     /// The remote account id, where known.
@@ -290,6 +294,7 @@ impl ConnectionConfig {
         Ok(ConnectionConfig {
             base_url: parse_base_url(base_url)?,
             credentials: None,
+            anonymous: false,
             granted_scopes: None,
             account_id: None,
             allow_private_addresses: false,
@@ -303,6 +308,13 @@ impl ConnectionConfig {
             Secret::new(token),
             "the given access token",
         )));
+        self
+    }
+
+    /// Runs calls with no credential at all (see [`ConnectionConfig::anonymous`]).
+    pub fn anonymous(mut self) -> Self {
+        self.credentials = None;
+        self.anonymous = true;
         self
     }
 
@@ -326,6 +338,7 @@ impl fmt::Debug for ConnectionConfig {
                 "credentials",
                 &self.credentials.as_ref().map(|c| c.describe()),
             )
+            .field("anonymous", &self.anonymous)
             .field("granted_scopes", &self.granted_scopes)
             .field("account_id", &self.account_id)
             .field("allow_private_addresses", &self.allow_private_addresses)

@@ -158,7 +158,7 @@ fn connection(
                 format!("the token in {var}"),
             )));
         }
-        (None, None) => {}
+        (None, None) => connection = connection.anonymous(),
     }
     Ok(connection)
 }

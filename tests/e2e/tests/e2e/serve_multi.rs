@@ -302,10 +302,8 @@ async fn mcp_lists_both_connectors_tools_and_calls_reach_the_right_api() {
         .await
         .unwrap();
     assert_eq!(trapped.is_error, Some(true), "{trapped:?}");
-    assert_eq!(
-        trapped.structured_content.unwrap()["error"]["kind"],
-        "internal"
-    );
+    let content = trapped.structured_content.unwrap();
+    assert_eq!(content["error"]["kind"], "internal", "{content}");
     let stolen = client
         .call_tool(call(
             "hostile_fetch",
