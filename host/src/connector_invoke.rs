@@ -21,8 +21,9 @@ impl Connector {
     ) -> HostResult<T> {
         self.check_settings().await?;
         let Some(source) = self.connection.credentials.clone() else {
-            if self.tape.as_ref().is_some_and(Tape::is_replay) {
-                // A replayed call never reaches the API: it needs no credential.
+            if self.connection.anonymous || self.tape.as_ref().is_some_and(Tape::is_replay) {
+                // An anonymous connection sends no credential by design; a replayed call
+                // never reaches the API.
                 return self.invoke(call, None, finish).await;
             }
             return Err(HostError::new(

@@ -328,8 +328,7 @@ impl Connector {
                 _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
             };
             // The answer first: an answer the host would not send means no event is taken.
-            let (status, headers, body) =
-                bounds::answer(&self.limits, trigger, delivery.response)?;
+            let (status, headers, body) = bounds::answer(&self.limits, trigger, delivery.response)?;
             let events = bounds::events(&self.limits, trigger, delivery.events, &event_schema)?;
             Ok(Delivery {
                 status,

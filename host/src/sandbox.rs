@@ -10,6 +10,7 @@ use crate::bindings::connector::plugin::types::LogLevel;
 use crate::cassette::{Redactor, Tape};
 use crate::config::Limits;
 use crate::credentials::Secret;
+use crate::egress::transport::{self, Live};
 use crate::egress::{EgressGate, EgressPolicy, ViolationLog};
 use crate::error::{HostError, SandboxRule};
 use std::collections::BTreeMap;
@@ -210,24 +211,26 @@ impl SandboxState {
         http.set_field_size_limit(limits.request_header_bytes as usize);
         let mut table = ResourceTable::new();
         table.set_max_capacity(limits.max_host_resources as usize);
-        let mut gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone());
-        if let Some(tape) = tape {
+        let live = Live::new(pool, policy.allow_private_addresses);
+        let mut redactor = Redactor::default();
+        if let Some(tape) = &tape {
             // The guest's wall clock is recorded with the exchanges and replayed with them.
-            builder.wall_clock(crate::cassette::clock::CassetteClock::new(&tape));
+            builder.wall_clock(crate::cassette::clock::CassetteClock::new(tape));
             // Every credential the call can see is kept out of the recording.
-            let redactor = Redactor::new(
+            redactor = Redactor::new(
                 token
                     .iter()
                     .map(Secret::expose)
                     .chain(secrets.values().map(Secret::expose)),
             );
-            gate = gate.with_tape(tape, redactor);
         }
+        let gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone())
+            .with_transport(transport::for_call(live, tape, redactor));
         SandboxState {
             wasi: builder.build(),
             table,
             http,
-            gate: gate.with_pool(pool),
+            gate,
             limiter: StoreLimiter::new(limits, violations.clone()),
             secrets,
             violations,

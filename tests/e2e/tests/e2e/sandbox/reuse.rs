@@ -77,7 +77,10 @@ pub async fn no_call_of_another_connection_sees_what_one_left() {
     let again = residue(&a, json!({"look": marker})).await;
     assert_eq!(again["calls"], 2, "{again}");
     assert_eq!(again["kept"], marker, "{again}");
-    assert_eq!(again["in_memory"], true, "the probe finds what is there: {again}");
+    assert_eq!(
+        again["in_memory"], true,
+        "the probe finds what is there: {again}"
+    );
     // Another connection never does, in its first call or its reused instance's later ones.
     for round in 1..=2 {
         let seen = residue(&b, json!({"look": marker})).await;
@@ -85,11 +88,20 @@ pub async fn no_call_of_another_connection_sees_what_one_left() {
         assert_eq!(seen["kept"], Value::Null, "B saw A's static: {seen}");
         assert_eq!(seen["in_memory"], false, "B saw A's memory: {seen}");
     }
-    let out = a.execute("remember", &json!({"value": "a1"})).await.unwrap();
+    let out = a
+        .execute("remember", &json!({"value": "a1"}))
+        .await
+        .unwrap();
     assert_eq!(out["previous"], Value::Null);
-    let out = a.execute("remember", &json!({"value": "a2"})).await.unwrap();
+    let out = a
+        .execute("remember", &json!({"value": "a2"}))
+        .await
+        .unwrap();
     assert_eq!(out["previous"], "a1");
-    let out = b.execute("remember", &json!({"value": "b1"})).await.unwrap();
+    let out = b
+        .execute("remember", &json!({"value": "b1"}))
+        .await
+        .unwrap();
     assert_eq!(out["previous"], Value::Null, "B saw A's value: {out}");
     // One instance per connection served every one of those calls.
     assert_eq!(rt.instances_created(), 2);
@@ -127,7 +139,10 @@ pub async fn a_host_resource_left_behind_drops_the_instance() {
     assert_eq!(a.idle_instances(), 1);
     // Another connection probing the same handle number finds nothing of A's.
     match b.execute("residue", &json!({"probe": handle})).await {
-        Ok(out) => assert!(!out.to_string().contains("held-by-A"), "B saw A's handle: {out}"),
+        Ok(out) => assert!(
+            !out.to_string().contains("held-by-A"),
+            "B saw A's handle: {out}"
+        ),
         Err(e) => {
             assert_eq!(e.kind, ErrorKind::Internal, "{e:?}");
             assert!(!e.to_string().contains("held-by-A"), "{e}");
@@ -207,7 +222,10 @@ pub async fn limits_hold_per_call_on_a_reused_instance() {
         let out = residue(&c, json!({"keep_mib": 6})).await;
         most = most.max(out["kept_mib"].as_u64().unwrap());
     }
-    assert!((12..=18).contains(&most), "reused, within the bound: {most} MiB");
+    assert!(
+        (12..=18).contains(&most),
+        "reused, within the bound: {most} MiB"
+    );
     // A call over the cap still fails on its own.
     let e = c.execute("alloc", &json!({})).await.unwrap_err();
     assert_eq!(e.rule, Some(SandboxRule::MemoryLimit), "{e:?}");
@@ -226,7 +244,11 @@ pub async fn limits_hold_per_call_on_a_reused_instance() {
         let out = c.execute("fetch", &json!({"url": url})).await.unwrap();
         assert_eq!(out["status"], 200, "{out}");
     }
-    assert_eq!(rt.instances_created(), before + 1, "one instance served them");
+    assert_eq!(
+        rt.instances_created(),
+        before + 1,
+        "one instance served them"
+    );
     let e = c
         .execute(
             "fetch",
@@ -270,7 +292,11 @@ pub async fn a_reused_instance_sends_each_calls_own_token() {
     for _ in 0..3 {
         c.execute("fetch", &json!({"url": url})).await.unwrap();
     }
-    assert_eq!(rt.instances_created(), 1, "one instance served the three calls");
+    assert_eq!(
+        rt.instances_created(),
+        1,
+        "one instance served the three calls"
+    );
     let sent: Vec<Option<String>> = fake
         .requests()
         .iter()
@@ -279,5 +305,8 @@ pub async fn a_reused_instance_sends_each_calls_own_token() {
     let expected: Vec<Option<String>> = (1..=3)
         .map(|n| Some(format!("Bearer rotating-{n}")))
         .collect();
-    assert_eq!(sent, expected, "each call carries its own token, never a kept one");
+    assert_eq!(
+        sent, expected,
+        "each call carries its own token, never a kept one"
+    );
 }
