@@ -6,7 +6,7 @@ COMPONENT   := $(WASM_DIR)/wrike_connector.wasm
 GITHUB      := $(WASM_DIR)/github_issues_connector.wasm
 PREFIX      ?= /usr/local
 
-.PHONY: build install install-components wasm-target component host test test-mcp-inspector bench demo lint fmt clean
+.PHONY: build install install-components push wasm-target component host test test-mcp-inspector bench demo lint fmt clean
 
 ## build: the Wrike and GitHub Issues components, the hostile guest test components,
 ## connector-host, fake-wrike and fake-github
@@ -21,6 +21,18 @@ install: build
 ## install-components: only the components, for a host from `cargo install --path host --root PREFIX`
 install-components: component
 	@bash scripts/install.sh --components-only "$(PREFIX)"
+
+## push: publish the built Wrike and GitHub Issues components to an OCI registry as Wasm
+## component artifacts, each digest printed: `make push REGISTRY=HOST[:PORT]/NAMESPACE`
+## [TAG=…, default the workspace version]. Credentials: CONNECTOR_OCI_USERNAME and
+## CONNECTOR_OCI_PASSWORD (anonymous without them); plain HTTP only for loopback registries
+## or those in the config file's `[oci] insecure` (CONNECTOR_CONFIG).
+REGISTRY    ?=
+TAG         ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+push: component host
+	@test -n "$(REGISTRY)" || { echo "make push needs REGISTRY=HOST[:PORT]/NAMESPACE" >&2; exit 2; }
+	target/debug/connector-host push $(COMPONENT) oci://$(REGISTRY)/wrike:$(TAG)
+	target/debug/connector-host push $(GITHUB) oci://$(REGISTRY)/github-issues:$(TAG)
 
 wasm-target:
 	@rustup target list --installed 2>/dev/null | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)

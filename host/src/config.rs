@@ -18,7 +18,8 @@ pub struct Limits {
     /// Wall-clock timeout around a whole call, in milliseconds, including time blocked in
     /// host calls (HTTP). Default 60 000.
     pub wall_timeout_ms: u64,
-    /// Memory cap per call, in bytes: every linear memory and table of the call's store plus
+    /// Memory cap per instance (one call's, in strict mode; see [`crate::reuse`]), in bytes:
+    /// every linear memory and table of the instance's store plus
     /// the host-side bytes its resources hold (header maps, body buffers). Default 256 MiB.
     pub memory_bytes: u64,
     /// Most core instances one call may create. Default 32.
@@ -165,14 +166,23 @@ impl Limits {
 ///
 /// [engine]
 /// allocator = "pooling"   # or "on_demand"
-/// warm_instances = 0      # instances `serve` and `mcp` keep instantiated ahead
+/// reuse_calls = 100       # calls per instance in `serve`, `mcp`, `call --batch`; 1 = strict
+/// reuse_idle_ms = 30000
+/// reuse_memory_bytes = 67108864
 ///
 /// [oauth]
 /// # authorize_url = "https://login.wrike.com/oauth2/authorize/v4"
 /// # token_url = "https://login.wrike.com/oauth2/token"
 /// trusted_origins = []
+///
+/// [oci]
+/// insecure = []               # registries ("host:port") besides loopback reached over plain HTTP
+/// locked = false              # refuse tag references (only @sha256: digests)
+/// connect_timeout_ms = 10000
+/// read_timeout_ms = 30000
+/// max_component_bytes = 268435456
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConfigFile {
     /// Sandbox limits; missing keys keep their defaults.
@@ -185,26 +195,45 @@ pub struct ConfigFile {
     pub engine: EngineSettings,
     /// Which OAuth endpoints `connect` trusts (see [`crate::credentials::trust`]).
     pub oauth: OAuthSettingsFile,
-    /// `[serve]`: read by `connector-host serve` (see [`crate::serve::config::ServeSection`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub serve: Option<serde_json::Value>,
-    /// `[[subscription]]`: read by `connector-host serve` (see
-    /// [`crate::serve::config::SubscriptionConfig`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub subscription: Vec<serde_json::Value>,
+    /// `[oci]`: pulling components from OCI registries (see [`crate::oci::OciSettings`]).
+    pub oci: crate::oci::OciSettings,
+    /// `[serve]`: read by `connector-host serve`.
+    pub serve: Option<crate::serve::config::ServeSection>,
+    /// `[[subscription]]`: read by `connector-host serve`.
+    pub subscription: Vec<crate::serve::config::SubscriptionConfig>,
+    /// `[[connector]]`: several connectors in one `serve` or `mcp` process (see
+    /// [`crate::connectors`]); none means the one connector the command line describes.
+    pub connector: Vec<crate::connectors::ConnectorSection>,
 }
 
 /// The `[engine]` section of the configuration file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EngineSettings {
     /// `pooling` (default; falls back to on-demand where the pool cannot be had) or
     /// `on_demand`.
     pub allocator: Allocator,
-    /// Warm instances (see [`crate::warm`]) the resident commands `serve` and `mcp` keep per
-    /// connection. Default 0: on the 2-core machine this was measured on, instantiating ahead
-    /// competed with the calls instead of sparing them time (BENCHMARKS.md).
-    pub warm_instances: usize,
+    /// Calls one instance serves at most in the resident commands (`serve`, `mcp`,
+    /// `call --batch`), all of the same connection (see [`crate::reuse`]). 0 or 1 is strict
+    /// mode: a fresh instance for every call. Default 100. One-shot commands are always strict.
+    pub reuse_calls: u32,
+    /// A reused instance left idle this long is dropped, in milliseconds. Default 30 000.
+    pub reuse_idle_ms: u64,
+    /// An instance holding more than this after a call (memories, tables and host-side
+    /// resource bytes) is dropped, in bytes; at most half of `[limits] memory_bytes` is used.
+    /// Default 64 MiB.
+    pub reuse_memory_bytes: u64,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            allocator: Allocator::default(),
+            reuse_calls: 100,
+            reuse_idle_ms: 30_000,
+            reuse_memory_bytes: 64 * 1024 * 1024,
+        }
+    }
 }
 
 /// The `[egress]` section of the configuration file.
@@ -230,13 +259,43 @@ impl ConfigFile {
         })
     }
 
-    /// Parses configuration TOML text.
+    /// Parses configuration TOML text. A key or value that does not fit is reported with its
+    /// line and column (`line 12, column 1: unknown field `colour`, expected …`).
     pub fn parse(text: &str) -> HostResult<ConfigFile> {
-        let file: ConfigFile = toml::from_str(text)
-            .map_err(|e| HostError::invalid_input("config", e.message().to_string()))?;
+        if let Ok(table) = text.parse::<toml::Table>() {
+            if table
+                .get("engine")
+                .and_then(|e| e.get("warm_instances"))
+                .is_some()
+            {
+                return Err(HostError::invalid_input(
+                    "engine.warm_instances",
+                    "`[engine] warm_instances` is gone: instances are now reused within a connection",
+                )
+                .with_hint("remove it; `[engine] reuse_calls = N` sets how many calls an instance serves (1 = strict)"));
+            }
+        }
+        let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         file.limits.validate()?;
+        crate::connectors::validate_sections(&file.connector)?;
+        file.oci.validate()?;
         Ok(file)
     }
+}
+
+/// A TOML error as an `invalid_input` error on field `config`, its message led by the line
+/// and column (1-based) where the offending key or value starts.
+fn toml_error(text: &str, e: &toml::de::Error) -> HostError {
+    let place = match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: ")
+        }
+        None => String::new(),
+    };
+    HostError::invalid_input("config", format!("{place}{}", e.message().trim_end()))
 }
 
 /// One connection to the remote API: where it is and the credential for it.
@@ -246,6 +305,10 @@ pub struct ConnectionConfig {
     pub base_url: Url,
     /// Where the bearer token comes from; the egress gate adds it to each allowed request.
     pub credentials: Option<Arc<dyn TokenSource>>,
+    /// With no `credentials`, run calls anyway, sending no `Authorization` header (an API that
+    /// needs none, or a `[[connector]]` section with neither `connection` nor `token_env`).
+    /// Off by default: a connection with no credential refuses its calls as `unauthorized`.
+    pub anonymous: bool,
     /// The scopes the credential was granted, where known; used to refuse actions early.
     pub granted_scopes: Option<Vec<String>>,
     /// The remote account id, where known.
@@ -264,6 +327,7 @@ impl ConnectionConfig {
         Ok(ConnectionConfig {
             base_url: parse_base_url(base_url)?,
             credentials: None,
+            anonymous: false,
             granted_scopes: None,
             account_id: None,
             allow_private_addresses: false,
@@ -277,6 +341,13 @@ impl ConnectionConfig {
             Secret::new(token),
             "the given access token",
         )));
+        self
+    }
+
+    /// Runs calls with no credential at all (see [`ConnectionConfig::anonymous`]).
+    pub fn anonymous(mut self) -> Self {
+        self.credentials = None;
+        self.anonymous = true;
         self
     }
 
@@ -300,6 +371,7 @@ impl fmt::Debug for ConnectionConfig {
                 "credentials",
                 &self.credentials.as_ref().map(|c| c.describe()),
             )
+            .field("anonymous", &self.anonymous)
             .field("granted_scopes", &self.granted_scopes)
             .field("account_id", &self.account_id)
             .field("allow_private_addresses", &self.allow_private_addresses)
@@ -370,6 +442,47 @@ mod tests {
         assert!(e.message.contains("cpu_budget"), "{}", e.message);
         let e = ConfigFile::parse("[limits]\nwall_timeout_ms = 0\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("wall_timeout_ms"));
+    }
+
+    #[test]
+    fn engine_reuse_keys_parse_and_warm_instances_is_refused_with_a_hint() {
+        let c = ConfigFile::parse("[engine]\nreuse_calls = 1\nreuse_idle_ms = 5\n").unwrap();
+        assert_eq!(c.engine.reuse_calls, 1);
+        assert_eq!(c.engine.reuse_idle_ms, 5);
+        assert_eq!(c.engine.reuse_memory_bytes, 64 * 1024 * 1024);
+        assert!(crate::reuse::ReusePolicy::from_settings(&c.engine).is_strict());
+        assert!(!crate::reuse::ReusePolicy::resident().is_strict());
+        let e = ConfigFile::parse("[engine]\nwarm_instances = 2\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("engine.warm_instances"));
+        assert!(e.hint.unwrap().contains("reuse_calls"));
+    }
+
+    #[test]
+    fn a_wrong_key_is_reported_with_its_line_column_and_name() {
+        let text = "[serve]\nlisten = \"127.0.0.1:1\"\n\n[[subscription]]\nname = \"a\"\ntrigger = \"t\"\n  colour = 1\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("config"));
+        assert!(e.message.starts_with("line 7, column 3: "), "{}", e.message);
+        assert!(e.message.contains("`colour`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"wrike\"\ncomponent = \"w.wasm\"\ntoken = \"x\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.starts_with("line 4, column 1: "), "{}", e.message);
+        assert!(e.message.contains("`token`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"Wrike_EU\"\ncomponent = \"w.wasm\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.starts_with("line 2, column 8: "), "{}", e.message);
+        assert!(e.message.contains("Wrike_EU"), "{}", e.message);
+        let text = "[[connector]]\nname = \"w\"\ncomponent = \"w.wasm\"\nlimits = { cpu = 1 }\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(
+            e.message.starts_with("line 4, column 10: "),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("`cpu`"), "{}", e.message);
+        let text = "[[connector]]\nname = \"w\"\ncomponent = \"a\"\n[[connector]]\nname = \"w\"\ncomponent = \"b\"\n";
+        let e = ConfigFile::parse(text).unwrap_err();
+        assert!(e.message.contains("twice"), "{}", e.message);
     }
 
     #[test]

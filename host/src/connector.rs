@@ -1,5 +1,6 @@
-//! [`Connector`]: a loaded component bound to one connection, with every call run in a fresh,
-//! limited sandbox.
+//! [`Connector`]: a loaded component bound to one connection, with every call run in a limited
+//! sandbox: a fresh instance, or one reused from the same connector's earlier calls
+//! ([`crate::reuse`]).
 
 use crate::bindings::connector::plugin::types as wit;
 use crate::cassette::{BodyMatch, Cassette, Tape};
@@ -8,9 +9,9 @@ use crate::credentials::Secret;
 use crate::descriptor::Descriptor;
 use crate::egress::EgressPolicy;
 use crate::engine::Runtime;
-use crate::error::{ErrorKind, HostError, HostResult, SandboxRule};
+use crate::error::{ErrorKind, HostError, HostResult};
+use crate::reuse::{InstancePool, ReusePolicy};
 use crate::schema::InputSchema;
-use crate::warm::WarmPool;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +19,8 @@ use std::sync::{Arc, Mutex};
 
 #[path = "connector_bounds.rs"]
 mod bounds;
+#[path = "connector_invoke.rs"]
+mod invoke;
 #[path = "connector_store.rs"]
 mod store;
 #[path = "connector_traps.rs"]
@@ -28,7 +31,7 @@ mod webhooks;
 pub use bounds::{ANSWER_HEADERS, ANSWER_HEADER_VALUE_BYTES, ANSWER_STATUSES};
 use store::StoreRecipe;
 pub use traps::from_wit_error;
-use traps::{limit_error, parse_output, trap_error};
+use traps::parse_output;
 pub use webhooks::{
     Delivery, IncomingRequest, RemoteSubscription, SubscriptionStatus, WebhookTarget,
 };
@@ -106,9 +109,11 @@ impl Reply {
 
 /// A connector component bound to one connection.
 ///
-/// Each call instantiates the component in a new [`Store`](wasmtime::Store) with its own memory cap, CPU budget,
-/// wall-clock timeout and egress gate, so a call that fails or misbehaves leaves nothing behind
-/// for the next one.
+/// By default (strict) each call instantiates the component in a new
+/// [`Store`](wasmtime::Store) with its own memory cap, CPU budget, wall-clock timeout and
+/// egress gate. With [`Connector::with_reuse`], an instance that served a call well may serve
+/// later calls of this connector (never another's), each with its own CPU budget, timeout,
+/// token and secrets; a call that fails or misbehaves always drops its instance.
 pub struct Connector {
     runtime: Arc<Runtime>,
     connection: ConnectionConfig,
@@ -120,7 +125,8 @@ pub struct Connector {
     descriptor: tokio::sync::OnceCell<Arc<Descriptor>>,
     schemas: Mutex<HashMap<String, Arc<InputSchema>>>,
     tape: Option<Tape>,
-    warm: Option<Arc<WarmPool>>,
+    /// This connector's idle instances (strict: never any).
+    instances: Arc<InstancePool>,
 }
 
 impl Connector {
@@ -135,6 +141,7 @@ impl Connector {
             &connection.base_url,
             connection.allow_private_addresses,
         ));
+        let instances = InstancePool::new(ReusePolicy::STRICT, &limits);
         Ok(Connector {
             runtime,
             connection,
@@ -145,7 +152,7 @@ impl Connector {
             descriptor: tokio::sync::OnceCell::new(),
             schemas: Mutex::new(HashMap::new()),
             tape: None,
-            warm: None,
+            instances,
         })
     }
 
@@ -165,27 +172,35 @@ impl Connector {
     /// see [`crate::cassette`]). Save it with [`Cassette::save`].
     pub fn recording(mut self, cassette: Cassette) -> Self {
         self.tape = Some(Tape::Record(cassette));
-        self.warm = None;
+        self.instances = InstancePool::new(ReusePolicy::STRICT, &self.limits);
         self
     }
 
-    /// Keeps `n` freshly instantiated, never-used instances ready (see [`crate::warm`]), so
-    /// that a call does not wait for instantiation; 0 turns it off (the default). For
-    /// resident hosts (`serve`, `mcp`, batches); not with a cassette.
-    pub fn with_warm_instances(mut self, n: usize) -> Self {
-        self.warm = (n > 0 && self.tape.is_none()).then(|| WarmPool::new(n));
+    /// Lets an instance serve up to `policy.calls` calls of this connector (see
+    /// [`crate::reuse`]) instead of one; [`ReusePolicy::STRICT`] (the default) keeps one
+    /// instance per call. For resident hosts (`serve`, `mcp`, batches); a connector with a
+    /// cassette stays strict.
+    pub fn with_reuse(mut self, policy: ReusePolicy) -> Self {
+        if self.tape.is_none() {
+            self.instances = InstancePool::new(policy, &self.limits);
+        }
         self
     }
 
-    /// Instances ready in the warm pool now (0 without one).
-    pub fn warm_instances_ready(&self) -> usize {
-        self.warm.as_ref().map_or(0, |w| w.ready())
+    /// How this connector reuses its instances.
+    pub fn reuse_policy(&self) -> ReusePolicy {
+        self.instances.policy()
     }
 
-    /// Empties the warm pool after the recipe of a call's store changed (its instances were
-    /// made by the old one).
-    fn reset_warm(&mut self) {
-        self.warm = self.warm.as_ref().map(|w| WarmPool::new(w.target()));
+    /// Instances idle in this connector's pool now, ready for its next calls.
+    pub fn idle_instances(&self) -> usize {
+        self.instances.idle()
+    }
+
+    /// Empties the pool after the recipe of a call's store changed (its instances were made
+    /// by the old one).
+    fn reset_pool(&mut self) {
+        self.instances = InstancePool::new(self.instances.policy(), &self.limits);
     }
 
     /// Answers every HTTP request of every later call from `cassette` and never opens a
@@ -193,7 +208,7 @@ impl Connector {
     /// for fails the call with [`ErrorKind::CassetteMismatch`]. No credential is needed.
     pub fn replaying(mut self, cassette: Cassette, body: BodyMatch) -> Self {
         self.tape = Some(Tape::Replay(cassette, body));
-        self.warm = None;
+        self.instances = InstancePool::new(ReusePolicy::STRICT, &self.limits);
         self
     }
 
@@ -202,7 +217,7 @@ impl Connector {
         let mut policy = (*self.policy).clone();
         policy.read_only = true;
         self.policy = Arc::new(policy);
-        self.reset_warm();
+        self.reset_pool();
         self
     }
 
@@ -219,7 +234,7 @@ impl Connector {
     /// the API token).
     pub fn with_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
         self.secrets = Arc::new(secrets);
-        self.reset_warm();
+        self.reset_pool();
         self
     }
 
@@ -228,6 +243,7 @@ impl Connector {
     /// call for another subscription or to any other call.
     pub fn with_subscription_secrets(mut self, secrets: BTreeMap<String, Secret>) -> Self {
         self.subscription_secrets = Arc::new(secrets);
+        self.reset_pool();
         self
     }
 
@@ -255,14 +271,14 @@ impl Connector {
                 if let Some(d) = self.runtime.cached_descriptor() {
                     return Ok(d);
                 }
-                match self.invoke(Call::Describe, None).await? {
-                    Reply::Descriptor(d) => {
-                        let d = Arc::new(Descriptor::from_wit(d)?);
-                        self.runtime.store_descriptor(&d);
-                        Ok(d)
-                    }
-                    _ => Err(HostError::internal("unexpected reply to describe")),
-                }
+                let d = self
+                    .invoke(Call::Describe, None, |reply| match reply {
+                        Reply::Descriptor(d) => Ok(Arc::new(Descriptor::from_wit(d)?)),
+                        _ => Err(HostError::internal("unexpected reply to describe")),
+                    })
+                    .await?;
+                self.runtime.store_descriptor(&d);
+                Ok(d)
             })
             .await
             .cloned()
@@ -270,10 +286,11 @@ impl Connector {
 
     /// Runs the connection test; returns the authenticated user.
     pub async fn test_connection(&self) -> HostResult<Value> {
-        match self.invoke_authorized(Call::Test).await? {
+        self.invoke_authorized(Call::Test, |reply| match reply {
             Reply::Json(r) => parse_output("test-connection", r),
             _ => Err(HostError::internal("unexpected reply to test-connection")),
-        }
+        })
+        .await
     }
 
     /// Validates `input` against the action's schema and scopes, then runs the action.
@@ -293,18 +310,19 @@ impl Connector {
         self.schema_for(action, "input", &decl.input_schema)?
             .validate(input)?;
         let output_schema = self.schema_for(action, "output", &decl.output_schema)?;
-        let output = match self
-            .invoke_authorized(Call::Execute {
-                action: action.to_string(),
-                input: input.to_string(),
-            })
-            .await?
-        {
-            Reply::Json(r) => parse_output(action, r)?,
-            _ => return Err(HostError::internal("unexpected reply to execute")),
+        let call = Call::Execute {
+            action: action.to_string(),
+            input: input.to_string(),
         };
-        output_schema.validate_output(&format!("action `{action}`"), &output)?;
-        Ok(output)
+        self.invoke_authorized(call, |reply| {
+            let output = match reply {
+                Reply::Json(r) => parse_output(action, r)?,
+                _ => return Err(HostError::internal("unexpected reply to execute")),
+            };
+            output_schema.validate_output(&format!("action `{action}`"), &output)?;
+            Ok(output)
+        })
+        .await
     }
 
     /// Validates `input` and polls `trigger` once from `cursor`.
@@ -338,17 +356,20 @@ impl Connector {
             input: input.to_string(),
             cursor: cursor.map(str::to_string),
         };
-        let result = match self.invoke_authorized(call).await? {
-            Reply::Poll(r) => r.map_err(from_wit_error)?,
-            _ => return Err(HostError::internal("unexpected reply to poll")),
-        };
-        let events = bounds::events(&self.limits, trigger, result.events, &event_schema)?;
-        bounds::cursor(&self.limits, trigger, &result.cursor)?;
-        Ok(PollBatch {
-            events,
-            cursor: result.cursor,
-            more: result.more,
+        self.invoke_authorized(call, |reply| {
+            let result = match reply {
+                Reply::Poll(r) => r.map_err(from_wit_error)?,
+                _ => return Err(HostError::internal("unexpected reply to poll")),
+            };
+            let events = bounds::events(&self.limits, trigger, result.events, &event_schema)?;
+            bounds::cursor(&self.limits, trigger, &result.cursor)?;
+            Ok(PollBatch {
+                events,
+                cursor: result.cursor,
+                more: result.more,
+            })
         })
+        .await
     }
 
     /// Fetches the choices of pick list `name`.
@@ -370,13 +391,11 @@ impl Connector {
         };
         self.schema_for(name, "params", &decl.params_schema)?
             .validate(params)?;
-        match self
-            .invoke_authorized(Call::Pick {
-                name: name.to_string(),
-                params: params.to_string(),
-            })
-            .await?
-        {
+        let call = Call::Pick {
+            name: name.to_string(),
+            params: params.to_string(),
+        };
+        self.invoke_authorized(call, |reply| match reply {
             Reply::Pick(r) => Ok(r
                 .map_err(from_wit_error)?
                 .into_iter()
@@ -386,36 +405,8 @@ impl Connector {
                 })
                 .collect()),
             _ => Err(HostError::internal("unexpected reply to pick-list")),
-        }
-    }
-
-    /// Runs `call` with the connection's token; when the API rejects the token (401) and the
-    /// source can refresh, refreshes once and runs the call once more.
-    async fn invoke_authorized(&self, call: Call) -> HostResult<Reply> {
-        self.check_settings().await?;
-        let Some(source) = self.connection.credentials.clone() else {
-            if self.tape.as_ref().is_some_and(Tape::is_replay) {
-                // A replayed call never reaches the API: it needs no credential.
-                return self.invoke(call, None).await;
-            }
-            return Err(HostError::new(
-                ErrorKind::Unauthorized,
-                "no credential: the connection has no access token",
-            )
-            .with_hint("set CONNECTOR_TOKEN, or run `connector-host connect`"));
-        };
-        let token = source.token().await?;
-        let reply = self.invoke(call.clone(), Some(&token)).await?;
-        if !reply.is_unauthorized() {
-            return Ok(reply);
-        }
-        match source.refresh_rejected(&token).await? {
-            Some(fresh) => {
-                tracing::info!("the API rejected the token; retrying once with a refreshed one");
-                self.invoke(call, Some(&fresh)).await
-            }
-            None => Ok(reply),
-        }
+        })
+        .await
     }
 
     /// Checks the connection's settings against the descriptor's `settings_schema`: a wrong
@@ -485,95 +476,6 @@ impl Connector {
             limits: self.limits.clone(),
             secrets: self.secrets.clone(),
             tape: self.tape.clone(),
-        }
-    }
-
-    async fn invoke(&self, call: Call, token: Option<&Secret>) -> HostResult<Reply> {
-        let mut recipe = self.recipe();
-        // The warm pool's instances are made with the connector's own secrets; a call for one
-        // subscription sees that subscription's secret besides.
-        let lent = webhooks::secrets_for(&call, &self.secrets, &self.subscription_secrets);
-        let (mut store, warm) = match self.warm.as_ref().and_then(|w| w.take()) {
-            Some(fresh) => {
-                let mut store = fresh.store;
-                store.data_mut().set_token(token.cloned());
-                store.data_mut().set_secrets(lent);
-                store.set_epoch_deadline(1);
-                (store, Some(fresh.plugin))
-            }
-            None => {
-                let own = std::mem::replace(&mut recipe.secrets, lent);
-                let store = recipe.store(token.cloned());
-                recipe.secrets = own;
-                (store, None)
-            }
-        };
-        if let Some(pool) = &self.warm {
-            let r = recipe.clone();
-            pool.refill(move || r.clone().fresh());
-        }
-        let violations = store.data().violations.clone();
-
-        let conn = self.wit_connection();
-        let pre = self.runtime.pre();
-        let run = async {
-            let plugin = match warm {
-                Some(plugin) => plugin,
-                None => {
-                    self.runtime.count_instance();
-                    pre.instantiate_async(&mut store).await?
-                }
-            };
-            let api = plugin.connector_plugin_connector();
-            let reply = match call {
-                Call::Describe => Reply::Descriptor(api.call_describe(&mut store).await?),
-                Call::Test => Reply::Json(api.call_test_connection(&mut store, &conn).await?),
-                Call::Execute { action, input } => {
-                    Reply::Json(api.call_execute(&mut store, &conn, &action, &input).await?)
-                }
-                Call::Poll {
-                    trigger,
-                    input,
-                    cursor,
-                } => Reply::Poll(
-                    api.call_poll(&mut store, &conn, &trigger, &input, cursor.as_deref())
-                        .await?,
-                ),
-                Call::Pick { name, params } => Reply::Pick(
-                    api.call_pick_list(&mut store, &conn, &name, &params)
-                        .await?,
-                ),
-                Call::Webhook(call) => Reply::Webhook(call.run(api, &mut store, &conn).await?),
-            };
-            wasmtime::Result::Ok(reply)
-        };
-        let outcome = tokio::time::timeout(self.limits.wall_timeout(), run).await;
-        if self.warm.is_some() {
-            crate::warm::drop_later(store);
-        }
-        let result = match outcome {
-            Err(_) => Err(HostError::sandbox(
-                SandboxRule::WallTimeout,
-                format!(
-                    "the call ran past its wall-clock timeout of {} ms and was cut off",
-                    self.limits.wall_timeout_ms
-                ),
-            )
-            .with_hint("raise the timeout with --wall-timeout-ms")),
-            // A recorded violation explains a trap better than the trap itself, and wins over
-            // whatever a guest that swallowed its denial returned.
-            Ok(Err(trap)) => Err(violations
-                .first()
-                .or_else(|| limit_error(&trap, &self.limits))
-                .unwrap_or_else(|| trap_error(&trap))),
-            Ok(Ok(reply)) => match violations.first() {
-                Some(v) => Err(v),
-                None => Ok(reply),
-            },
-        };
-        match (token, result) {
-            (Some(token), Err(e)) => Err(e.redact(token.expose())),
-            (_, r) => r,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! How a call's store is made: the same recipe for a call that instantiates inline and for a
-//! warm instance made ahead of it ([`crate::warm`]).
+//! How a fresh instance's store is made: its memory cap, CPU budget, egress gate and the epoch
+//! callback that spends the budget (a reused instance keeps its store; see [`crate::reuse`]).
 
 use crate::cassette::Tape;
 use crate::config::Limits;
@@ -8,7 +8,6 @@ use crate::egress::EgressPolicy;
 use crate::engine::{Runtime, EPOCH_TICK};
 use crate::error::{HostError, SandboxRule};
 use crate::sandbox::SandboxState;
-use crate::warm::Fresh;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use wasmtime::{Store, UpdateDeadline};
@@ -24,10 +23,14 @@ pub(super) struct StoreRecipe {
 }
 
 impl StoreRecipe {
+    /// The CPU budget of one call, in epoch ticks.
+    pub(super) fn cpu_ticks(&self) -> u64 {
+        (self.limits.cpu_budget().as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
+    }
+
     /// A fresh store for one call: its own memory cap, CPU budget and egress gate.
     pub(super) fn store(&self, token: Option<Secret>) -> Store<SandboxState> {
-        let cpu_ticks =
-            (self.limits.cpu_budget().as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        let cpu_ticks = self.cpu_ticks();
         let state = SandboxState::new(
             self.policy.clone(),
             token,
@@ -66,19 +69,5 @@ impl StoreRecipe {
             Ok(UpdateDeadline::Yield(1))
         });
         store
-    }
-
-    /// A warm instance: a store without a token, instantiated, never called. None when the
-    /// instantiation fails (the call that finds the pool empty instantiates and reports it).
-    pub(super) async fn fresh(self) -> Option<Fresh> {
-        let mut store = self.store(None);
-        self.runtime.count_instance();
-        let plugin = self
-            .runtime
-            .pre()
-            .instantiate_async(&mut store)
-            .await
-            .ok()?;
-        Some(Fresh { store, plugin })
     }
 }

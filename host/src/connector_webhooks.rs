@@ -158,24 +158,25 @@ impl WebhookCall {
 }
 
 /// The secrets `call` may read: the connector's own, and for `subscribe` or `handle-delivery`
-/// the signing secret its target names (no other subscription's).
+/// the signing secret its target names (no other subscription's); and the scope of the
+/// instances it may reuse: that subscription's, else the connector's plain calls'.
 pub(super) fn secrets_for(
     call: &Call,
     own: &Arc<BTreeMap<String, Secret>>,
     subscriptions: &BTreeMap<String, Secret>,
-) -> Arc<BTreeMap<String, Secret>> {
+) -> (crate::reuse::Scope, Arc<BTreeMap<String, Secret>>) {
     let target = match call {
         Call::Webhook(WebhookCall::Subscribe { target, .. })
         | Call::Webhook(WebhookCall::Deliver { target, .. }) => target,
-        _ => return own.clone(),
+        _ => return (None, own.clone()),
     };
     match subscriptions.get(&target.secret_name) {
         Some(secret) => {
             let mut lent = (**own).clone();
             lent.insert(target.secret_name.clone(), secret.clone());
-            Arc::new(lent)
+            (Some(target.secret_name.clone()), Arc::new(lent))
         }
-        None => own.clone(),
+        None => (None, own.clone()),
     }
 }
 
@@ -215,11 +216,18 @@ impl Connector {
         Ok(())
     }
 
-    async fn webhook_call(&self, call: WebhookCall) -> HostResult<WebhookReply> {
-        match self.invoke_authorized(Call::Webhook(call)).await? {
-            Reply::Webhook(r) => Ok(r),
+    /// Runs a webhook call and hands its reply to `finish` (its instance is reused only when
+    /// `finish` succeeds).
+    async fn webhook_call<T>(
+        &self,
+        call: WebhookCall,
+        finish: impl FnOnce(WebhookReply) -> HostResult<T>,
+    ) -> HostResult<T> {
+        self.invoke_authorized(Call::Webhook(call), |reply| match reply {
+            Reply::Webhook(r) => finish(r),
             _ => Err(HostError::internal("unexpected reply to a webhook call")),
-        }
+        })
+        .await
     }
 
     /// Registers webhook trigger `trigger` for `input` with the remote API, delivering to
@@ -236,7 +244,7 @@ impl Connector {
             input: input.to_string(),
             target: wit_target(target),
         };
-        match self.webhook_call(call).await? {
+        self.webhook_call(call, |reply| match reply {
             WebhookReply::Subscribed(r) => {
                 let s = r.map_err(from_wit_error)?;
                 Ok(RemoteSubscription {
@@ -245,7 +253,8 @@ impl Connector {
                 })
             }
             _ => Err(HostError::internal("unexpected reply to subscribe")),
-        }
+        })
+        .await
     }
 
     /// Checks `sub` remotely, re-activating it when it was suspended.
@@ -259,7 +268,7 @@ impl Connector {
             trigger: trigger.to_string(),
             sub: wit_sub(sub),
         };
-        match self.webhook_call(call).await? {
+        self.webhook_call(call, |reply| match reply {
             WebhookReply::Checked(r) => Ok(match r.map_err(from_wit_error)? {
                 wit::SubscriptionStatus::Active => SubscriptionStatus::Active,
                 wit::SubscriptionStatus::Reactivated => SubscriptionStatus::Reactivated,
@@ -268,7 +277,8 @@ impl Connector {
             _ => Err(HostError::internal(
                 "unexpected reply to check-subscription",
             )),
-        }
+        })
+        .await
     }
 
     /// Removes `sub` from the remote API.
@@ -278,10 +288,11 @@ impl Connector {
             trigger: trigger.to_string(),
             sub: wit_sub(sub),
         };
-        match self.webhook_call(call).await? {
+        self.webhook_call(call, |reply| match reply {
             WebhookReply::Unsubscribed(r) => r.map_err(from_wit_error),
             _ => Err(HostError::internal("unexpected reply to unsubscribe")),
-        }
+        })
+        .await
     }
 
     /// Hands one received request to the component: the answer to send back and the events
@@ -311,18 +322,21 @@ impl Connector {
                 body: request.body,
             },
         };
-        let delivery = match self.webhook_call(call).await? {
-            WebhookReply::Delivered(r) => r.map_err(from_wit_error)?,
-            _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
-        };
-        // The answer first: an answer the host would not send means no event is taken.
-        let (status, headers, body) = bounds::answer(&self.limits, trigger, delivery.response)?;
-        let events = bounds::events(&self.limits, trigger, delivery.events, &event_schema)?;
-        Ok(Delivery {
-            status,
-            headers,
-            body,
-            events,
+        self.webhook_call(call, |reply| {
+            let delivery = match reply {
+                WebhookReply::Delivered(r) => r.map_err(from_wit_error)?,
+                _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
+            };
+            // The answer first: an answer the host would not send means no event is taken.
+            let (status, headers, body) = bounds::answer(&self.limits, trigger, delivery.response)?;
+            let events = bounds::events(&self.limits, trigger, delivery.events, &event_schema)?;
+            Ok(Delivery {
+                status,
+                headers,
+                body,
+                events,
+            })
         })
+        .await
     }
 }

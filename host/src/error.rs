@@ -36,6 +36,9 @@ pub enum ErrorKind {
     /// A trigger run reached one of its limits (batches, events or deadline per run); its
     /// cursor is kept and the next run goes on from there. Exit code 9.
     RunLimit,
+    /// Content pulled from a registry does not have the digest that names it (a tampered or
+    /// corrupt manifest or component layer); nothing of it was used. Exit code 10.
+    DigestMismatch,
 }
 
 impl ErrorKind {
@@ -53,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Internal => "internal",
             ErrorKind::CassetteMismatch => "cassette_mismatch",
             ErrorKind::RunLimit => "run_limit",
+            ErrorKind::DigestMismatch => "digest_mismatch",
         }
     }
 
@@ -68,6 +72,7 @@ impl ErrorKind {
             ErrorKind::Internal => 1,
             ErrorKind::CassetteMismatch => 8,
             ErrorKind::RunLimit => 9,
+            ErrorKind::DigestMismatch => 10,
         }
     }
 }
@@ -250,6 +255,7 @@ mod tests {
         assert_eq!(ErrorKind::SandboxViolation.exit_code(), 7);
         assert_eq!(ErrorKind::Internal.exit_code(), 1);
         assert_eq!(ErrorKind::CassetteMismatch.exit_code(), 8);
+        assert_eq!(ErrorKind::DigestMismatch.exit_code(), 10);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod cassette;
 mod component_index;
 pub mod config;
 pub mod connector;
+pub mod connectors;
 pub mod credentials;
 pub mod descriptor;
 pub mod egress;
@@ -20,14 +21,15 @@ pub mod engine;
 pub mod error;
 pub mod fsutil;
 pub mod mcp;
+pub mod oci;
 pub mod pool;
+pub mod reuse;
 pub mod sandbox;
 pub mod schema;
 pub mod schema_bounds;
 pub mod serve;
 pub mod state;
 pub mod triggers;
-pub mod warm;
 
 /// What connector authors need for host-driven tests without a fake server: record a call's
 /// HTTP into a [`Cassette`](testing::Cassette) with [`Connector::recording`], save it, and
@@ -45,3 +47,4 @@ pub use credentials::Secret;
 pub use descriptor::Descriptor;
 pub use engine::{LoadOptions, Runtime};
 pub use error::{ErrorKind, HostError, HostResult, SandboxRule};
+pub use reuse::ReusePolicy;

@@ -29,6 +29,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The URI scheme of pick-list resources.
@@ -54,41 +55,161 @@ pub fn is_read_only_action(action: &Action) -> bool {
     action.read_only
 }
 
-/// The MCP server: a connector and the tools it offers.
-pub struct McpServer {
+/// One connector an MCP server offers among several ([`McpServer::several`]).
+pub struct McpConnector {
+    /// Its name, which leads its tool names (`NAME_ACTION`) and pick-list resources.
+    pub name: String,
+    /// The connector, bound to its connection.
+    pub connector: Connector,
+    /// Offer only its read-only actions (its egress gate should then let only `GET` and
+    /// `HEAD` out: [`Connector::read_only_http`]).
+    pub read_only: bool,
+}
+
+/// A connector the server offers, described.
+struct Served {
+    /// The name leading its tool names; `None` when the server offers one connector.
+    prefix: Option<String>,
     connector: Arc<Connector>,
     descriptor: Arc<Descriptor>,
+    read_only: bool,
+}
+
+impl Served {
+    /// The tool or resource name of `name` (an action or a pick list of this connector), if
+    /// it fits MCP's name format. The name comes from the component: one that does not fit is
+    /// left out, with a warning, so that it cannot keep the other connectors' tools away.
+    fn offered_name(&self, name: &str) -> Option<String> {
+        let Some(prefix) = &self.prefix else {
+            return Some(name.to_string());
+        };
+        match crate::connectors::tool_name(prefix, name) {
+            Ok(tool) => Some(tool),
+            Err(e) => {
+                tracing::warn!(connector = %prefix, "{}; it is not offered", e.message);
+                None
+            }
+        }
+    }
+}
+
+/// Two entries of the server under one name: refused, so that a name never means two things.
+fn collision(what: &str, name: &str) -> HostError {
+    HostError::invalid_input(
+        "connector",
+        format!("two connectors offer the {what} `{name}`: give them names that differ"),
+    )
+}
+
+/// The MCP server: its connectors and the tools they offer.
+pub struct McpServer {
+    served: Vec<Served>,
     options: McpOptions,
     tools: Vec<Tool>,
+    /// Every action by tool name (offered or not): which connector, which action.
+    actions: BTreeMap<String, (usize, String)>,
+    /// Every pick list by resource name.
+    pick_lists: BTreeMap<String, (usize, String)>,
 }
 
 impl McpServer {
-    /// The server for `connector`, offering what `options` and the connection's scopes allow.
-    /// An unknown name in `options.actions` is an [`ErrorKind::InvalidInput`] error.
+    /// The server for `connector`, offering what `options` and the connection's scopes allow,
+    /// each tool named after its action. An unknown name in `options.actions` is an
+    /// [`ErrorKind::InvalidInput`] error.
     pub async fn new(connector: Connector, options: McpOptions) -> HostResult<McpServer> {
         let descriptor = connector.describe().await?;
+        let served = vec![Served {
+            prefix: None,
+            connector: Arc::new(connector),
+            descriptor,
+            read_only: false,
+        }];
+        McpServer::build(served, options)
+    }
+
+    /// The server for several connectors: each tool is named `CONNECTOR_ACTION`
+    /// (`wrike_create_task`, `github_list_issues`) and each pick list
+    /// `picklist://CONNECTOR_NAME`; `options.actions` names tools. A connector that is
+    /// `read_only` offers only its read-only actions; `options.read_only` applies to all.
+    pub async fn several(
+        connectors: Vec<McpConnector>,
+        options: McpOptions,
+    ) -> HostResult<McpServer> {
+        let mut served = Vec::new();
+        for c in connectors {
+            crate::connectors::validate_connector_name(&c.name)?;
+            let descriptor = c.connector.describe().await.map_err(|mut e| {
+                e.message = format!("connector `{}`: {}", c.name, e.message);
+                e
+            })?;
+            served.push(Served {
+                prefix: Some(c.name),
+                connector: Arc::new(c.connector),
+                descriptor,
+                read_only: c.read_only,
+            });
+        }
+        McpServer::build(served, options)
+    }
+
+    fn build(served: Vec<Served>, options: McpOptions) -> HostResult<McpServer> {
+        let mut actions = BTreeMap::new();
+        let mut pick_lists = BTreeMap::new();
+        // Tool names in the connectors' order, each connector's in its descriptor's.
+        let mut order = Vec::new();
+        for (i, s) in served.iter().enumerate() {
+            for a in &s.descriptor.actions {
+                let Some(tool) = s.offered_name(&a.name) else {
+                    continue;
+                };
+                if actions.insert(tool.clone(), (i, a.name.clone())).is_some() {
+                    return Err(collision("tool", &tool));
+                }
+                order.push(tool);
+            }
+            for p in &s.descriptor.pick_lists {
+                let Some(name) = s.offered_name(&p.name) else {
+                    continue;
+                };
+                if pick_lists
+                    .insert(name.clone(), (i, p.name.clone()))
+                    .is_some()
+                {
+                    return Err(collision("pick list", &name));
+                }
+            }
+        }
         if let Some(names) = &options.actions {
             for name in names {
-                if descriptor.action(name).is_none() {
+                if !actions.contains_key(name) {
                     return Err(HostError::invalid_input(
                         "actions",
-                        format!("unknown action `{name}` in --actions"),
+                        format!(
+                            "unknown action `{}` among the actions to offer",
+                            name.escape_debug()
+                        ),
                     ));
                 }
             }
         }
         let mut server = McpServer {
-            connector: Arc::new(connector),
-            descriptor,
+            served,
             options,
             tools: Vec::new(),
+            actions,
+            pick_lists,
         };
-        server.tools = server
-            .descriptor
-            .actions
+        server.tools = order
             .iter()
-            .filter(|a| server.refusal(a).is_none())
-            .map(tool_for)
+            .filter_map(|tool| {
+                let (i, name) = &server.actions[tool];
+                let served = &server.served[*i];
+                let action = served.descriptor.action(name)?;
+                server
+                    .refusal(served, tool, action)
+                    .is_none()
+                    .then(|| tool_for(tool, action))
+            })
             .collect();
         Ok(server)
     }
@@ -111,35 +232,30 @@ impl McpServer {
         Ok(())
     }
 
-    /// Why `action` is not offered, if it is not.
-    fn refusal(&self, action: &Action) -> Option<HostError> {
+    /// Why `action` of `served` (offered as `tool`) is not offered, if it is not.
+    fn refusal(&self, served: &Served, tool: &str, action: &Action) -> Option<HostError> {
         if let Some(names) = &self.options.actions {
-            if !names.contains(&action.name) {
+            if !names.iter().any(|n| n == tool) {
                 return Some(HostError::new(
                     ErrorKind::Forbidden,
-                    format!(
-                        "`{}` is not among the actions this server offers (--actions)",
-                        action.name
-                    ),
+                    format!("`{tool}` is not among the actions this server offers"),
                 ));
             }
         }
-        if !self.connector.scopes_cover(&action.required_scopes) {
+        if !served.connector.scopes_cover(&action.required_scopes) {
             return Some(HostError::new(
                 ErrorKind::Forbidden,
                 format!(
-                    "`{}` needs one of the scopes [{}], which the connection was not granted",
-                    action.name,
+                    "`{tool}` needs one of the scopes [{}], which the connection was not granted",
                     action.required_scopes.join(", ")
                 ),
             ));
         }
-        if self.options.read_only && !is_read_only_action(action) {
+        if (self.options.read_only || served.read_only) && !is_read_only_action(action) {
             return Some(HostError::new(
                 ErrorKind::Forbidden,
                 format!(
-                    "`{}` is not read-only, and this server offers only read-only actions (--read-only)",
-                    action.name
+                    "`{tool}` is not read-only, and this server offers only read-only actions of its connector"
                 ),
             ));
         }
@@ -147,21 +263,45 @@ impl McpServer {
     }
 
     async fn call(&self, name: &str, arguments: Option<JsonObject>) -> CallToolResult {
-        let Some(action) = self.descriptor.action(name) else {
+        let found = self.actions.get(name).and_then(|(i, action)| {
+            let served = &self.served[*i];
+            Some((served, served.descriptor.action(action)?))
+        });
+        let Some((served, action)) = found else {
             return error_result(&HostError::new(
                 ErrorKind::NotFound,
-                format!("there is no tool `{name}`"),
+                format!("there is no tool `{}`", name.escape_debug()),
             ));
         };
-        if let Some(refused) = self.refusal(action) {
+        if let Some(refused) = self.refusal(served, name, action) {
             return error_result(&refused);
         }
         let input = Value::Object(arguments.unwrap_or_default());
-        match self.connector.execute(name, &input).await {
+        match served.connector.execute(&action.name, &input).await {
             Ok(Value::Object(output)) => CallToolResult::structured(Value::Object(output)),
             // Structured content is an object; anything else is wrapped.
             Ok(other) => CallToolResult::structured(json!({ "result": other })),
             Err(e) => error_result(&e),
+        }
+    }
+
+    /// Every pick list with its resource name and its connector.
+    fn all_pick_lists(&self) -> impl Iterator<Item = (&str, &PickList)> {
+        self.pick_lists.iter().filter_map(|(public, (i, name))| {
+            Some((public.as_str(), self.served[*i].descriptor.pick_list(name)?))
+        })
+    }
+
+    /// The title of what the server serves: the connector's, or every connector's.
+    fn title(&self) -> String {
+        let titles: Vec<&str> = self
+            .served
+            .iter()
+            .map(|s| s.descriptor.title.as_str())
+            .collect();
+        match titles.as_slice() {
+            [one] => format!("{one} connector"),
+            several => format!("connectors: {}", several.join(", ")),
         }
     }
 
@@ -175,13 +315,14 @@ impl McpServer {
                 None,
             ));
         };
-        let name = parsed.host_str().unwrap_or_default();
-        if self.descriptor.pick_list(name).is_none() {
+        let public = parsed.host_str().unwrap_or_default();
+        let Some((i, name)) = self.pick_lists.get(public) else {
             return Err(McpError::resource_not_found(
-                format!("there is no pick list `{name}`"),
+                format!("there is no pick list `{}`", public.escape_debug()),
                 None,
             ));
-        }
+        };
+        let connector = &self.served[*i].connector;
         // Each query parameter is a JSON value (`project=true`), else a string.
         let params: serde_json::Map<String, Value> = parsed
             .query_pairs()
@@ -190,8 +331,7 @@ impl McpServer {
                 (k.into_owned(), value)
             })
             .collect();
-        let options = self
-            .connector
+        let options = connector
             .pick_list(name, &Value::Object(params))
             .await
             .map_err(|e| {
@@ -209,7 +349,7 @@ impl McpServer {
     }
 }
 
-fn tool_for(action: &Action) -> Tool {
+fn tool_for(name: &str, action: &Action) -> Tool {
     let schema = match &action.input_schema {
         Value::Object(o) => o.clone(),
         _ => JsonObject::from_iter([("type".to_string(), json!("object"))]),
@@ -217,14 +357,14 @@ fn tool_for(action: &Action) -> Tool {
     let annotations = ToolAnnotations::with_title(action.title.clone())
         .read_only(is_read_only_action(action))
         .open_world(true);
-    Tool::new(action.name.clone(), action.description.clone(), schema)
+    Tool::new(name.to_string(), action.description.clone(), schema)
         .with_title(action.title.clone())
         .with_annotations(annotations)
 }
 
-fn pick_list_resource(p: &PickList) -> Resource {
-    Resource::new(format!("{PICK_LIST_SCHEME}://{}", p.name), p.name.clone())
-        .with_title(format!("Pick list: {}", p.name))
+fn pick_list_resource(name: &str, p: &PickList) -> Resource {
+    Resource::new(format!("{PICK_LIST_SCHEME}://{name}"), name.to_string())
+        .with_title(format!("Pick list: {name}"))
         .with_description(format!(
             "{} Each choice is {{\"label\", \"value\"}}; the value goes into an action's input.",
             p.description
@@ -232,7 +372,7 @@ fn pick_list_resource(p: &PickList) -> Resource {
         .with_mime_type("application/json")
 }
 
-fn pick_list_template(p: &PickList) -> Option<ResourceTemplate> {
+fn pick_list_template(name: &str, p: &PickList) -> Option<ResourceTemplate> {
     let params: Vec<&String> = p
         .params_schema
         .get("properties")?
@@ -245,10 +385,10 @@ fn pick_list_template(p: &PickList) -> Option<ResourceTemplate> {
     let names: Vec<&str> = params.iter().map(|s| s.as_str()).collect();
     Some(
         ResourceTemplate::new(
-            format!("{PICK_LIST_SCHEME}://{}{{?{}}}", p.name, names.join(",")),
-            p.name.clone(),
+            format!("{PICK_LIST_SCHEME}://{name}{{?{}}}", names.join(",")),
+            name.to_string(),
         )
-        .with_title(format!("Pick list: {} (with parameters)", p.name))
+        .with_title(format!("Pick list: {name} (with parameters)"))
         .with_description(format!(
             "{} Parameters are JSON values in the query, e.g. ?{}=…",
             p.description, names[0]
@@ -271,12 +411,12 @@ impl ServerHandler for McpServer {
                 .build(),
         );
         info.server_info = Implementation::new("connector-host", env!("CARGO_PKG_VERSION"))
-            .with_title(format!("{} connector", self.descriptor.title));
+            .with_title(self.title());
         info.instructions = Some(format!(
-            "Tools run the {} connector's actions in a sandbox that holds the credential. \
+            "Tools run the actions of the {} in a sandbox that holds the credential. \
              To find an ID by name, read the pick-list resources ({PICK_LIST_SCHEME}://NAME). \
              A failed call returns {{\"error\": {{\"kind\", \"message\", \"field\"?}}}}.",
-            self.descriptor.title
+            self.title()
         ));
         info
     }
@@ -310,10 +450,8 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
         Ok(ListResourcesResult::with_all_items(
-            self.descriptor
-                .pick_lists
-                .iter()
-                .map(pick_list_resource)
+            self.all_pick_lists()
+                .map(|(name, p)| pick_list_resource(name, p))
                 .collect(),
         ))
     }
@@ -324,10 +462,8 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
         Ok(ListResourceTemplatesResult::with_all_items(
-            self.descriptor
-                .pick_lists
-                .iter()
-                .filter_map(pick_list_template)
+            self.all_pick_lists()
+                .filter_map(|(name, p)| pick_list_template(name, p))
                 .collect(),
         ))
     }
@@ -382,12 +518,12 @@ mod tests {
             description: "Folders.".into(),
             params_schema: json!({"type": "object", "properties": {"project": {"type": "boolean"}}}),
         };
-        let t = pick_list_template(&p).unwrap();
+        let t = pick_list_template("folders", &p).unwrap();
         assert_eq!(t.uri_template, "picklist://folders{?project}");
         let none = PickList {
             params_schema: json!({"type": "object", "properties": {}}),
             ..p
         };
-        assert!(pick_list_template(&none).is_none());
+        assert!(pick_list_template("folders", &none).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! The per-call sandbox: the `Store` data every guest call runs with.
 //!
-//! Each call gets a fresh [`SandboxState`]: a WASI context with no filesystem, no environment,
+//! Each instance gets a fresh [`SandboxState`] (a reused instance keeps its own; see
+//! [`crate::reuse`]): a WASI context with no filesystem, no environment,
 //! no arguments, no stdin and no sockets; the egress gate as the only way out; a memory
 //! limiter; and the `host` interface (logging and an allow-listed secret lookup).
 
@@ -9,6 +10,7 @@ use crate::bindings::connector::plugin::types::LogLevel;
 use crate::cassette::{Redactor, Tape};
 use crate::config::Limits;
 use crate::credentials::Secret;
+use crate::egress::transport::{self, Live};
 use crate::egress::{EgressGate, EgressPolicy, ViolationLog};
 use crate::error::{HostError, SandboxRule};
 use std::collections::BTreeMap;
@@ -209,24 +211,26 @@ impl SandboxState {
         http.set_field_size_limit(limits.request_header_bytes as usize);
         let mut table = ResourceTable::new();
         table.set_max_capacity(limits.max_host_resources as usize);
-        let mut gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone());
-        if let Some(tape) = tape {
+        let live = Live::new(pool, policy.allow_private_addresses);
+        let mut redactor = Redactor::default();
+        if let Some(tape) = &tape {
             // The guest's wall clock is recorded with the exchanges and replayed with them.
-            builder.wall_clock(crate::cassette::clock::CassetteClock::new(&tape));
+            builder.wall_clock(crate::cassette::clock::CassetteClock::new(tape));
             // Every credential the call can see is kept out of the recording.
-            let redactor = Redactor::new(
+            redactor = Redactor::new(
                 token
                     .iter()
                     .map(Secret::expose)
                     .chain(secrets.values().map(Secret::expose)),
             );
-            gate = gate.with_tape(tape, redactor);
         }
+        let gate = EgressGate::new(policy, token.clone(), limits.clone(), violations.clone())
+            .with_transport(transport::for_call(live, tape, redactor));
         SandboxState {
             wasi: builder.build(),
             table,
             http,
-            gate: gate.with_pool(pool),
+            gate,
             limiter: StoreLimiter::new(limits, violations.clone()),
             secrets,
             violations,
@@ -236,17 +240,34 @@ impl SandboxState {
 }
 
 impl SandboxState {
-    /// Sets the API token the egress gate adds to allowed requests. Only for a state built
+    /// Readies a reused instance for its next call: the call's token for the egress gate, the
+    /// secrets `host.secret` answers during it and a full CPU budget. Only for a state built
     /// without a tape: a recording's redactor is built with the token it must hide.
-    pub(crate) fn set_token(&mut self, token: Option<Secret>) {
+    pub(crate) fn begin_call(
+        &mut self,
+        token: Option<Secret>,
+        secrets: Arc<BTreeMap<String, Secret>>,
+        cpu_ticks: u64,
+    ) {
         self.gate.set_token(token);
+        self.secrets = secrets;
+        self.cpu_ticks_left = cpu_ticks;
     }
 
-    /// Sets the secrets `host.secret` answers for this call (a warm instance is made with the
-    /// connector's own; a call for one webhook subscription adds that one's). Only for a state
-    /// built without a tape, like [`SandboxState::set_token`].
-    pub(crate) fn set_secrets(&mut self, secrets: Arc<BTreeMap<String, Secret>>) {
-        self.secrets = secrets;
+    /// Ends a call: the token and every secret are taken away (an idle instance holds
+    /// neither), and what the store still holds is measured.
+    pub(crate) fn end_call(&mut self) -> crate::reuse::Held {
+        self.gate.set_token(None);
+        self.secrets = Arc::new(BTreeMap::new());
+        let host_bytes = host_resource_bytes(&mut self.table);
+        crate::reuse::Held {
+            bytes: self
+                .limiter
+                .memory_bytes
+                .saturating_add(self.limiter.table_bytes)
+                .saturating_add(host_bytes),
+            holds_resources: !self.table.is_empty(),
+        }
     }
 
     /// Measures the host-side bytes the guest's resources hold and charges them to the call;

@@ -34,6 +34,7 @@ fn help_lists_every_command_and_exits_0() {
         "connect",
         "connections",
         "mcp",
+        "push",
         "pick",
     ] {
         let line = section.iter().find(|l| {
@@ -48,7 +49,7 @@ fn help_lists_every_command_and_exits_0() {
             "`{cmd}` has no description: {line:?}"
         );
     }
-    assert_eq!(listed.len(), 10, "nine commands and help: {listed:?}");
+    assert_eq!(listed.len(), 11, "ten commands and help: {listed:?}");
     assert!(text.contains("--base-url"), "{text}");
 }
 

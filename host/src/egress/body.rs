@@ -11,7 +11,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody};
 
-pub(super) type IoFuture = Box<dyn Future<Output = Result<(), HttpError>> + Send>;
+/// The future that drives a response's connection until its body is read.
+pub type IoFuture = Box<dyn Future<Output = Result<(), HttpError>> + Send>;
 
 /// Sends `request` over the network, recording a response head too large for the HTTP layer.
 pub(super) async fn send(

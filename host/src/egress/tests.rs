@@ -1,6 +1,9 @@
 //! Unit tests of [`super`].
 
+use super::policy::canonical_uri;
 use super::*;
+use crate::error::SandboxRule;
+use url::Url;
 
 fn policy(base: &str) -> EgressPolicy {
     EgressPolicy::for_base_url(&Url::parse(base).unwrap(), false)

@@ -90,7 +90,7 @@ pub enum SinkConfig {
 }
 
 /// The `[serve]` section.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServeSection {
     /// Listen address.
@@ -122,10 +122,41 @@ pub struct SubscriptionConfig {
     pub input: Value,
     /// Polling interval in seconds (polling triggers).
     pub interval_secs: Option<u64>,
-    /// The stored connection it runs on; the process's connection (--connection or
-    /// CONNECTOR_TOKEN) when absent.
+    /// The stored connection it runs on, instead of its connector's (or, with no
+    /// `[[connector]]` sections, the process's: `--connection` or `CONNECTOR_TOKEN`).
     #[serde(default)]
     pub connection: Option<String>,
+    /// The `[[connector]]` it runs on: required when there are several, the only one by
+    /// default; none when the configuration has no `[[connector]]` sections.
+    #[serde(default)]
+    pub connector: Option<String>,
+}
+
+impl SubscriptionConfig {
+    /// The key of its state (cursor, delivered keys, outbox, webhook record, lease): see
+    /// [`state_key`].
+    pub fn state_key(&self) -> String {
+        state_key(self.connector.as_deref(), &self.name)
+    }
+}
+
+/// The key a subscription's state is stored under: its name, led by `CONNECTOR/` when it
+/// runs on a `[[connector]]`, so that subscriptions of different connectors never share a
+/// cursor, an outbox or a webhook record, and a state database of a single-connector
+/// configuration keeps working. Neither a connector nor a subscription name holds a `/`.
+pub fn state_key(connector: Option<&str>, name: &str) -> String {
+    match connector {
+        Some(c) => format!("{c}/{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// The connector (if any) and the subscription name of a [`state_key`].
+pub fn split_state_key(key: &str) -> (Option<&str>, &str) {
+    match key.split_once('/') {
+        Some((c, name)) => (Some(c), name),
+        None => (None, key),
+    }
 }
 
 fn empty_object() -> Value {
@@ -158,45 +189,40 @@ fn bad(field: &str, message: impl Into<String>) -> HostError {
 }
 
 impl ServeConfig {
-    /// Builds the configuration from the `[serve]` and `[[subscription]]` parts of the
-    /// --config file (`section`, `subscriptions`) and the flags.
+    /// Builds the configuration from the `[serve]` section, the `[[subscription]]` entries
+    /// and the names of the `[[connector]]` sections of the configuration file, and the
+    /// flags. Each subscription is given its connector (the only one when it names none).
     pub fn resolve(
         args: &ServeArgs,
-        section: Option<&Value>,
-        subscriptions: &[Value],
+        section: Option<&ServeSection>,
+        subscriptions: &[SubscriptionConfig],
+        connectors: &[&str],
     ) -> HostResult<ServeConfig> {
-        let file: ServeSection = match section {
-            Some(v) => serde_json::from_value(v.clone())
-                .map_err(|e| bad("serve", format!("the [serve] section is invalid: {e}")))?,
-            None => ServeSection::default(),
-        };
-        let mut subs = subscriptions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                serde_json::from_value::<SubscriptionConfig>(v.clone()).map_err(|e| {
-                    bad(
-                        "subscription",
-                        format!("[[subscription]] number {} is invalid: {e}", i + 1),
-                    )
-                })
-            })
-            .collect::<HostResult<Vec<_>>>()?;
+        let file = section.cloned().unwrap_or_default();
+        let mut subs = subscriptions.to_vec();
         if let Some(trigger) = &args.trigger {
-            let input: Value = serde_json::from_str(&args.input)
-                .map_err(|e| bad("input", format!("--input is not JSON: {e}")))?;
+            let input: Value = serde_json::from_str(&args.input).map_err(|e| {
+                bad(
+                    "input",
+                    format!("the input of trigger `{trigger}` is not JSON: {e}"),
+                )
+            })?;
             subs = vec![SubscriptionConfig {
                 name: trigger.clone(),
                 trigger: trigger.clone(),
                 input,
                 interval_secs: args.interval_secs,
                 connection: None,
+                connector: None,
             }];
+        }
+        for s in &mut subs {
+            s.connector = connector_of(s, connectors)?;
         }
         if subs.is_empty() && !args.unsubscribe {
             return Err(bad(
                 "subscription",
-                "nothing to serve: name a TRIGGER or list [[subscription]] entries in --config",
+                "nothing to serve: name a trigger or list [[subscription]] entries in the configuration file",
             ));
         }
         let mut names = std::collections::BTreeSet::new();
@@ -296,10 +322,43 @@ impl ServeConfig {
     }
 }
 
+/// The connector subscription `s` runs on, checked against the `[[connector]]` names.
+fn connector_of(s: &SubscriptionConfig, connectors: &[&str]) -> HostResult<Option<String>> {
+    match (&s.connector, connectors) {
+        (None, []) => Ok(None),
+        (Some(c), []) => Err(bad(
+            "connector",
+            format!(
+                "subscription `{}` names connector `{c}`, but the configuration has no [[connector]] sections",
+                s.name
+            ),
+        )),
+        (None, [only]) => Ok(Some(only.to_string())),
+        (None, _) => Err(bad(
+            "connector",
+            format!(
+                "subscription `{}` must name its connector (`connector = \"…\"`): there are several: {}",
+                s.name,
+                connectors.join(", ")
+            ),
+        )),
+        (Some(c), _) if connectors.contains(&c.as_str()) => Ok(Some(c.clone())),
+        (Some(c), _) => Err(bad(
+            "connector",
+            format!(
+                "subscription `{}` names connector `{c}`, which is not among the [[connector]] sections: {}",
+                s.name,
+                connectors.join(", ")
+            ),
+        )),
+    }
+}
+
 // The tests parse flags with clap, as the CLI does.
 #[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
+    use crate::config::ConfigFile;
     use clap::Parser;
     use serde_json::json;
 
@@ -313,29 +372,42 @@ mod tests {
         Wrap::parse_from(std::iter::once("serve").chain(v.iter().copied())).args
     }
 
+    /// `resolve` over the `[serve]` and `[[subscription]]` parts of `toml`.
+    fn resolve(args: &ServeArgs, toml: &str) -> HostResult<ServeConfig> {
+        let file = ConfigFile::parse(toml)?;
+        let names: Vec<&str> = file.connector.iter().map(|c| c.name.as_str()).collect();
+        ServeConfig::resolve(args, file.serve.as_ref(), &file.subscription, &names)
+    }
+
+    const FILE: &str = r#"
+[serve]
+listen = "0.0.0.0:9000"
+public_url = "https://h.example.org/"
+sink = { type = "http", url = "https://sink.example.org/e" }
+
+[[subscription]]
+name = "t"
+trigger = "new_or_updated_task_webhook"
+input = { folderId = "F" }
+"#;
+
     #[test]
     fn the_file_gives_subscriptions_and_flags_override_it() {
-        let section = json!({"listen": "0.0.0.0:9000", "public_url": "https://h.example.org/",
-            "sink": {"type": "http", "url": "https://sink.example.org/e"}});
-        let subs = [
-            json!({"name": "t", "trigger": "new_or_updated_task_webhook",
-            "input": {"folderId": "F"}}),
-        ];
-        let c = ServeConfig::resolve(&args(&["--listen", "127.0.0.1:1"]), Some(&section), &subs)
-            .unwrap();
+        let c = resolve(&args(&["--listen", "127.0.0.1:1"]), FILE).unwrap();
         assert_eq!(c.listen, "127.0.0.1:1");
         assert_eq!(c.public_url.as_deref(), Some("https://h.example.org"));
         assert!(matches!(c.sink, SinkConfig::Http { .. }));
         assert_eq!(c.subscriptions[0].input, json!({"folderId": "F"}));
+        assert_eq!(c.subscriptions[0].connector, None);
+        assert_eq!(c.subscriptions[0].state_key(), "t");
         assert_eq!(
             c.check_interval,
             Duration::from_secs(DEFAULT_CHECK_INTERVAL_SECS)
         );
         // The simple case replaces the list.
-        let c = ServeConfig::resolve(
+        let c = resolve(
             &args(&["new_comment", "--input", "{}", "--sink-command", "cat"]),
-            Some(&section),
-            &subs,
+            FILE,
         )
         .unwrap();
         assert_eq!(c.subscriptions.len(), 1);
@@ -350,28 +422,56 @@ mod tests {
 
     #[test]
     fn bad_configurations_name_what_is_wrong() {
-        let e = ServeConfig::resolve(&args(&[]), None, &[]).unwrap_err();
+        let e = resolve(&args(&[]), "").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("subscription"));
-        let twice = [
-            json!({"name": "a", "trigger": "x"}),
-            json!({"name": "a", "trigger": "y"}),
-        ];
-        let e = ServeConfig::resolve(&args(&[]), None, &twice).unwrap_err();
+        let sub = |name: &str| format!("[[subscription]]\nname = \"{name}\"\ntrigger = \"x\"\n");
+        let e = resolve(&args(&[]), &(sub("a") + &sub("a"))).unwrap_err();
         assert!(e.message.contains("twice"), "{}", e.message);
-        let e = ServeConfig::resolve(&args(&[]), None, &[json!({"name": "a b", "trigger": "x"})])
-            .unwrap_err();
+        let e = resolve(&args(&[]), &sub("a b")).unwrap_err();
         assert!(e.message.contains("name"), "{}", e.message);
-        let e = ServeConfig::resolve(
-            &args(&[]),
-            None,
-            &[json!({"name": "a", "trigger": "x", "colour": 1})],
-        )
-        .unwrap_err();
+        let e = resolve(&args(&[]), &(sub("a") + "colour = 1\n")).unwrap_err();
         assert!(e.message.contains("colour"), "{}", e.message);
-        let e = ServeConfig::resolve(&args(&["x", "--input", "[1]"]), None, &[]).unwrap_err();
+        assert!(e.message.starts_with("line 4, column 1: "), "{}", e.message);
+        let e = resolve(&args(&["x", "--input", "[1]"]), "").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("input"));
-        let e =
-            ServeConfig::resolve(&args(&["x", "--public-url", "ftp://h"]), None, &[]).unwrap_err();
+        let e = resolve(&args(&["x", "--public-url", "ftp://h"]), "").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("public_url"));
+    }
+
+    #[test]
+    fn each_subscription_gets_its_connector_and_a_state_key_of_its_own() {
+        let connector =
+            |name: &str| format!("[[connector]]\nname = \"{name}\"\ncomponent = \"{name}.wasm\"\n");
+        let sub = |name: &str, connector: &str| {
+            format!("[[subscription]]\nname = \"{name}\"\ntrigger = \"x\"\n{connector}")
+        };
+        // The only connector is the default.
+        let c = resolve(&args(&[]), &(connector("wrike") + &sub("a", ""))).unwrap();
+        assert_eq!(c.subscriptions[0].connector.as_deref(), Some("wrike"));
+        assert_eq!(c.subscriptions[0].state_key(), "wrike/a");
+        assert_eq!(split_state_key("wrike/a"), (Some("wrike"), "a"));
+        assert_eq!(split_state_key("a"), (None, "a"));
+        // With several, each names its own.
+        let two = connector("wrike") + &connector("github");
+        let c = resolve(
+            &args(&[]),
+            &(two.clone()
+                + &sub("a", "connector = \"wrike\"\n")
+                + &sub("b", "connector = \"github\"\n")),
+        )
+        .unwrap();
+        let keys: Vec<String> = c.subscriptions.iter().map(|s| s.state_key()).collect();
+        assert_eq!(keys, ["wrike/a", "github/b"]);
+        let e = resolve(&args(&[]), &(two.clone() + &sub("a", ""))).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("connector"));
+        assert!(
+            e.message.contains("must name its connector"),
+            "{}",
+            e.message
+        );
+        let e = resolve(&args(&[]), &(two + &sub("a", "connector = \"jira\"\n"))).unwrap_err();
+        assert!(e.message.contains("`jira`"), "{}", e.message);
+        let e = resolve(&args(&[]), &sub("a", "connector = \"jira\"\n")).unwrap_err();
+        assert!(e.message.contains("no [[connector]]"), "{}", e.message);
     }
 }

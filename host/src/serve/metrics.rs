@@ -1,5 +1,7 @@
-//! Counters for `/metrics`, in the Prometheus text format.
+//! Counters for `/metrics`, in the Prometheus text format: per subscription (labelled by its
+//! connector too when it runs on a `[[connector]]`), and for the sink.
 
+use super::config::split_state_key;
 use crate::error::{ErrorKind, HostError};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -11,6 +13,16 @@ pub fn rule_name(e: &HostError) -> Option<String> {
     e.rule
         .and_then(|r| serde_json::to_value(r).ok())
         .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// The labels of a subscription's series: `subscription="NAME"`, led by
+/// `connector="CONNECTOR"` for a subscription of a `[[connector]]` (its state key is
+/// `CONNECTOR/NAME`). Both names are plain (letters, digits, `_`, `-`, `.`): nothing to escape.
+fn labels(state_key: &str) -> String {
+    match split_state_key(state_key) {
+        (Some(connector), name) => format!("connector=\"{connector}\",subscription=\"{name}\""),
+        (None, name) => format!("subscription=\"{name}\""),
+    }
 }
 
 /// Per-subscription counters.
@@ -153,7 +165,7 @@ impl Metrics {
         for (name, kind, help, get) in families {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
             for (sub, c) in &subs {
-                let _ = writeln!(out, "{name}{{subscription=\"{sub}\"}} {}", get(c));
+                let _ = writeln!(out, "{name}{{{}}} {}", labels(sub), get(c));
             }
         }
         let _ = writeln!(
@@ -164,7 +176,8 @@ impl Metrics {
             for (rule, n) in &c.violations {
                 let _ = writeln!(
                     out,
-                    "connector_violations_total{{subscription=\"{sub}\",rule=\"{rule}\"}} {n}"
+                    "connector_violations_total{{{},rule=\"{rule}\"}} {n}",
+                    labels(sub)
                 );
             }
         }
@@ -174,5 +187,26 @@ impl Metrics {
             "# HELP connector_sink_deliveries_total Events the sink acknowledged.\n# TYPE connector_sink_deliveries_total counter\nconnector_sink_deliveries_total {ok}\n# HELP connector_sink_failures_total Failed tries to deliver to the sink.\n# TYPE connector_sink_failures_total counter\nconnector_sink_failures_total {failed}"
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_are_labelled_by_connector_when_there_is_one() {
+        let m = Metrics::default();
+        m.events("tasks", 2);
+        m.events("github/issues", 3);
+        let text = m.render();
+        assert!(
+            text.contains("connector_events_total{subscription=\"tasks\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("connector_events_total{connector=\"github\",subscription=\"issues\"} 3"),
+            "{text}"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod sink;
 
 pub use config::{ServeArgs, ServeConfig, SinkConfig, SubscriptionConfig};
 
+use crate::config::ConfigFile;
 use crate::connector::{Connector, RemoteSubscription, SubscriptionStatus, WebhookTarget};
 use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
@@ -34,7 +35,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 
 /// A webhook subscription while `serve` runs.
 pub struct WebhookSub {
-    /// Its name.
+    /// Its state key ([`config::state_key`]: the name, led by `CONNECTOR/` on a
+    /// `[[connector]]`).
     pub name: String,
     /// The webhook trigger.
     pub trigger: String,
@@ -76,7 +78,7 @@ pub struct Shared {
     pub hooks: HashMap<String, Arc<WebhookSub>>,
     /// Cap on a received body.
     pub max_body_bytes: usize,
-    /// Every subscription's name, in configuration order: the sink worker's round.
+    /// Every subscription's state key, in configuration order: the sink worker's round.
     pub names: Vec<String>,
 }
 
@@ -178,7 +180,7 @@ fn record_for(
     s: &SubscriptionConfig,
 ) -> HostResult<SubscriptionRecord> {
     store.claim_subscription(&SubscriptionRecord {
-        name: s.name.clone(),
+        name: s.state_key(),
         trigger: s.trigger.clone(),
         input: s.input.to_string(),
         path_token: random_hex(16)?,
@@ -189,27 +191,53 @@ fn record_for(
     })
 }
 
-/// One connector per connection the subscriptions name (`None`: the process's), without
-/// secrets.
-type Connectors = BTreeMap<Option<String>, Connector>;
+/// Which connector and which stored connection a subscription runs on: the `[[connector]]`
+/// (`None` without sections: the one the command line describes) and the stored connection
+/// its `connection` names (`None`: its connector's own).
+type Binding = (Option<String>, Option<String>);
+
+fn binding(s: &SubscriptionConfig) -> Binding {
+    (s.connector.clone(), s.connection.clone())
+}
+
+/// One connector per binding the subscriptions use, without secrets.
+type Connectors = BTreeMap<Binding, Connector>;
+
+/// Builds a connector with `connect`, an error naming `what` it was for.
+fn connect_for(connect: &Connect<'_>, binding: &Binding, what: &str) -> HostResult<Connector> {
+    connect(binding.0.as_deref(), binding.1.as_deref()).map_err(|mut e| {
+        e.message = format!("{what}: {}", e.message);
+        e
+    })
+}
 
 /// `serve --unsubscribe`: removes every stored webhook subscription remotely (through the
-/// connection its `[[subscription]]` names, else the process's) and locally.
+/// connector and connection of its `[[subscription]]`; one no longer configured through the
+/// connector its state key names, on that connector's connection) and locally.
 async fn unsubscribe_all(
     store: &mut dyn StateStore,
-    connectors: &Connectors,
+    connectors: &mut Connectors,
     config: &ServeConfig,
+    connect: &Connect<'_>,
 ) -> HostResult<()> {
     for record in store.subscriptions()? {
-        let named = config
+        let binding = match config
             .subscriptions
             .iter()
-            .find(|s| s.name == record.name)
-            .and_then(|s| s.connection.clone());
-        let connector = connectors
-            .get(&named)
-            .or_else(|| connectors.get(&None))
-            .ok_or_else(|| HostError::internal("no connector for the process's connection"))?;
+            .find(|s| s.state_key() == record.name)
+        {
+            Some(s) => binding(s),
+            None => (
+                config::split_state_key(&record.name).0.map(str::to_string),
+                None,
+            ),
+        };
+        if !connectors.contains_key(&binding) {
+            let what = format!("stored subscription `{}`", record.name);
+            let c = connect_for(connect, &binding, &what)?;
+            connectors.insert(binding.clone(), c);
+        }
+        let connector = &connectors[&binding];
         if let Some(id) = &record.remote_id {
             let remote = RemoteSubscription {
                 id: id.clone(),
@@ -254,42 +282,44 @@ async fn wait_for_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Runs `serve` until Ctrl-C or SIGTERM. `section` and `subscriptions` are the `[serve]` and
-/// `[[subscription]]` parts of the --config file; `connect` binds the component to the
-/// process's connection (`None`) or to the stored connection a subscription names (the
-/// subscriptions' secrets are lent to those connectors here, each to its own subscription's
-/// calls only).
-pub async fn run(
-    args: &ServeArgs,
-    section: Option<&Value>,
-    subscriptions: &[Value],
-    connect: &dyn Fn(Option<&str>) -> HostResult<Connector>,
-) -> HostResult<()> {
-    let config = ServeConfig::resolve(args, section, subscriptions)?;
+/// Builds the connector a subscription runs on: `connect(connector, connection)` binds the
+/// `[[connector]]` named `connector` (`None` without sections: the component and connection
+/// the command line describes) to the stored connection named `connection` (`None`: the
+/// connector's own). A connector must be built afresh on each call (the subscriptions'
+/// secrets are lent to it).
+pub type Connect<'a> = dyn Fn(Option<&str>, Option<&str>) -> HostResult<Connector> + 'a;
+
+/// Runs `serve` until Ctrl-C or SIGTERM, with the `[serve]`, `[[subscription]]` and
+/// `[[connector]]` parts of `file`; `connect` builds each connector a subscription runs on
+/// (the subscriptions' secrets are lent to those connectors here, each to its own
+/// subscription's calls only).
+pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> HostResult<()> {
+    let names: Vec<&str> = file.connector.iter().map(|c| c.name.as_str()).collect();
+    let config = ServeConfig::resolve(args, file.serve.as_ref(), &file.subscription, &names)?;
     let mut store = open_store(&config.state)?;
     // Built without secrets first (removing a hook or describing the connector needs none);
     // the secrets of the subscriptions are lent once they are known.
     let mut plain = Connectors::new();
-    plain.insert(None, connect(None)?);
+    if file.connector.is_empty() {
+        plain.insert((None, None), connect(None, None)?);
+    }
     for s in &config.subscriptions {
-        if let Some(name) = &s.connection {
-            if !plain.contains_key(&s.connection) {
-                let c = connect(Some(name)).map_err(|mut e| {
-                    e.message = format!("subscription `{}`: {}", s.name, e.message);
-                    e
-                })?;
-                plain.insert(s.connection.clone(), c);
-            }
+        if let std::collections::btree_map::Entry::Vacant(slot) = plain.entry(binding(s)) {
+            let c = connect_for(connect, slot.key(), &format!("subscription `{}`", s.name))?;
+            slot.insert(c);
         }
     }
     if args.unsubscribe {
-        return unsubscribe_all(&mut *store, &plain, &config).await;
+        return unsubscribe_all(&mut *store, &mut plain, &config, connect).await;
     }
-    let mut secrets: BTreeMap<Option<String>, BTreeMap<String, Secret>> = BTreeMap::new();
-    let descriptor = plain[&None].describe().await?;
+    let mut secrets: BTreeMap<Binding, BTreeMap<String, Secret>> = BTreeMap::new();
     let mut pollers = Vec::new();
     let mut hook_parts = Vec::new();
     for s in &config.subscriptions {
+        let descriptor = plain[&binding(s)].describe().await.map_err(|mut e| {
+            e.message = format!("subscription `{}`: {}", s.name, e.message);
+            e
+        })?;
         let decl = descriptor.trigger(&s.trigger).ok_or_else(|| {
             HostError::invalid_input(
                 "trigger",
@@ -306,17 +336,17 @@ pub async fn run(
         let Some(public) = &config.public_url else {
             return Err(HostError::invalid_input(
                 "public_url",
-                format!("subscription `{}` is a webhook trigger: give --public-url (or public_url in [serve])", s.name),
+                format!("subscription `{}` is a webhook trigger: it needs a public URL (`public_url` in [serve])", s.name),
             ));
         };
         let record = record_for(&mut *store, s)?;
         secrets
-            .entry(s.connection.clone())
+            .entry(binding(s))
             .or_default()
             .insert(secret_name(&s.name), Secret::new(record.secret.clone()));
         hook_parts.push((s, decl.catch_up_trigger.clone(), record, public.clone()));
     }
-    let connectors: BTreeMap<Option<String>, Arc<Connector>> = plain
+    let connectors: BTreeMap<Binding, Arc<Connector>> = plain
         .into_iter()
         .map(|(name, c)| {
             let lent = secrets.remove(&name).unwrap_or_default();
@@ -328,7 +358,7 @@ pub async fn run(
     for (s, catch_up, record, public) in hook_parts {
         let url = format!("{public}{}{}", receiver::HOOK_PREFIX, record.path_token);
         let sub = WebhookSub {
-            name: s.name.clone(),
+            name: s.state_key(),
             trigger: s.trigger.clone(),
             input: s.input.clone(),
             target: WebhookTarget {
@@ -336,7 +366,7 @@ pub async fn run(
                 secret_name: secret_name(&s.name),
             },
             catch_up,
-            connector: connectors[&s.connection].clone(),
+            connector: connectors[&binding(s)].clone(),
             record: Mutex::new(record.clone()),
         };
         hooks.insert(record.path_token.clone(), Arc::new(sub));
@@ -349,7 +379,7 @@ pub async fn run(
             config
                 .subscriptions
                 .iter()
-                .map(|s| s.name.clone())
+                .map(SubscriptionConfig::state_key)
                 .collect(),
         )
     });
@@ -364,7 +394,7 @@ pub async fn run(
         names: config
             .subscriptions
             .iter()
-            .map(|s| s.name.clone())
+            .map(SubscriptionConfig::state_key)
             .collect(),
     });
 
@@ -403,8 +433,8 @@ pub async fn run(
         );
         tasks.push(tokio::spawn(scheduler::run_poller(
             shared.clone(),
-            connectors[&s.connection].clone(),
-            s.name,
+            connectors[&binding(&s)].clone(),
+            s.state_key(),
             s.trigger,
             s.input,
             interval,

@@ -5,7 +5,7 @@
 //! jittered exponential backoff, honouring `Retry-After`; a permanent refusal (any other 4xx)
 //! is logged and the event dropped, so one poisoned event cannot stall every other.
 
-use super::config::SinkConfig;
+use super::config::{split_state_key, SinkConfig};
 use super::Shared;
 use crate::state::OutboxEntry;
 use serde_json::json;
@@ -45,9 +45,15 @@ pub struct Sink {
     http: reqwest::Client,
 }
 
-/// The JSON document a sink receives for one event.
+/// The JSON document a sink receives for one event: `{"subscription", "key", "event"}`, and
+/// `"connector"` when the subscription runs on a `[[connector]]`.
 pub fn envelope(entry: &OutboxEntry) -> serde_json::Value {
-    json!({"subscription": entry.subscription, "key": entry.key, "event": entry.payload})
+    match split_state_key(&entry.subscription) {
+        (Some(connector), name) => {
+            json!({"connector": connector, "subscription": name, "key": entry.key, "event": entry.payload})
+        }
+        (None, name) => json!({"subscription": name, "key": entry.key, "event": entry.payload}),
+    }
 }
 
 impl Sink {

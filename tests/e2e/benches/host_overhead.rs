@@ -221,15 +221,16 @@ fn time_process(cmd: &mut Command) -> Duration {
 /// One timed call on a connector.
 type CallOn<'a> = dyn Fn(&Connector) + 'a;
 
-/// The same calls on a connector without and with warm instances (two kept ready),
-/// interleaved in chunks: a call that makes no request, and `get_task_by_id`.
-fn warm_vs_cold(s: &Setup, rounds: usize, out: &mut String) {
+/// Instance reuse (issue #23): the same calls on a strict connector (a fresh instance per
+/// call) and on one reusing its instances as the resident commands do, interleaved in chunks:
+/// a call that makes no request (`pick task_status`), and `get_task_by_id`.
+fn reuse_vs_fresh(s: &Setup, rounds: usize, out: &mut String) {
     let conn = ConnectionConfig::new(&s.fake.base_url())
         .unwrap()
         .with_token(FAKE_TOKEN);
-    let warm = Connector::new(s.runtime.clone(), conn, Limits::default())
+    let reusing = Connector::new(s.runtime.clone(), conn, Limits::default())
         .unwrap()
-        .with_warm_instances(2);
+        .with_reuse(connector_host::ReusePolicy::resident());
     let params = json!({});
     let calls: [(&str, &CallOn); 2] = [
         ("a call with no request", &|c: &Connector| {
@@ -241,29 +242,29 @@ fn warm_vs_cold(s: &Setup, rounds: usize, out: &mut String) {
         }),
     ];
     for (label, call) in calls {
-        let (mut cold, mut hot) = (Vec::new(), Vec::new());
+        let (mut fresh, mut reused) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
             for _ in 0..25 {
                 let t = Instant::now();
                 call(&s.connector);
-                cold.push(t.elapsed());
+                fresh.push(t.elapsed());
             }
             for _ in 0..25 {
                 let t = Instant::now();
-                call(&warm);
-                hot.push(t.elapsed());
+                call(&reusing);
+                reused.push(t.elapsed());
             }
         }
-        cold.sort();
-        hot.sort();
+        fresh.sort();
+        reused.sort();
         for (p_label, p) in [("p50", 0.5), ("p99", 0.99)] {
-            let (h, c) = (percentile(&hot, p), percentile(&cold, p));
+            let (r, f) = (percentile(&reused, p), percentile(&fresh, p));
             let _ = writeln!(
                 out,
-                "| {label}, warm instances vs instantiate per call, {p_label} | {:.1} µs | {:.1} µs | {:.2}× |",
-                us(h),
-                us(c),
-                us(h) / us(c)
+                "| {label}, reused instance vs fresh instance per call, {p_label} | {:.1} µs | {:.1} µs | {:.2}× |",
+                us(r),
+                us(f),
+                us(r) / us(f)
             );
         }
     }
@@ -374,7 +375,7 @@ fn report() {
         us(percentile(&samples, 0.5)),
         us(percentile(&samples, 0.99))
     );
-    warm_vs_cold(&s, rounds, &mut out);
+    reuse_vs_fresh(&s, rounds, &mut out);
 
     // The whole process against curl.
     let bin = e2e_tests::target_dir()

@@ -5,11 +5,11 @@
 //! ```sh
 //! cargo build --release -p e2e-tests --example profile_calls
 //! valgrind --tool=callgrind --callgrind-out-file=callgrind.out \
-//!     target/release/examples/profile_calls 200 [warm|cold] [ondemand]
+//!     target/release/examples/profile_calls 200 [reuse|strict] [ondemand]
 //! callgrind_annotate --inclusive=yes callgrind.out | head -60
 //! ```
 //!
-//! `warm` keeps two warm instances (the default for resident hosts); `ondemand` uses the
+//! `reuse` reuses instances as the resident hosts do (`ReusePolicy::resident`); `ondemand` uses the
 //! on-demand instance allocator instead of the pooling one (valgrind may not like the pool's
 //! large reservation); `paced` leaves 2 ms between calls (not timed), as a resident host
 //! serving sporadic requests has, and prints the p50 of the calls alone.
@@ -24,7 +24,7 @@ use std::sync::Arc;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
-    let warm = args.iter().any(|a| a == "warm");
+    let reuse = args.iter().any(|a| a == "reuse");
     let allocator = if args.iter().any(|a| a == "ondemand") {
         Allocator::OnDemand
     } else {
@@ -52,8 +52,8 @@ fn main() {
         .unwrap()
         .with_token(TEST_TOKEN);
     let mut connector = Connector::new(runtime, conn, Limits::default()).unwrap();
-    if warm {
-        connector = connector.with_warm_instances(2);
+    if reuse {
+        connector = connector.with_reuse(connector_host::ReusePolicy::resident());
     }
     let found = rt
         .block_on(connector.execute("search_task", &json!({"pageSize": 1})))

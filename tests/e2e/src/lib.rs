@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use fake_wrike;
 
+pub mod registry;
+
 /// The workspace's cargo target directory (`$CARGO_TARGET_DIR` or `<workspace>/target`).
 pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {

@@ -9,11 +9,22 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "connector-host", version, about)]
 pub struct Cli {
-    /// The component to run. Default: $CONNECTOR_COMPONENT, else the Wrike component next to
-    /// the binary, in ../share/connector-host/components/ (`make install`), or where `make build`
+    /// The component to run: a file, or a registry reference
+    /// `oci://HOST[:PORT]/NAMESPACE/NAME@sha256:DIGEST` (or `:TAG`, resolved and its digest
+    /// printed on stderr). Default: $CONNECTOR_COMPONENT, else the Wrike component next to the
+    /// binary, in ../share/connector-host/components/ (`make install`), or where `make build`
     /// leaves it.
-    #[arg(long, global = true, env = "CONNECTOR_COMPONENT", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "CONNECTOR_COMPONENT",
+        value_name = "PATH | oci://…"
+    )]
     pub component: Option<PathBuf>,
+
+    /// Refuse a registry component named by a tag: only `oci://…@sha256:` digests.
+    #[arg(long, global = true, env = "CONNECTOR_LOCKED")]
+    pub locked: bool,
 
     /// The API base URL the plugin may reach (and nothing else). Default: from the stored
     /// connection's API host (`https://{host}` + the path of the component's default base URL),
@@ -46,6 +57,12 @@ pub struct Cli {
     /// An address given literally in --base-url is always allowed.
     #[arg(long, global = true, env = "CONNECTOR_ALLOW_PRIVATE_ADDRESSES")]
     pub allow_private_addresses: bool,
+
+    /// Strict isolation: a fresh instance for every call, never reused (the resident commands
+    /// `serve`, `mcp` and `call --batch` otherwise reuse one for up to `[engine] reuse_calls`
+    /// calls of the same connection).
+    #[arg(long, global = true, env = "CONNECTOR_STRICT_ISOLATION")]
+    pub strict_isolation: bool,
 
     /// A TOML configuration file with `[limits]` and `[egress]` sections; flags override it.
     #[arg(long, global = true, env = "CONNECTOR_CONFIG", value_name = "FILE")]
@@ -208,6 +225,14 @@ pub enum Command {
         /// Offer only actions whose scopes are read-only, and let only GET and HEAD requests out.
         #[arg(long)]
         read_only: bool,
+    },
+    /// Publish a component file to an OCI registry as a Wasm component artifact and print the
+    /// manifest digest (registry credentials: CONNECTOR_OCI_USERNAME / CONNECTOR_OCI_PASSWORD).
+    Push {
+        /// The component file, e.g. target/wasm32-wasip2/component/wrike_connector.wasm.
+        file: PathBuf,
+        /// Where to: oci://HOST[:PORT]/NAMESPACE/NAME:TAG.
+        reference: String,
     },
     /// Print the choices of a pick list as JSON.
     Pick {

@@ -6,14 +6,15 @@
 use crate::args::{Cli, Command};
 use crate::connect::{connect_oauth, connect_token, run_connections};
 use crate::setup::{
-    build_connector, config_file, connection_name, load_component, serve_connectors,
+    build_connector, config_file, connection_name, load_component, load_options, oci_settings,
+    serve_connectors,
 };
 use clap::Parser;
 use connector_host::cassette::{BodyMatch, Cassette};
 use connector_host::connector::Connector;
 use connector_host::credentials::CredentialStore;
 use connector_host::error::{HostError, HostResult};
-use connector_host::mcp::{McpOptions, McpServer};
+use connector_host::mcp::{McpConnector, McpOptions, McpServer};
 use connector_host::state::open_poll_state;
 use connector_host::triggers::{run_poll, RunLimits};
 use serde_json::Value;
@@ -102,10 +103,23 @@ pub async fn run(cli: Cli) -> HostResult<()> {
                 &CredentialStore::default_location()?,
             )?);
         }
+        Command::Push { file, reference } => {
+            let config = config_file(&cli)?;
+            let options = load_options(&cli, &config);
+            let settings = oci_settings(&cli, &config, &options);
+            let reference =
+                connector_host::oci::OciReference::parse(reference).map_err(|mut e| {
+                    e.field = Some("reference".into());
+                    e
+                })?;
+            let pushed =
+                connector_host::oci::push_component(file, &reference, &settings, &options).await?;
+            return print_json(&serde_json::to_value(pushed).unwrap_or_default());
+        }
         Command::Connect(args) => {
             let name = connection_name(&cli)?;
             let store = CredentialStore::default_location()?;
-            let component = load_component(&cli)?;
+            let component = load_component(&cli).await?;
             let descriptor = component.describe().await?;
             let summary = if args.is_token() {
                 connect_token(
@@ -129,27 +143,37 @@ pub async fn run(cli: Cli) -> HostResult<()> {
     if let Command::Serve(args) = &cli.command {
         let file = config_file(&cli)?;
         let connectors = serve_connectors(&cli).await?;
-        return connector_host::serve::run(
-            args,
-            file.serve.as_ref(),
-            &file.subscription,
-            &connectors,
-        )
-        .await;
+        return connector_host::serve::run(args, &file, &connectors).await;
     }
     if let Command::Mcp { actions, read_only } = &cli.command {
-        let mut connector = build_connector(&cli).await?;
-        if *read_only {
-            connector = connector.read_only_http();
-        }
         let options = McpOptions {
             actions: actions.clone(),
             read_only: *read_only,
         };
-        return McpServer::new(connector, options)
-            .await?
-            .serve_stdio()
-            .await;
+        let file = config_file(&cli)?;
+        let server = if file.connector.is_empty() {
+            let mut connector = build_connector(&cli).await?;
+            if *read_only {
+                connector = connector.read_only_http();
+            }
+            McpServer::new(connector, options).await?
+        } else {
+            let sections = crate::sections::Sections::load(&cli, &file).await?;
+            let mut served = Vec::new();
+            for name in sections.names() {
+                let mut connector = sections.connector(&cli, name, None)?;
+                if *read_only {
+                    connector = connector.read_only_http();
+                }
+                served.push(McpConnector {
+                    name: name.clone(),
+                    connector,
+                    read_only: sections.read_only(name),
+                });
+            }
+            McpServer::several(served, options).await?
+        };
+        return server.serve_stdio().await;
     }
     let mut connector = build_connector(&cli).await?;
     let recording = match (cassette, &cli.record) {
@@ -292,6 +316,7 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             print_json(&serde_json::to_value(options).unwrap_or_default())
         }
         Command::Connect(_)
+        | Command::Push { .. }
         | Command::Connections { .. }
         | Command::Mcp { .. }
         | Command::Serve(_) => Ok(()),

@@ -7,6 +7,7 @@ mod args;
 mod catalog_md;
 mod cli;
 mod connect;
+mod sections;
 mod setup;
 
 fn main() {

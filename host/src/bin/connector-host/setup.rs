@@ -13,6 +13,8 @@ use connector_host::credentials::{resolve_stored, CredentialStore, StaticToken};
 use connector_host::descriptor::Descriptor;
 use connector_host::engine::{LoadOptions, Runtime};
 use connector_host::error::{HostError, HostResult};
+use connector_host::oci::{ComponentSource, OciCredentials, OciSettings};
+use connector_host::reuse::ReusePolicy;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -108,7 +110,7 @@ fn json_type(v: &Value) -> &'static str {
 /// first (from the on-disk cache when warm), since the default API base URL and the settings
 /// schema come from it, then the connection.
 pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
-    let component = load_component(cli)?;
+    let component = load_component(cli).await?;
     let descriptor = component.describe().await?;
     let connection = if matches!(cli.command, Command::Describe { .. }) {
         // `describe` needs no connection: a broken credential store must not stop it.
@@ -119,18 +121,35 @@ pub async fn build_connector(cli: &Cli) -> HostResult<Connector> {
     connector_for(cli, component.runtime().clone(), connection)
 }
 
-/// What `serve` runs on: a connector for the process's connection (`None`) or for a stored
-/// connection a subscription names, all on one loaded component.
+/// What `serve` runs on: `connect(connector, connection)` builds the connector a
+/// subscription runs on. Without `[[connector]]` sections (`connector` is `None`): the
+/// component and connection of the command line, or the stored connection a subscription
+/// names, all on one loaded component. With sections: that section's component (each loaded
+/// once) and connection, or the stored connection the subscription names.
 pub async fn serve_connectors(
     cli: &Cli,
-) -> HostResult<impl Fn(Option<&str>) -> HostResult<Connector> + '_> {
-    let component = load_component(cli)?;
-    let descriptor = component.describe().await?;
-    let runtime = component.runtime().clone();
-    Ok(move |named: Option<&str>| {
-        let connection = resolve_connection(cli, &descriptor, named)?;
-        connector_for(cli, runtime.clone(), connection)
-    })
+) -> HostResult<impl Fn(Option<&str>, Option<&str>) -> HostResult<Connector> + '_> {
+    let file = config_file(cli)?;
+    let sections = crate::sections::Sections::load(cli, &file).await?;
+    let single = if file.connector.is_empty() {
+        let component = load_component(cli).await?;
+        let descriptor = component.describe().await?;
+        Some((component.runtime().clone(), descriptor))
+    } else {
+        None
+    };
+    Ok(
+        move |connector: Option<&str>, named: Option<&str>| match (connector, &single) {
+            (Some(name), _) => sections.connector(cli, name, named),
+            (None, Some((runtime, descriptor))) => {
+                let connection = resolve_connection(cli, descriptor, named)?;
+                connector_for(cli, runtime.clone(), connection)
+            }
+            (None, None) => Err(HostError::internal(
+                "with [[connector]] sections every subscription has its connector",
+            )),
+        },
+    )
 }
 
 pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
@@ -141,20 +160,71 @@ pub fn config_file(cli: &Cli) -> HostResult<ConfigFile> {
 }
 
 /// The component loaded (from the compilation cache when warm) and bound to no connection.
-pub fn load_component(cli: &Cli) -> HostResult<Connector> {
+/// A registry component named by a tag gets its digest printed on stderr, one JSON line
+/// `{"resolved": {"component", "digest", "pinned"}}`, so it can be pinned.
+pub async fn load_component(cli: &Cli) -> HostResult<Connector> {
     let file = config_file(cli)?;
     let limits = cli.limits.apply(file.limits.clone());
     limits.validate()?;
-    let component = match &cli.component {
-        Some(path) => path.clone(),
-        None => {
-            let candidates = default_component_candidates();
-            match candidates.iter().find(|p| p.is_file()) {
-                Some(found) => found.clone(),
-                None => return Err(no_default_component(&candidates)),
-            }
-        }
+    let source = component_source(cli.component.as_deref(), None)?;
+    Connector::unbound(load_runtime(cli, &file, &source).await?, limits)
+}
+
+/// Where a component comes from: the one place that turns a reference — `--component` /
+/// `CONNECTOR_COMPONENT`, or a `[[connector]]`'s `component` — into a source to load. An
+/// `oci://` reference is a registry component; anything else a path. `None` is the Wrike
+/// component found next to the binary ([`default_component_candidates`]); a relative path is
+/// taken relative to `relative_to` when given (a configuration file's directory), else to the
+/// working directory.
+pub fn component_source(
+    reference: Option<&Path>,
+    relative_to: Option<&Path>,
+) -> HostResult<ComponentSource> {
+    let Some(reference) = reference else {
+        let candidates = default_component_candidates();
+        return match candidates.iter().find(|p| p.is_file()) {
+            Some(found) => Ok(ComponentSource::Path(found.clone())),
+            None => Err(no_default_component(&candidates)),
+        };
     };
+    let source = match reference.to_str() {
+        Some(spec) => ComponentSource::parse(spec)?,
+        None => ComponentSource::Path(reference.to_path_buf()),
+    };
+    Ok(match (source, relative_to) {
+        (ComponentSource::Path(path), Some(dir)) if path.is_relative() => {
+            ComponentSource::Path(dir.join(path))
+        }
+        (source, _) => source,
+    })
+}
+
+/// Resolves `source` (a file, or pulled from its registry and verified; a tag's digest is
+/// printed on stderr) and loads it (from the compilation cache when warm) with the `[pool]`,
+/// `[engine]` and `[oci]` settings of `file`.
+pub async fn load_runtime(
+    cli: &Cli,
+    file: &ConfigFile,
+    source: &ComponentSource,
+) -> HostResult<Arc<Runtime>> {
+    let options = load_options(cli, file);
+    let resolved = source.resolve(&oci_settings(cli, file, &options)).await?;
+    if let (Some(tag), Some(pinned)) = (&resolved.from_tag, &resolved.pinned) {
+        eprintln!(
+            "{}",
+            serde_json::json!({"resolved": {
+                "component": tag.to_string(),
+                "digest": pinned.digest(),
+                "pinned": pinned.to_string(),
+            }})
+        );
+    }
+    Ok(Arc::new(resolved.load(&options)?))
+}
+
+/// How components are loaded: the compile cache (`--cache-dir`, else the default; none with
+/// `--no-cache`), the pool and the allocator of the config file.
+pub fn load_options(cli: &Cli, file: &ConfigFile) -> LoadOptions {
     let cache_dir = if cli.no_cache {
         None
     } else {
@@ -162,15 +232,36 @@ pub fn load_component(cli: &Cli) -> HostResult<Connector> {
             .clone()
             .or_else(LoadOptions::default_cache_dir)
     };
-    let runtime = Runtime::load(
-        &component,
-        &LoadOptions {
-            cache_dir,
-            pool: file.pool.clone(),
-            allocator: file.engine.allocator,
-        },
-    )?;
-    Connector::unbound(Arc::new(runtime), limits)
+    LoadOptions {
+        cache_dir,
+        pool: file.pool.clone(),
+        allocator: file.engine.allocator,
+    }
+}
+
+/// The registry settings: the config file's `[oci]`, `--locked`, the blob cache in the compile
+/// cache's directory, and credentials from CONNECTOR_OCI_USERNAME / CONNECTOR_OCI_PASSWORD.
+pub fn oci_settings(cli: &Cli, file: &ConfigFile, options: &LoadOptions) -> OciSettings {
+    let mut settings = file.oci.clone();
+    settings.locked |= cli.locked;
+    settings.cache_dir = options.cache_dir.clone();
+    settings.credentials = OciCredentials::from_env();
+    settings
+}
+
+/// Makes `connector` a resident command's: the resident commands (`serve`, `mcp`,
+/// `call --batch`) make more than a call or two, so they reuse instances within the
+/// connection as `[engine]` says, unless `--strict-isolation` asks for one per call.
+pub fn resident(cli: &Cli, file: &ConfigFile, connector: Connector) -> Connector {
+    let resident = matches!(
+        cli.command,
+        Command::Serve(_) | Command::Mcp { .. } | Command::Call { batch: Some(_), .. }
+    );
+    if resident && !cli.strict_isolation {
+        connector.with_reuse(ReusePolicy::from_settings(&file.engine))
+    } else {
+        connector
+    }
 }
 
 fn connector_for(
@@ -179,7 +270,7 @@ fn connector_for(
     mut connection: ConnectionConfig,
 ) -> HostResult<Connector> {
     let file = config_file(cli)?;
-    let limits = cli.limits.apply(file.limits);
+    let limits = cli.limits.apply(file.limits.clone());
     connection.allow_private_addresses =
         cli.allow_private_addresses || file.egress.allow_private_addresses;
     if let Some(granted) = &cli.granted_scopes {
@@ -192,13 +283,7 @@ fn connector_for(
         );
     }
     let connector = Connector::new(runtime, connection, limits)?;
-    // Only the resident commands can use instances made ahead; off unless configured.
-    Ok(match cli.command {
-        Command::Serve(_) | Command::Mcp { .. } => {
-            connector.with_warm_instances(file.engine.warm_instances)
-        }
-        _ => connector,
-    })
+    Ok(resident(cli, &file, connector))
 }
 
 /// File name of the Wrike component as cargo builds it.

@@ -36,12 +36,13 @@ fn component_imports_only_wasi_and_host_and_exports_connector() {
     );
 }
 
-/// The size budget of the Wrike component (issue #9: no larger than 498 KB), as the build script
+/// The size budget of the Wrike component (issue #23: 1 MB, lifted from #9's 498 KB so the guest
+/// can be built for speed at opt-level 3), as the build script
 /// and `make build` build it (profile `component`). The size is deterministic for a toolchain;
 /// BENCHMARKS.md ("Component size") says where the bytes go and which levers were pulled.
 #[test]
 fn the_wrike_component_stays_within_its_size_budget() {
-    const BUDGET: u64 = 498_000;
+    const BUDGET: u64 = 1_000_000;
     let size = std::fs::metadata(wrike_component()).unwrap().len();
     assert!(
         size <= BUDGET,

@@ -172,10 +172,7 @@ async fn read_only_and_scopes_decide_which_tools_exist() {
         .await,
     );
     assert_eq!(e["kind"], "forbidden");
-    assert!(
-        e["message"].as_str().unwrap().contains("--read-only"),
-        "{e}"
-    );
+    assert!(e["message"].as_str().unwrap().contains("read-only"), "{e}");
     assert_eq!(fake.requests().len(), before);
     // `custom_http` can send any request, so the component does not declare it read-only and
     // it is not offered (the egress gate would still let only GET and HEAD out).

@@ -149,10 +149,10 @@ impl Drop for Serve {
 }
 
 pub(super) fn task_hook_config(folder: &str) -> String {
-    // With warm instances: every delivery and re-read runs in an instance made ahead.
+    // Instances reused within the connection (the default, spelled out).
     format!(
         r#"[engine]
-warm_instances = 2
+reuse_calls = 100
 
 [serve]
 check_interval_secs = 1

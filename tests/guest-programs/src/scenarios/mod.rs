@@ -15,6 +15,7 @@ pub mod markdown;
 mod panic;
 mod peek;
 mod remember;
+mod residue;
 pub mod schemas;
 mod sleep;
 mod spin;
@@ -35,6 +36,7 @@ pub const NAMES: &[&str] = &[
     "remember",
     "markdown",
     "leak_token",
+    "residue",
 ];
 
 /// Every trigger scenario's name: the polling ones, then the webhook ones (a scenario on the
@@ -144,6 +146,7 @@ pub fn run(name: &str, conn: &wit::Connection, input: &Value) -> Result<Value, w
         "schema_cycle" | "schema_fanout" => schemas::run(),
         "markdown" => Ok(markdown::run()),
         "leak_token" => leak::run(conn),
+        "residue" => residue::run(input),
         other => Err(wit::Error::NotFound(format!("no scenario `{other}`"))),
     }
 }

@@ -1,6 +1,6 @@
 //! Remembers: keeps the input's `value` in a static and answers the one the previous call left
-//! there. Every call has a fresh instance, so `previous` must always be null — from a warm pool
-//! too.
+//! there. On a fresh instance (strict mode, another connection's call) `previous` is always
+//! null; on an instance reused within one connection it is that connection's last value.
 
 use crate::connector::plugin::types as wit;
 use serde_json::{json, Value};

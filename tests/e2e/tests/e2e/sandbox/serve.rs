@@ -403,19 +403,19 @@ pub(in crate::sandbox) fn the_host_owns_the_framing_of_webhook_answers() {
 pub(in crate::sandbox) fn a_subscription_sees_only_its_own_secret() {
     // Before: during one subscription's handle-delivery, `host.secret("webhook:<other>")`
     // returned the other subscription's signing secret (both on one connection).
-    // Instantiated per call, and from the warm pool (made ahead, before any call's secret is
-    // known).
-    for warm in [0, 2] {
-        secrets_are_lent_per_subscription_and_call(warm);
+    // Strict (an instance per call), and with instances reused within the connection: an
+    // instance that read one subscription's secret never serves another subscription.
+    for reuse_calls in [1, 100] {
+        secrets_are_lent_per_subscription_and_call(reuse_calls);
     }
 }
 
-fn secrets_are_lent_per_subscription_and_call(warm: usize) {
+fn secrets_are_lent_per_subscription_and_call(reuse_calls: u32) {
     let fake = FakeWrike::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = format!(
         r#"[engine]
-warm_instances = {warm}
+reuse_calls = {reuse_calls}
 
 [serve]
 check_interval_secs = 3600
@@ -447,6 +447,15 @@ interval_secs = 3600
         ),
         200
     );
+    // A second delivery to `a`: with reuse, it runs in the instance the first one left.
+    assert_eq!(
+        post(
+            port,
+            &hooks["a"].0,
+            &json!({"names": names, "key": "from-a-again"})
+        ),
+        200
+    );
     assert_eq!(
         post(
             port,
@@ -466,7 +475,7 @@ interval_secs = 3600
                 )
             })
             .collect();
-        ["from-a", "from-b", "peek-poll"]
+        ["from-a", "from-a-again", "from-b", "peek-poll"]
             .iter()
             .all(|k| by_key.contains_key(*k))
             .then_some(by_key)
@@ -490,6 +499,22 @@ interval_secs = 3600
                 "subscription {own} read `{name}`: {event}"
             );
         }
+    }
+    // What an instance remembers from earlier calls: only ever its own subscription's secret,
+    // and (with reuse) that one, proving the instance was reused.
+    let again = &lines["from-a-again"]["remembered"];
+    let remembered_a = if reuse_calls > 1 {
+        json!({"webhook:a": hooks["a"].1})
+    } else {
+        json!({})
+    };
+    assert_eq!(again, &remembered_a, "{again}");
+    for key in ["from-b", "peek-poll"] {
+        let remembered = &lines[key]["remembered"];
+        assert!(
+            !remembered.to_string().contains(hooks["a"].1.as_str()),
+            "`{key}` ran in an instance that had read subscription a's secret: {remembered}"
+        );
     }
     // A polling subscription on the same connection sees no signing secret at all.
     let polled = &lines["peek-poll"];

@@ -4,13 +4,21 @@
 //! `application/x-www-form-urlencoded` bodies and from JSON bodies. Array and object values are
 //! JSON-encoded strings; the fake also accepts the unquoted list form `[a,b]` and single-quoted
 //! pseudo-JSON `{'start':'…'}` seen in the wild (§4 marks those [3P]; we are tolerant).
+//!
+//! [`Params`] holds and reads them; the date and timestamp filters are in `dates`, the tolerant
+//! decoder in `lenient`.
+
+mod dates;
+mod lenient;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
+
+pub use dates::{fmt_ts, parse_timestamp, DtFilter, LocalDt, TsRange};
+pub use lenient::parse_lenient;
 
 /// One parameter value as received.
 #[derive(Debug, Clone, PartialEq)]
@@ -286,358 +294,11 @@ impl Params {
             }
         }
     }
-
-    /// A timestamp range filter `{"start":…, "end":…}` (semi-open `[start, end)`).
-    pub fn ts_range(&self, name: &str) -> ApiResult<Option<TsRange>> {
-        let Some(obj) = self.object(name)? else {
-            return Ok(None);
-        };
-        let mut r = TsRange::default();
-        for (k, v) in &obj {
-            let s = v
-                .as_str()
-                .ok_or_else(|| ApiError::invalid_parameter(name))?;
-            let t = parse_timestamp(s).ok_or_else(|| ApiError::invalid_parameter(name))?;
-            match k.as_str() {
-                "start" => r.start = Some(t),
-                "end" => r.end = Some(t),
-                _ => return Err(ApiError::invalid_parameter(name)),
-            }
-        }
-        Ok(Some(r))
-    }
-
-    /// A date-time exact-or-range filter `{"start"|"equal"|"end": "yyyy-MM-dd['T'HH:mm:ss]"}`.
-    pub fn dt_filter(&self, name: &str) -> ApiResult<Option<DtFilter>> {
-        let Some(obj) = self.object(name)? else {
-            return Ok(None);
-        };
-        let mut f = DtFilter::default();
-        for (k, v) in &obj {
-            let s = v
-                .as_str()
-                .ok_or_else(|| ApiError::invalid_parameter(name))?;
-            let d = LocalDt::parse(s).ok_or_else(|| ApiError::invalid_parameter(name))?;
-            match k.as_str() {
-                "start" => f.start = Some(d),
-                "end" => f.end = Some(d),
-                "equal" => f.equal = Some(d),
-                _ => return Err(ApiError::invalid_parameter(name)),
-            }
-        }
-        if f.equal.is_some() && (f.start.is_some() || f.end.is_some()) {
-            return Err(ApiError::invalid_parameter(name));
-        }
-        Ok(Some(f))
-    }
-}
-
-/// A semi-open timestamp interval `[start, end)`; either end may be open.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TsRange {
-    /// Inclusive lower bound.
-    pub start: Option<DateTime<Utc>>,
-    /// Exclusive upper bound.
-    pub end: Option<DateTime<Utc>>,
-}
-
-impl TsRange {
-    /// Whether `t` lies in the interval.
-    pub fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t < e)
-    }
-}
-
-/// A local date or date-time as used by task dates (`yyyy-MM-dd['T'HH:mm:ss]`, no zone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalDt {
-    /// The moment (midnight when only a date was given).
-    pub dt: NaiveDateTime,
-    /// Whether only a date was given.
-    pub date_only: bool,
-}
-
-impl LocalDt {
-    /// Parses `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss` (seconds optional).
-    pub fn parse(s: &str) -> Option<LocalDt> {
-        let s = s.trim();
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Some(LocalDt {
-                dt: d.and_hms_opt(0, 0, 0)?,
-                date_only: true,
-            });
-        }
-        for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
-            if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Some(LocalDt {
-                    dt,
-                    date_only: false,
-                });
-            }
-        }
-        None
-    }
-}
-
-/// Exact-or-range filter on task start/due dates.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DtFilter {
-    /// Lower bound (inclusive).
-    pub start: Option<LocalDt>,
-    /// Exact match.
-    pub equal: Option<LocalDt>,
-    /// Upper bound.
-    pub end: Option<LocalDt>,
-}
-
-impl DtFilter {
-    /// Whether the task date `value` matches.
-    ///
-    /// [U] Wrike documents a semi-open interval but not how date-only bounds combine with
-    /// date-times: a date-only bound compares on whole days (`end` inclusive of its day), a
-    /// date-time bound compares exactly (`end` exclusive). A task without that date never matches.
-    pub fn matches(&self, value: Option<NaiveDateTime>) -> bool {
-        let Some(v) = value else {
-            return false;
-        };
-        if let Some(eq) = self.equal {
-            return if eq.date_only {
-                v.date() == eq.dt.date()
-            } else {
-                v == eq.dt
-            };
-        }
-        if let Some(s) = self.start {
-            let ok = if s.date_only {
-                v.date() >= s.dt.date()
-            } else {
-                v >= s.dt
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(e) = self.end {
-            let ok = if e.date_only {
-                v.date() <= e.dt.date()
-            } else {
-                v < e.dt
-            };
-            if !ok {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-/// Parses a UTC timestamp. Wrike's format is `yyyy-MM-dd'T'HH:mm:ss'Z'`; the fake also accepts
-/// RFC 3339 with fractions or offsets and a plain `yyyy-MM-dd` (midnight UTC) [U].
-pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ") {
-        return Some(dt.and_utc());
-    }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d.and_hms_opt(0, 0, 0)?.and_utc());
-    }
-    None
-}
-
-/// Formats a timestamp the way Wrike does: `yyyy-MM-ddTHH:mm:ssZ`.
-pub fn fmt_ts(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Decodes a structured value: strict JSON first, then the tolerant forms
-/// (unquoted words `[a,b]`, single quotes `{'a':'b'}`, unquoted keys).
-pub fn parse_lenient(s: &str) -> Option<Value> {
-    if let Ok(v) = serde_json::from_str::<Value>(s) {
-        return Some(v);
-    }
-    let mut p = Lenient {
-        s: s.as_bytes(),
-        i: 0,
-    };
-    let v = p.value(&[])?;
-    p.ws();
-    if p.i == p.s.len() {
-        Some(v)
-    } else {
-        None
-    }
-}
-
-struct Lenient<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Lenient<'_> {
-    fn ws(&mut self) {
-        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
-            self.i += 1;
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
-
-    /// Parses a value; a bare word runs until one of `stops` (or the end).
-    fn value(&mut self, stops: &[u8]) -> Option<Value> {
-        self.ws();
-        match self.peek()? {
-            b'[' => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                    return Some(Value::Array(items));
-                }
-                loop {
-                    items.push(self.value(b",]")?);
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Some(Value::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'{' => {
-                self.i += 1;
-                let mut map = Map::new();
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                    return Some(Value::Object(map));
-                }
-                loop {
-                    self.ws();
-                    let key = match self.peek()? {
-                        b'"' | b'\'' => self.quoted()?,
-                        _ => self.bare(b":")?,
-                    };
-                    self.ws();
-                    if self.peek()? != b':' {
-                        return None;
-                    }
-                    self.i += 1;
-                    let v = self.value(b",}")?;
-                    map.insert(key, v);
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b'}' => {
-                            self.i += 1;
-                            return Some(Value::Object(map));
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'"' | b'\'' => self.quoted().map(Value::String),
-            _ => {
-                let word = self.bare(stops)?;
-                Some(match word.as_str() {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    "null" => Value::Null,
-                    _ => match word.parse::<i64>() {
-                        Ok(n) if !word.starts_with('0') || word == "0" => Value::from(n),
-                        _ => Value::String(word),
-                    },
-                })
-            }
-        }
-    }
-
-    fn quoted(&mut self) -> Option<String> {
-        let q = self.peek()?;
-        self.i += 1;
-        let mut out = Vec::new();
-        while let Some(c) = self.peek() {
-            self.i += 1;
-            if c == q {
-                return String::from_utf8(out).ok();
-            }
-            if c == b'\\' {
-                let e = self.peek()?;
-                self.i += 1;
-                match e {
-                    b'n' => out.push(b'\n'),
-                    b't' => out.push(b'\t'),
-                    b'r' => out.push(b'\r'),
-                    b'u' => {
-                        let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
-                        let cp = u32::from_str_radix(hex, 16).ok()?;
-                        self.i += 4;
-                        let ch = char::from_u32(cp)?;
-                        let mut buf = [0u8; 4];
-                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                    }
-                    other => out.push(other),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        None
-    }
-
-    fn bare(&mut self, stops: &[u8]) -> Option<String> {
-        let start = self.i;
-        while let Some(c) = self.peek() {
-            if stops.contains(&c) || (stops.is_empty() && c.is_ascii_whitespace()) {
-                break;
-            }
-            if matches!(c, b'[' | b'{' | b'"') {
-                return None;
-            }
-            self.i += 1;
-        }
-        let w = std::str::from_utf8(&self.s[start..self.i]).ok()?.trim();
-        if w.is_empty() {
-            None
-        } else {
-            Some(w.to_string())
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn lenient_forms() {
-        assert_eq!(parse_lenient(r#"["a","b"]"#), Some(json!(["a", "b"])));
-        assert_eq!(
-            parse_lenient("[metadata,jobRoleId]"),
-            Some(json!(["metadata", "jobRoleId"]))
-        );
-        assert_eq!(
-            parse_lenient("{'start':'2024-01-01T00:00:00Z'}"),
-            Some(json!({"start":"2024-01-01T00:00:00Z"}))
-        );
-        assert_eq!(
-            parse_lenient("{start:2024-01-01T00:00:00Z, end: '2024-01-02T00:00:00Z'}"),
-            Some(json!({"start":"2024-01-01T00:00:00Z","end":"2024-01-02T00:00:00Z"}))
-        );
-        assert_eq!(parse_lenient("[1, 2]"), Some(json!([1, 2])));
-        assert_eq!(parse_lenient("[]"), Some(json!([])));
-        assert_eq!(parse_lenient("[a"), None);
-        assert_eq!(parse_lenient("{'a'}"), None);
-    }
 
     #[test]
     fn str_list_forms() {
@@ -649,13 +310,5 @@ mod tests {
             Some(vec!["a".into(), "b".into()])
         );
         assert_eq!(p.str_list("x").unwrap(), Some(vec!["q".into()]));
-    }
-
-    #[test]
-    fn timestamps() {
-        assert!(parse_timestamp("2024-01-01T00:00:00Z").is_some());
-        assert!(parse_timestamp("2024-01-01T00:00:00.123+02:00").is_some());
-        assert!(parse_timestamp("2024-01-01").is_some());
-        assert!(parse_timestamp("yesterday").is_none());
     }
 }

@@ -1,13 +1,22 @@
 //! The request context handed to every handler, the reply type, and shared helpers.
+//!
+//! The list filters (`metadata`, `customField`) are in `filters`, the paging flow
+//! (`pageSize`, `nextPageToken`, `limit`) in `paging`; both are re-exported here.
+
+mod filters;
+mod paging;
 
 use std::sync::Arc;
 
-use chrono::{Duration as ChronoDuration, NaiveDate};
-use serde_json::{json, Map, Value};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
-use crate::store::{Metadata, PageCursor, Store};
+use crate::store::{Metadata, Store};
+
+pub use filters::{metadata_filter, metadata_matches, CustomFieldFilter};
+pub use paging::{cut_page, limit_param, page_size, paged_list, resume_page};
 
 /// Scopes of read methods on workspace data (`R` in `API.md` §3).
 pub const R: &[&str] = &["Default", "wsReadOnly", "wsReadWrite"];
@@ -245,151 +254,6 @@ pub fn apply_custom_fields(
     Ok(())
 }
 
-/// A metadata filter `{key, value?}`: exact match of a key, or of a key/value pair.
-pub fn metadata_filter(params: &Params) -> ApiResult<Option<(String, Option<String>)>> {
-    let Some(obj) = params.object("metadata")? else {
-        return Ok(None);
-    };
-    let key = obj
-        .get("key")
-        .and_then(|k| k.as_str())
-        .ok_or_else(|| ApiError::invalid_parameter("metadata"))?
-        .to_string();
-    let value = match obj.get("value") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(ApiError::invalid_parameter("metadata")),
-    };
-    Ok(Some((key, value)))
-}
-
-/// Whether metadata matches a filter from [`metadata_filter`].
-pub fn metadata_matches(m: &Metadata, f: &(String, Option<String>)) -> bool {
-    m.iter()
-        .any(|(k, v)| k == &f.0 && f.1.as_ref().is_none_or(|fv| fv == v))
-}
-
-/// A custom field filter (`customField={id, comparator, value | minValue,maxValue | values}`).
-#[derive(Debug, Clone)]
-pub struct CustomFieldFilter {
-    id: String,
-    comparator: String,
-    value: Option<String>,
-    min: Option<String>,
-    max: Option<String>,
-    values: Vec<String>,
-}
-
-const COMPARATORS: &[&str] = &[
-    "EqualTo",
-    "IsEmpty",
-    "IsNotEmpty",
-    "LessThan",
-    "LessOrEqualTo",
-    "GreaterThan",
-    "GreaterOrEqualTo",
-    "InRange",
-    "NotInRange",
-    "Contains",
-    "StartsWith",
-    "EndsWith",
-    "ContainsAll",
-    "ContainsAny",
-];
-
-impl CustomFieldFilter {
-    /// Parses the `customField` parameter.
-    pub fn parse(st: &Store, params: &Params) -> ApiResult<Option<CustomFieldFilter>> {
-        let Some(obj) = params.object("customField")? else {
-            return Ok(None);
-        };
-        let bad = || ApiError::invalid_parameter("customField");
-        let id = obj.get("id").and_then(|v| v.as_str()).ok_or_else(bad)?;
-        if !st.custom_fields.iter().any(|c| c.id == id) {
-            return Err(bad());
-        }
-        let comparator = obj
-            .get("comparator")
-            .and_then(|v| v.as_str())
-            .unwrap_or("EqualTo");
-        if !COMPARATORS.contains(&comparator) {
-            return Err(bad());
-        }
-        let s = |k: &str| -> Option<String> {
-            obj.get(k).and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-        };
-        let values = obj
-            .get("values")
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(|s| s.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(Some(CustomFieldFilter {
-            id: id.to_string(),
-            comparator: comparator.to_string(),
-            value: s("value"),
-            min: s("minValue"),
-            max: s("maxValue"),
-            values,
-        }))
-    }
-
-    /// Whether the entity's custom field values match.
-    pub fn matches(&self, cf: &[(String, String)]) -> bool {
-        let val = cf
-            .iter()
-            .find(|(k, _)| k == &self.id)
-            .map(|(_, v)| v.as_str());
-        let num = |s: &str| s.trim().parse::<f64>().ok();
-        let cmp = |a: &str, b: &str| -> Option<std::cmp::Ordering> {
-            match (num(a), num(b)) {
-                (Some(x), Some(y)) => x.partial_cmp(&y),
-                _ => Some(a.cmp(b)),
-            }
-        };
-        use std::cmp::Ordering::*;
-        match self.comparator.as_str() {
-            "IsEmpty" => val.is_none_or(|v| v.is_empty()),
-            "IsNotEmpty" => val.is_some_and(|v| !v.is_empty()),
-            _ => {
-                let Some(v) = val else { return false };
-                let target = self.value.as_deref().unwrap_or("");
-                match self.comparator.as_str() {
-                    "EqualTo" => cmp(v, target) == Some(Equal),
-                    "LessThan" => cmp(v, target) == Some(Less),
-                    "LessOrEqualTo" => matches!(cmp(v, target), Some(Less | Equal)),
-                    "GreaterThan" => cmp(v, target) == Some(Greater),
-                    "GreaterOrEqualTo" => matches!(cmp(v, target), Some(Greater | Equal)),
-                    "InRange" | "NotInRange" => {
-                        let lo = self
-                            .min
-                            .as_deref()
-                            .is_none_or(|m| matches!(cmp(v, m), Some(Greater | Equal)));
-                        let hi = self
-                            .max
-                            .as_deref()
-                            .is_none_or(|m| matches!(cmp(v, m), Some(Less | Equal)));
-                        (lo && hi) == (self.comparator == "InRange")
-                    }
-                    "Contains" => v.to_lowercase().contains(&target.to_lowercase()),
-                    "StartsWith" => v.to_lowercase().starts_with(&target.to_lowercase()),
-                    "EndsWith" => v.to_lowercase().ends_with(&target.to_lowercase()),
-                    "ContainsAll" => self.values.iter().all(|x| v.contains(x.as_str())),
-                    "ContainsAny" => self.values.iter().any(|x| v.contains(x.as_str())),
-                    _ => false,
-                }
-            }
-        }
-    }
-}
-
 /// Parses a `yyyy-MM-dd` parameter value.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
@@ -443,113 +307,4 @@ pub fn text_to_html(text: &str) -> String {
 pub fn brief(html: &str) -> String {
     let plain = strip_html(html);
     plain.chars().take(200).collect()
-}
-
-/// Page size parameter: 1..=1000.
-pub fn page_size(params: &Params) -> ApiResult<Option<usize>> {
-    match params.int("pageSize")? {
-        None => Ok(None),
-        Some(n) if (1..=1000).contains(&n) => Ok(Some(n as usize)),
-        Some(_) => Err(ApiError::invalid_parameter("pageSize")),
-    }
-}
-
-/// `limit` parameter: ≥ 1.
-pub fn limit_param(params: &Params) -> ApiResult<Option<usize>> {
-    match params.int("limit")? {
-        None => Ok(None),
-        Some(n) if n >= 1 => Ok(Some(n as usize)),
-        Some(_) => Err(ApiError::invalid_parameter("limit")),
-    }
-}
-
-/// How long a page token stays valid (fake time).
-const PAGE_TOKEN_TTL_MINUTES: i64 = 60;
-
-/// If the request carries `nextPageToken`, resolves it (or fails with Wrike's exact error).
-pub fn resume_page(st: &mut Store, cx: &Ctx) -> ApiResult<Option<PageCursor>> {
-    let Some(tok) = cx.params.str("nextPageToken")? else {
-        return Ok(None);
-    };
-    let bad = || ApiError::invalid_parameter("nextPageToken");
-    let cur = st.pages.get(&tok).cloned().ok_or_else(bad)?;
-    if cur.route != cx.path {
-        return Err(bad());
-    }
-    if st.clock.now() - cur.issued > ChronoDuration::minutes(PAGE_TOKEN_TTL_MINUTES) {
-        st.pages.remove(&tok);
-        return Err(bad());
-    }
-    Ok(Some(cur))
-}
-
-/// Cuts one page out of `ids` starting at `offset`; issues a token for the rest.
-/// Returns the page's IDs and the paging members (`nextPageToken`, `responseSize`).
-pub fn cut_page(
-    st: &mut Store,
-    cx_path: &str,
-    ids: Arc<Vec<String>>,
-    offset: usize,
-    page_size: usize,
-    params: &Params,
-) -> (Vec<String>, Map<String, Value>) {
-    let end = (offset + page_size).min(ids.len());
-    let page: Vec<String> = ids.get(offset..end).map(|s| s.to_vec()).unwrap_or_default();
-    let mut extra = Map::new();
-    if end < ids.len() {
-        let now = st.clock.now();
-        let tok = st.issue_page_token(PageCursor {
-            route: cx_path.to_string(),
-            ids: ids.clone(),
-            offset: end,
-            page_size,
-            params: params.clone(),
-            issued: now,
-        });
-        extra.insert("nextPageToken".into(), json!(tok));
-    }
-    extra.insert("responseSize".into(), json!(ids.len()));
-    (page, extra)
-}
-
-/// Runs the common paging flow for a list.
-///
-/// `compute` validates the parameters and returns the full ordered ID list (after `limit`).
-/// `cap` is the maximum number of results returned without paging (e.g. 1000 for tasks).
-/// Returns the page's IDs, the parameters to render them with, and the paging members.
-pub fn paged_list<F>(
-    st: &mut Store,
-    cx: &Ctx,
-    cap: Option<usize>,
-    compute: F,
-) -> ApiResult<(Vec<String>, Params, Map<String, Value>)>
-where
-    F: FnOnce(&mut Store, &Params) -> ApiResult<Vec<String>>,
-{
-    if let Some(cur) = resume_page(st, cx)? {
-        let (page, extra) = cut_page(
-            st,
-            &cx.path,
-            cur.ids.clone(),
-            cur.offset,
-            cur.page_size,
-            &cur.params,
-        );
-        return Ok((page, cur.params, extra));
-    }
-    let ps = page_size(&cx.params)?;
-    let ids = compute(st, &cx.params)?;
-    match ps {
-        Some(ps) => {
-            let (page, extra) = cut_page(st, &cx.path, Arc::new(ids), 0, ps, &cx.params);
-            Ok((page, cx.params.clone(), extra))
-        }
-        None => {
-            let mut ids = ids;
-            if let Some(c) = cap {
-                ids.truncate(c);
-            }
-            Ok((ids, cx.params.clone(), Map::new()))
-        }
-    }
 }
