@@ -47,8 +47,11 @@ host:
 ## test: every test (unit, fake Wrike, end to end through connector-host), offline.
 ## `cargo test` builds connector-host itself (with the test profile's features), so the host is
 ## not built twice with two feature sets.
+## The library also builds with no optional feature (no clap, rmcp, PostgreSQL or registry
+## client: docs/EMBEDDING.md); `cargo check` only, so it costs no second link.
 test: component
 	$(CARGO) test --workspace --exclude hostile-guests
+	$(CARGO) check -p connector-host --lib --no-default-features
 
 ## bench: the ratio report and criterion benchmarks (release builds), host vs a native reqwest
 ## client and vs curl in the same run; results and method in BENCHMARKS.md. `make test` never

@@ -119,10 +119,7 @@ pub(crate) fn record(cache_dir: &Path, stamp: FileStamp, sha256: &str) {
         write_atomic(&path, &bytes, Durability::Cached)
     };
     if let Err(e) = write() {
-        tracing::warn!(
-            "cannot write the component index {}: {e}",
-            path.display()
-        );
+        tracing::warn!("cannot write the component index {}: {e}", path.display());
     }
 }
 
@@ -199,6 +196,9 @@ mod tests {
         std::fs::write(&path, b"fresh").unwrap();
         let (bytes, stamp) = read(&path).unwrap();
         assert_eq!(bytes, b"fresh");
-        assert!(stamp.is_none(), "its ctime is now: a change in the same tick could not be seen");
+        assert!(
+            stamp.is_none(),
+            "its ctime is now: a change in the same tick could not be seen"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod egress;
 pub mod engine;
 pub mod error;
 pub mod fsutil;
+#[cfg(feature = "mcp")]
 pub mod mcp;
 pub mod oci;
 pub mod pool;

@@ -182,6 +182,7 @@ impl ComponentSource {
     }
 }
 
+#[cfg(feature = "oci")]
 fn read_file(path: &Path) -> HostResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
         HostError::invalid_input(

@@ -22,11 +22,13 @@
 //! [`open_store`] opens either from a [`StateLocation`].
 
 mod legacy;
+#[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
 
 pub use legacy::open_poll_state;
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
+#[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -225,10 +227,9 @@ impl std::fmt::Debug for StateLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StateLocation::File(p) => f.debug_tuple("File").field(p).finish(),
-            StateLocation::Postgres(url) => f
-                .debug_tuple("Postgres")
-                .field(&postgres::redact(url))
-                .finish(),
+            StateLocation::Postgres(url) => {
+                f.debug_tuple("Postgres").field(&redact_url(url)).finish()
+            }
         }
     }
 }
@@ -237,15 +238,40 @@ impl std::fmt::Display for StateLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StateLocation::File(p) => write!(f, "{}", p.display()),
-            StateLocation::Postgres(url) => f.write_str(&postgres::redact(url)),
+            StateLocation::Postgres(url) => f.write_str(&redact_url(url)),
         }
     }
 }
 
-/// Opens the store at `location`, creating its tables when missing.
+/// `url` with its password replaced by `***`, for messages.
+pub(crate) fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "a postgres:// URL".into(),
+    }
+}
+
+/// Opens the store at `location`, creating its tables when missing. A `postgres://` location
+/// needs the cargo feature `postgres` (on by default).
 pub fn open_store(location: &StateLocation) -> HostResult<Box<dyn StateStore>> {
     Ok(match location {
         StateLocation::File(path) => Box::new(SqliteStore::open(path)?),
+        #[cfg(feature = "postgres")]
         StateLocation::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+        #[cfg(not(feature = "postgres"))]
+        StateLocation::Postgres(url) => {
+            return Err(crate::error::HostError::invalid_input(
+                "state",
+                format!(
+                    "{} is a PostgreSQL database, and this build has no PostgreSQL support (cargo feature `postgres`)",
+                    redact_url(url)
+                ),
+            ))
+        }
     })
 }

@@ -20,7 +20,6 @@ mod conn;
 use super::{Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT};
 use crate::connector::Event;
 use crate::error::{HostError, HostResult};
-pub(super) use conn::redact;
 use conn::{open, sql, Conn};
 use postgres::{Client, Row};
 use std::sync::mpsc;

@@ -2,6 +2,7 @@
 //! the statements prepared on it, and error and URL helpers.
 
 use crate::error::{HostError, HostResult};
+use crate::state::redact_url as redact;
 use postgres::{Client, NoTls, Statement};
 
 /// The schema version this build writes (in `connector_meta`).
@@ -46,19 +47,6 @@ CREATE TABLE IF NOT EXISTS leases (
     expires_at TIMESTAMPTZ NOT NULL
 );
 ";
-
-/// `url` with its password replaced by `***`, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            if u.password().is_some() {
-                let _ = u.set_password(Some("***"));
-            }
-            u.to_string()
-        }
-        Err(_) => "a postgres:// URL".into(),
-    }
-}
 
 pub(super) fn sql(e: postgres::Error) -> HostError {
     HostError::internal(format!("the state database failed: {e}"))

@@ -281,7 +281,9 @@ fn cli_breakdown(
     out: &mut String,
 ) {
     let stages: [(&str, &dyn Fn() -> Command); 4] = [
-        ("process start, `connector-host --version`", &|| host_with(&["--version"])),
+        ("process start, `connector-host --version`", &|| {
+            host_with(&["--version"])
+        }),
         (
             "component loaded from the caches, `connector-host describe`",
             &|| host_with(&["describe"]),
