@@ -19,6 +19,8 @@ use std::sync::{Arc, Mutex};
 
 #[path = "connector_bounds.rs"]
 mod bounds;
+#[path = "connector_calls.rs"]
+mod calls;
 #[path = "connector_invoke.rs"]
 mod invoke;
 #[path = "connector_store.rs"]
@@ -63,48 +65,6 @@ pub struct PickOption {
     pub label: String,
     /// What goes into an input.
     pub value: String,
-}
-
-#[derive(Clone)]
-enum Call {
-    Describe,
-    Test,
-    Execute {
-        action: String,
-        input: String,
-    },
-    Poll {
-        trigger: String,
-        input: String,
-        cursor: Option<String>,
-    },
-    Pick {
-        name: String,
-        params: String,
-    },
-    Webhook(webhooks::WebhookCall),
-}
-
-enum Reply {
-    Descriptor(wit::Descriptor),
-    Json(Result<String, wit::Error>),
-    Poll(Result<wit::PollResult, wit::Error>),
-    Pick(Result<Vec<wit::PickOption>, wit::Error>),
-    Webhook(webhooks::WebhookReply),
-}
-
-impl Reply {
-    fn is_unauthorized(&self) -> bool {
-        let err = match self {
-            Reply::Json(Err(e)) | Reply::Poll(Err(e)) | Reply::Pick(Err(e)) => e,
-            Reply::Webhook(r) => match r.error() {
-                Some(e) => e,
-                None => return false,
-            },
-            _ => return false,
-        };
-        matches!(err, wit::Error::Unauthorized(_))
-    }
 }
 
 /// A connector component bound to one connection.
@@ -272,10 +232,7 @@ impl Connector {
                     return Ok(d);
                 }
                 let d = self
-                    .invoke(Call::Describe, None, |reply| match reply {
-                        Reply::Descriptor(d) => Ok(Arc::new(Descriptor::from_wit(d)?)),
-                        _ => Err(HostError::internal("unexpected reply to describe")),
-                    })
+                    .invoke(calls::Describe, None, |d| Ok(Arc::new(Descriptor::from_wit(d)?)))
                     .await?;
                 self.runtime.store_descriptor(&d);
                 Ok(d)
@@ -286,10 +243,7 @@ impl Connector {
 
     /// Runs the connection test; returns the authenticated user.
     pub async fn test_connection(&self) -> HostResult<Value> {
-        self.invoke_authorized(Call::Test, |reply| match reply {
-            Reply::Json(r) => parse_output("test-connection", r),
-            _ => Err(HostError::internal("unexpected reply to test-connection")),
-        })
+        self.invoke_authorized(calls::Test, |r| parse_output("test-connection", r))
         .await
     }
 
@@ -310,15 +264,12 @@ impl Connector {
         self.schema_for(action, "input", &decl.input_schema)?
             .validate(input)?;
         let output_schema = self.schema_for(action, "output", &decl.output_schema)?;
-        let call = Call::Execute {
+        let call = calls::Execute {
             action: action.to_string(),
             input: input.to_string(),
         };
-        self.invoke_authorized(call, |reply| {
-            let output = match reply {
-                Reply::Json(r) => parse_output(action, r)?,
-                _ => return Err(HostError::internal("unexpected reply to execute")),
-            };
+        self.invoke_authorized(call, |r| {
+            let output = parse_output(action, r)?;
             output_schema.validate_output(&format!("action `{action}`"), &output)?;
             Ok(output)
         })
@@ -351,16 +302,13 @@ impl Connector {
         self.schema_for(trigger, "input", &decl.input_schema)?
             .validate(input)?;
         let event_schema = self.schema_for(trigger, "event", &decl.event_schema)?;
-        let call = Call::Poll {
+        let call = calls::Poll {
             trigger: trigger.to_string(),
             input: input.to_string(),
             cursor: cursor.map(str::to_string),
         };
-        self.invoke_authorized(call, |reply| {
-            let result = match reply {
-                Reply::Poll(r) => r.map_err(from_wit_error)?,
-                _ => return Err(HostError::internal("unexpected reply to poll")),
-            };
+        self.invoke_authorized(call, |r| {
+            let result = r.map_err(from_wit_error)?;
             let events = bounds::events(&self.limits, trigger, result.events, &event_schema)?;
             bounds::cursor(&self.limits, trigger, &result.cursor)?;
             Ok(PollBatch {
@@ -391,20 +339,18 @@ impl Connector {
         };
         self.schema_for(name, "params", &decl.params_schema)?
             .validate(params)?;
-        let call = Call::Pick {
+        let call = calls::Pick {
             name: name.to_string(),
             params: params.to_string(),
         };
-        self.invoke_authorized(call, |reply| match reply {
-            Reply::Pick(r) => Ok(r
-                .map_err(from_wit_error)?
+        self.invoke_authorized(call, |r| {
+            Ok(r.map_err(from_wit_error)?
                 .into_iter()
                 .map(|o| PickOption {
                     label: o.label,
                     value: o.value,
                 })
-                .collect()),
-            _ => Err(HostError::internal("unexpected reply to pick-list")),
+                .collect())
         })
         .await
     }

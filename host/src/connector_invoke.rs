@@ -2,7 +2,8 @@
 //! readied with the call's token, secrets and CPU budget, run under the wall-clock timeout, and
 //! given back only when everything about the call succeeded.
 
-use super::{webhooks, Call, Connector, Reply};
+use super::calls::GuestCall;
+use super::{webhooks, Connector};
 use crate::cassette::Tape;
 use crate::credentials::Secret;
 use crate::error::{ErrorKind, HostError, HostResult, SandboxRule};
@@ -14,10 +15,10 @@ impl Connector {
     /// Runs `call` with the connection's token and hands its reply to `finish`; when the API
     /// rejects the token (401) and the source can refresh, refreshes once and runs the call
     /// once more.
-    pub(super) async fn invoke_authorized<T>(
+    pub(super) async fn invoke_authorized<C: GuestCall, T>(
         &self,
-        call: Call,
-        finish: impl FnOnce(Reply) -> HostResult<T>,
+        call: C,
+        finish: impl FnOnce(C::Out) -> HostResult<T>,
     ) -> HostResult<T> {
         self.check_settings().await?;
         let Some(source) = self.connection.credentials.clone() else {
@@ -33,8 +34,8 @@ impl Connector {
             .with_hint("set CONNECTOR_TOKEN, or run `connector-host connect`"));
         };
         let token = source.token().await?;
-        let (reply, lease) = self.run(call.clone(), Some(&token)).await?;
-        if reply.is_unauthorized() {
+        let (reply, lease) = self.run(&call, Some(&token)).await?;
+        if C::unauthorized(&reply) {
             if let Some(fresh) = source.refresh_rejected(&token).await? {
                 tracing::info!("the API rejected the token; retrying once with a refreshed one");
                 // The rejected call's instance answered an error: it is not reused.
@@ -49,13 +50,13 @@ impl Connector {
 
     /// Runs `call` with `token` and hands its reply to `finish`. The instance serves another
     /// call only when `finish` succeeds too.
-    pub(super) async fn invoke<T>(
+    pub(super) async fn invoke<C: GuestCall, T>(
         &self,
-        call: Call,
+        call: C,
         token: Option<&Secret>,
-        finish: impl FnOnce(Reply) -> HostResult<T>,
+        finish: impl FnOnce(C::Out) -> HostResult<T>,
     ) -> HostResult<T> {
-        let (reply, lease) = self.run(call, token).await?;
+        let (reply, lease) = self.run(&call, token).await?;
         let out = finish(reply)?;
         lease.keep();
         Ok(out)
@@ -64,11 +65,15 @@ impl Connector {
     /// Runs `call` in an instance of the pool (or a fresh one) with `token`: the reply, and
     /// the instance to give back if the caller finds the reply good. Any trap, violation or
     /// timeout drops the instance and is the error.
-    async fn run(&self, call: Call, token: Option<&Secret>) -> HostResult<(Reply, Lease)> {
+    async fn run<C: GuestCall>(
+        &self,
+        call: &C,
+        token: Option<&Secret>,
+    ) -> HostResult<(C::Out, Lease)> {
         let mut recipe = self.recipe();
         // A call for one subscription sees that subscription's secret besides the connector's
         // own, and reuses only instances that served that subscription.
-        let (scope, lent) = webhooks::secrets_for(&call, &self.secrets, &self.subscription_secrets);
+        let (scope, lent) = webhooks::secrets_for(call.target(), &self.secrets, &self.subscription_secrets);
         let (mut store, plugin, served) = match self.instances.take(&scope) {
             Some(Instance {
                 mut store,
@@ -100,26 +105,7 @@ impl Connector {
                 }
             };
             let api = plugin.connector_plugin_connector();
-            let reply = match call {
-                Call::Describe => Reply::Descriptor(api.call_describe(&mut store).await?),
-                Call::Test => Reply::Json(api.call_test_connection(&mut store, &conn).await?),
-                Call::Execute { action, input } => {
-                    Reply::Json(api.call_execute(&mut store, &conn, &action, &input).await?)
-                }
-                Call::Poll {
-                    trigger,
-                    input,
-                    cursor,
-                } => Reply::Poll(
-                    api.call_poll(&mut store, &conn, &trigger, &input, cursor.as_deref())
-                        .await?,
-                ),
-                Call::Pick { name, params } => Reply::Pick(
-                    api.call_pick_list(&mut store, &conn, &name, &params)
-                        .await?,
-                ),
-                Call::Webhook(call) => Reply::Webhook(call.run(api, &mut store, &conn).await?),
-            };
+            let reply = call.call(api, &mut store, &conn).await?;
             wasmtime::Result::Ok((reply, plugin))
         };
         let outcome = tokio::time::timeout(self.limits.wall_timeout(), run).await;

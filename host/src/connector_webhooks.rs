@@ -1,7 +1,11 @@
 //! The webhook half of [`Connector`]: `subscribe`, `check-subscription`, `unsubscribe` and
-//! `handle-delivery`, each run in the same fresh, limited sandbox as every other call.
+//! `handle-delivery`, each a [`GuestCall`] run in the same limited sandbox as every other call.
 
-use super::{bounds, from_wit_error, wit, Call, Connector, Reply};
+use super::calls::{is_unauthorized, GuestCall};
+use super::{bounds, from_wit_error, wit, Connector};
+use crate::bindings::exports::connector::plugin::connector::Guest;
+use crate::sandbox::SandboxState;
+use std::future::Future;
 use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
 use serde_json::Value;
@@ -66,109 +70,129 @@ pub struct Delivery {
     pub events: Vec<super::Event>,
 }
 
-/// A webhook call into the guest.
-#[derive(Clone)]
-pub(super) enum WebhookCall {
-    Subscribe {
-        trigger: String,
-        input: String,
-        target: wit::WebhookTarget,
-    },
-    Check {
-        trigger: String,
-        sub: wit::Subscription,
-    },
-    Unsubscribe {
-        trigger: String,
-        sub: wit::Subscription,
-    },
-    Deliver {
-        trigger: String,
-        input: String,
-        sub: wit::Subscription,
-        target: wit::WebhookTarget,
-        request: wit::HttpRequest,
-    },
+/// `subscribe`.
+struct Subscribe {
+    trigger: String,
+    input: String,
+    target: wit::WebhookTarget,
 }
 
-/// The guest's answer to a [`WebhookCall`].
-pub(super) enum WebhookReply {
-    Subscribed(Result<wit::Subscription, wit::Error>),
-    Checked(Result<wit::SubscriptionStatus, wit::Error>),
-    Unsubscribed(Result<(), wit::Error>),
-    Delivered(Result<wit::Delivery, wit::Error>),
-}
+impl GuestCall for Subscribe {
+    type Out = Result<wit::Subscription, wit::Error>;
 
-impl WebhookReply {
-    pub(super) fn error(&self) -> Option<&wit::Error> {
-        match self {
-            WebhookReply::Subscribed(Err(e))
-            | WebhookReply::Checked(Err(e))
-            | WebhookReply::Unsubscribed(Err(e))
-            | WebhookReply::Delivered(Err(e)) => Some(e),
-            _ => None,
-        }
+    fn target(&self) -> Option<&wit::WebhookTarget> {
+        Some(&self.target)
+    }
+
+    fn call<'a>(
+        &'a self,
+        api: &'a Guest,
+        store: &'a mut Store<SandboxState>,
+        conn: &'a wit::Connection,
+    ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
+        api.call_subscribe(store, conn, &self.trigger, &self.input, &self.target)
+    }
+
+    fn unauthorized(out: &Self::Out) -> bool {
+        is_unauthorized(out)
     }
 }
 
-impl WebhookCall {
-    pub(super) async fn run(
-        self,
-        api: &crate::bindings::exports::connector::plugin::connector::Guest,
-        store: &mut Store<crate::sandbox::SandboxState>,
-        conn: &wit::Connection,
-    ) -> wasmtime::Result<WebhookReply> {
-        Ok(match self {
-            WebhookCall::Subscribe {
-                trigger,
-                input,
-                target,
-            } => WebhookReply::Subscribed(
-                api.call_subscribe(&mut *store, conn, &trigger, &input, &target)
-                    .await?,
-            ),
-            WebhookCall::Check { trigger, sub } => WebhookReply::Checked(
-                api.call_check_subscription(&mut *store, conn, &trigger, &sub)
-                    .await?,
-            ),
-            WebhookCall::Unsubscribe { trigger, sub } => WebhookReply::Unsubscribed(
-                api.call_unsubscribe(&mut *store, conn, &trigger, &sub)
-                    .await?,
-            ),
-            WebhookCall::Deliver {
-                trigger,
-                input,
-                sub,
-                target,
-                request,
-            } => WebhookReply::Delivered(
-                api.call_handle_delivery(
-                    &mut *store,
-                    conn,
-                    &trigger,
-                    &input,
-                    &sub,
-                    &target,
-                    &request,
-                )
-                .await?,
-            ),
-        })
+/// `check-subscription`.
+struct Check {
+    trigger: String,
+    sub: wit::Subscription,
+}
+
+impl GuestCall for Check {
+    type Out = Result<wit::SubscriptionStatus, wit::Error>;
+
+    fn call<'a>(
+        &'a self,
+        api: &'a Guest,
+        store: &'a mut Store<SandboxState>,
+        conn: &'a wit::Connection,
+    ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
+        api.call_check_subscription(store, conn, &self.trigger, &self.sub)
+    }
+
+    fn unauthorized(out: &Self::Out) -> bool {
+        is_unauthorized(out)
     }
 }
 
-/// The secrets `call` may read: the connector's own, and for `subscribe` or `handle-delivery`
-/// the signing secret its target names (no other subscription's); and the scope of the
-/// instances it may reuse: that subscription's, else the connector's plain calls'.
+/// `unsubscribe`.
+struct Unsubscribe {
+    trigger: String,
+    sub: wit::Subscription,
+}
+
+impl GuestCall for Unsubscribe {
+    type Out = Result<(), wit::Error>;
+
+    fn call<'a>(
+        &'a self,
+        api: &'a Guest,
+        store: &'a mut Store<SandboxState>,
+        conn: &'a wit::Connection,
+    ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
+        api.call_unsubscribe(store, conn, &self.trigger, &self.sub)
+    }
+
+    fn unauthorized(out: &Self::Out) -> bool {
+        is_unauthorized(out)
+    }
+}
+
+/// `handle-delivery` of one received request.
+struct Deliver {
+    trigger: String,
+    input: String,
+    sub: wit::Subscription,
+    target: wit::WebhookTarget,
+    request: wit::HttpRequest,
+}
+
+impl GuestCall for Deliver {
+    type Out = Result<wit::Delivery, wit::Error>;
+
+    fn target(&self) -> Option<&wit::WebhookTarget> {
+        Some(&self.target)
+    }
+
+    fn call<'a>(
+        &'a self,
+        api: &'a Guest,
+        store: &'a mut Store<SandboxState>,
+        conn: &'a wit::Connection,
+    ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
+        api.call_handle_delivery(
+            store,
+            conn,
+            &self.trigger,
+            &self.input,
+            &self.sub,
+            &self.target,
+            &self.request,
+        )
+    }
+
+    fn unauthorized(out: &Self::Out) -> bool {
+        is_unauthorized(out)
+    }
+}
+
+/// The secrets a call for `target` may read: the connector's own, and for `subscribe` or
+/// `handle-delivery` (the calls with a target) the signing secret its target names (no other
+/// subscription's); and the scope of the instances it may reuse: that subscription's, else the
+/// connector's plain calls'.
 pub(super) fn secrets_for(
-    call: &Call,
+    target: Option<&wit::WebhookTarget>,
     own: &Arc<BTreeMap<String, Secret>>,
     subscriptions: &BTreeMap<String, Secret>,
 ) -> (crate::reuse::Scope, Arc<BTreeMap<String, Secret>>) {
-    let target = match call {
-        Call::Webhook(WebhookCall::Subscribe { target, .. })
-        | Call::Webhook(WebhookCall::Deliver { target, .. }) => target,
-        _ => return (None, own.clone()),
+    let Some(target) = target else {
+        return (None, own.clone());
     };
     match subscriptions.get(&target.secret_name) {
         Some(secret) => {
@@ -196,8 +220,12 @@ fn wit_sub(s: &RemoteSubscription) -> wit::Subscription {
 
 impl Connector {
     /// Checks that `trigger` is a webhook trigger of the connector, that the connection's
-    /// scopes cover it and that `input` matches its schema.
-    async fn webhook_trigger(&self, trigger: &str, input: Option<&Value>) -> HostResult<()> {
+    /// scopes cover it and that `input` matches its schema; the descriptor it looked in.
+    async fn webhook_trigger(
+        &self,
+        trigger: &str,
+        input: Option<&Value>,
+    ) -> HostResult<Arc<crate::descriptor::Descriptor>> {
         let descriptor = self.describe().await?;
         let decl = descriptor
             .trigger(trigger)
@@ -213,21 +241,7 @@ impl Connector {
             self.schema_for(trigger, "input", &decl.input_schema)?
                 .validate(input)?;
         }
-        Ok(())
-    }
-
-    /// Runs a webhook call and hands its reply to `finish` (its instance is reused only when
-    /// `finish` succeeds).
-    async fn webhook_call<T>(
-        &self,
-        call: WebhookCall,
-        finish: impl FnOnce(WebhookReply) -> HostResult<T>,
-    ) -> HostResult<T> {
-        self.invoke_authorized(Call::Webhook(call), |reply| match reply {
-            Reply::Webhook(r) => finish(r),
-            _ => Err(HostError::internal("unexpected reply to a webhook call")),
-        })
-        .await
+        Ok(descriptor)
     }
 
     /// Registers webhook trigger `trigger` for `input` with the remote API, delivering to
@@ -239,20 +253,17 @@ impl Connector {
         target: &WebhookTarget,
     ) -> HostResult<RemoteSubscription> {
         self.webhook_trigger(trigger, Some(input)).await?;
-        let call = WebhookCall::Subscribe {
+        let call = Subscribe {
             trigger: trigger.to_string(),
             input: input.to_string(),
             target: wit_target(target),
         };
-        self.webhook_call(call, |reply| match reply {
-            WebhookReply::Subscribed(r) => {
-                let s = r.map_err(from_wit_error)?;
-                Ok(RemoteSubscription {
-                    id: s.id,
-                    state: s.state,
-                })
-            }
-            _ => Err(HostError::internal("unexpected reply to subscribe")),
+        self.invoke_authorized(call, |r| {
+            let s = r.map_err(from_wit_error)?;
+            Ok(RemoteSubscription {
+                id: s.id,
+                state: s.state,
+            })
         })
         .await
     }
@@ -264,19 +275,16 @@ impl Connector {
         sub: &RemoteSubscription,
     ) -> HostResult<SubscriptionStatus> {
         self.webhook_trigger(trigger, None).await?;
-        let call = WebhookCall::Check {
+        let call = Check {
             trigger: trigger.to_string(),
             sub: wit_sub(sub),
         };
-        self.webhook_call(call, |reply| match reply {
-            WebhookReply::Checked(r) => Ok(match r.map_err(from_wit_error)? {
+        self.invoke_authorized(call, |r| {
+            Ok(match r.map_err(from_wit_error)? {
                 wit::SubscriptionStatus::Active => SubscriptionStatus::Active,
                 wit::SubscriptionStatus::Reactivated => SubscriptionStatus::Reactivated,
                 wit::SubscriptionStatus::Gone => SubscriptionStatus::Gone,
-            }),
-            _ => Err(HostError::internal(
-                "unexpected reply to check-subscription",
-            )),
+            })
         })
         .await
     }
@@ -284,14 +292,11 @@ impl Connector {
     /// Removes `sub` from the remote API.
     pub async fn unsubscribe(&self, trigger: &str, sub: &RemoteSubscription) -> HostResult<()> {
         self.webhook_trigger(trigger, None).await?;
-        let call = WebhookCall::Unsubscribe {
+        let call = Unsubscribe {
             trigger: trigger.to_string(),
             sub: wit_sub(sub),
         };
-        self.webhook_call(call, |reply| match reply {
-            WebhookReply::Unsubscribed(r) => r.map_err(from_wit_error),
-            _ => Err(HostError::internal("unexpected reply to unsubscribe")),
-        })
+        self.invoke_authorized(call, |r| r.map_err(from_wit_error))
         .await
     }
 
@@ -305,13 +310,12 @@ impl Connector {
         target: &WebhookTarget,
         request: IncomingRequest,
     ) -> HostResult<Delivery> {
-        self.webhook_trigger(trigger, None).await?;
-        let descriptor = self.describe().await?;
+        let descriptor = self.webhook_trigger(trigger, None).await?;
         let event_schema = match descriptor.trigger(trigger) {
             Some(decl) => self.schema_for(trigger, "event", &decl.event_schema)?,
             None => return Err(HostError::internal("the trigger disappeared")),
         };
-        let call = WebhookCall::Deliver {
+        let call = Deliver {
             trigger: trigger.to_string(),
             input: input.to_string(),
             sub: wit_sub(sub),
@@ -322,11 +326,8 @@ impl Connector {
                 body: request.body,
             },
         };
-        self.webhook_call(call, |reply| {
-            let delivery = match reply {
-                WebhookReply::Delivered(r) => r.map_err(from_wit_error)?,
-                _ => return Err(HostError::internal("unexpected reply to handle-delivery")),
-            };
+        self.invoke_authorized(call, |r| {
+            let delivery = r.map_err(from_wit_error)?;
             // The answer first: an answer the host would not send means no event is taken.
             let (status, headers, body) = bounds::answer(&self.limits, trigger, delivery.response)?;
             let events = bounds::events(&self.limits, trigger, delivery.events, &event_schema)?;
