@@ -232,7 +232,9 @@ impl Connector {
                     return Ok(d);
                 }
                 let d = self
-                    .invoke(calls::Describe, None, |d| Ok(Arc::new(Descriptor::from_wit(d)?)))
+                    .invoke(calls::Describe, None, |d| {
+                        Ok(Arc::new(Descriptor::from_wit(d)?))
+                    })
                     .await?;
                 self.runtime.store_descriptor(&d);
                 Ok(d)
@@ -244,7 +246,7 @@ impl Connector {
     /// Runs the connection test; returns the authenticated user.
     pub async fn test_connection(&self) -> HostResult<Value> {
         self.invoke_authorized(calls::Test, |r| parse_output("test-connection", r))
-        .await
+            .await
     }
 
     /// Validates `input` against the action's schema and scopes, then runs the action.

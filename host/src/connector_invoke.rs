@@ -73,7 +73,8 @@ impl Connector {
         let mut recipe = self.recipe();
         // A call for one subscription sees that subscription's secret besides the connector's
         // own, and reuses only instances that served that subscription.
-        let (scope, lent) = webhooks::secrets_for(call.target(), &self.secrets, &self.subscription_secrets);
+        let (scope, lent) =
+            webhooks::secrets_for(call.target(), &self.secrets, &self.subscription_secrets);
         let (mut store, plugin, served) = match self.instances.take(&scope) {
             Some(Instance {
                 mut store,

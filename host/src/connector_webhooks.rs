@@ -4,12 +4,12 @@
 use super::calls::{is_unauthorized, GuestCall};
 use super::{bounds, from_wit_error, wit, Connector};
 use crate::bindings::exports::connector::plugin::connector::Guest;
-use crate::sandbox::SandboxState;
-use std::future::Future;
 use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
+use crate::sandbox::SandboxState;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::Arc;
 use wasmtime::Store;
 
@@ -297,7 +297,7 @@ impl Connector {
             sub: wit_sub(sub),
         };
         self.invoke_authorized(call, |r| r.map_err(from_wit_error))
-        .await
+            .await
     }
 
     /// Hands one received request to the component: the answer to send back and the events
