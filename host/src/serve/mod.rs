@@ -424,7 +424,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
     let keeper = tokio::spawn(leases::run_keeper(shared.clone()));
     let sink = tokio::spawn(sink::run_worker(
         shared.clone(),
-        sink::Sink::new(config.sink.clone()),
+        sink::from_config(&config.sink),
     ));
     let mut tasks = Vec::new();
     for s in pollers {

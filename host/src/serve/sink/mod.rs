@@ -1,18 +1,25 @@
 //! Where events go, and the worker that drains the outbox into it.
 //!
+//! A sink is anything that implements [`Sink`]; each kind is one file ([`stdout`], [`http`],
+//! [`command`]) and one variant of [`SinkConfig`], turned into its sink by [`from_config`].
+//!
 //! An entry leaves the outbox only after the sink acknowledged it: delivery is at least once.
 //! Transient failures (a transport error, 408, 429, 5xx, a command failing) are retried with
 //! jittered exponential backoff, honouring `Retry-After`; a permanent refusal (any other 4xx)
 //! is logged and the event dropped, so one poisoned event cannot stall every other.
 
+mod command;
+mod http;
+mod stdout;
+
 use super::config::{split_state_key, SinkConfig};
 use super::Shared;
 use crate::state::OutboxEntry;
 use serde_json::json;
-use std::io::Write;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
 /// First backoff step.
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
@@ -31,7 +38,8 @@ pub struct SinkError {
     pub permanent: bool,
 }
 
-fn transient(message: String) -> SinkError {
+/// A failure worth retrying.
+pub(crate) fn transient(message: String) -> SinkError {
     SinkError {
         message,
         retry_after: None,
@@ -39,10 +47,30 @@ fn transient(message: String) -> SinkError {
     }
 }
 
-/// A configured sink.
-pub struct Sink {
-    config: SinkConfig,
-    http: reqwest::Client,
+/// What one try to hand an event to a sink returns.
+pub type Delivering<'a> = Pin<Box<dyn Future<Output = Result<(), SinkError>> + Send + 'a>>;
+
+/// Where the outbox's events go.
+pub trait Sink: Send + Sync {
+    /// One try to hand `entry` (its [`envelope`]) to the sink: `Ok` acknowledges it.
+    fn deliver<'a>(&'a self, entry: &'a OutboxEntry) -> Delivering<'a>;
+
+    /// The longest wait between two tries.
+    fn max_backoff(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+}
+
+/// The sink `config` describes.
+pub fn from_config(config: &SinkConfig) -> Arc<dyn Sink> {
+    match config {
+        SinkConfig::Stdout => Arc::new(stdout::Stdout),
+        SinkConfig::Http {
+            url,
+            max_backoff_ms,
+        } => Arc::new(http::Http::new(url.clone(), *max_backoff_ms)),
+        SinkConfig::Command { argv } => Arc::new(command::Command::new(argv.clone())),
+    }
 }
 
 /// The JSON document a sink receives for one event: `{"subscription", "key", "event"}`, and
@@ -53,94 +81,6 @@ pub fn envelope(entry: &OutboxEntry) -> serde_json::Value {
             json!({"connector": connector, "subscription": name, "key": entry.key, "event": entry.payload})
         }
         (None, name) => json!({"subscription": name, "key": entry.key, "event": entry.payload}),
-    }
-}
-
-impl Sink {
-    /// A sink for `config`.
-    pub fn new(config: SinkConfig) -> Sink {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
-        Sink { config, http }
-    }
-
-    /// The longest wait between two tries.
-    pub fn max_backoff(&self) -> Duration {
-        match &self.config {
-            SinkConfig::Http {
-                max_backoff_ms: Some(ms),
-                ..
-            } => Duration::from_millis(*ms),
-            _ => Duration::from_secs(30),
-        }
-    }
-
-    /// One try to hand `entry` to the sink.
-    pub async fn deliver(&self, entry: &OutboxEntry) -> Result<(), SinkError> {
-        let doc = envelope(entry);
-        match &self.config {
-            SinkConfig::Stdout => {
-                let mut out = std::io::stdout().lock();
-                serde_json::to_writer(&mut out, &doc)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| out.write_all(b"\n"))
-                    .and_then(|_| out.flush())
-                    .map_err(|e| transient(format!("cannot write to stdout: {e}")))
-            }
-            SinkConfig::Http { url, .. } => {
-                let response = self
-                    .http
-                    .post(url)
-                    .header(
-                        "idempotency-key",
-                        format!("{}/{}", entry.subscription, entry.key),
-                    )
-                    .json(&doc)
-                    .send()
-                    .await
-                    .map_err(|e| transient(format!("POST {url} failed: {e}")))?;
-                let status = response.status().as_u16();
-                if (200..300).contains(&status) {
-                    return Ok(());
-                }
-                let retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                Err(SinkError {
-                    message: format!("POST {url} answered {status}"),
-                    retry_after,
-                    permanent: (400..500).contains(&status) && status != 408 && status != 429,
-                })
-            }
-            SinkConfig::Command { argv } => {
-                let mut child = tokio::process::Command::new(&argv[0])
-                    .args(&argv[1..])
-                    .stdin(std::process::Stdio::piped())
-                    .kill_on_drop(true)
-                    .spawn()
-                    .map_err(|e| transient(format!("cannot run `{}`: {e}", argv[0])))?;
-                if let Some(mut stdin) = child.stdin.take() {
-                    let mut line = doc.to_string().into_bytes();
-                    line.push(b'\n');
-                    // A command that exits without reading its input still decides by its status.
-                    let _ = stdin.write_all(&line).await;
-                }
-                let status = child
-                    .wait()
-                    .await
-                    .map_err(|e| transient(format!("`{}` failed: {e}", argv[0])))?;
-                if status.success() {
-                    Ok(())
-                } else {
-                    Err(transient(format!("`{}` exited with {status}", argv[0])))
-                }
-            }
-        }
     }
 }
 
@@ -169,7 +109,7 @@ pub fn backoff(attempt: u32, cap: Duration) -> Duration {
 /// Entries of subscriptions no longer configured are delivered when the round found nothing
 /// else. On shutdown the event in flight is finished (or left in the outbox if the sink is
 /// failing) and the worker returns.
-pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
+pub async fn run_worker(shared: Arc<Shared>, sink: Arc<dyn Sink>) {
     let mut shutdown = shared.shutdown.subscribe();
     loop {
         if *shutdown.borrow() {
@@ -180,7 +120,7 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
         let mut delivered_any = false;
         for name in &names {
             let entries = shared.store().pending_of(std::slice::from_ref(name), CHUNK);
-            match drain_chunk(&shared, &sink, entries, &mut shutdown).await {
+            match drain_chunk(&shared, &*sink, entries, &mut shutdown).await {
                 Chunk::Stopped => return,
                 Chunk::Delivered => delivered_any = true,
                 Chunk::Empty => {}
@@ -189,7 +129,7 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Sink) {
         if !delivered_any && leased.is_none() {
             // What subscriptions removed from the configuration left behind.
             let entries = shared.store().pending(None, CHUNK);
-            match drain_chunk(&shared, &sink, entries, &mut shutdown).await {
+            match drain_chunk(&shared, &*sink, entries, &mut shutdown).await {
                 Chunk::Stopped => return,
                 Chunk::Delivered => delivered_any = true,
                 Chunk::Empty => {}
@@ -219,7 +159,7 @@ enum Chunk {
 /// repeats at most this chunk).
 async fn drain_chunk(
     shared: &Shared,
-    sink: &Sink,
+    sink: &dyn Sink,
     entries: crate::error::HostResult<Vec<OutboxEntry>>,
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
 ) -> Chunk {
@@ -249,7 +189,7 @@ async fn drain_chunk(
 /// `done`; returns true when shutdown interrupted it.
 async fn deliver_chunk(
     shared: &Shared,
-    sink: &Sink,
+    sink: &dyn Sink,
     entries: &[OutboxEntry],
     done: &mut Vec<i64>,
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
