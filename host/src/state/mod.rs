@@ -19,13 +19,16 @@
 //!   ([`StateStore::acquire_lease`]); a process that dies stops renewing its leases and the
 //!   others take its subscriptions over once they expire.
 //!
-//! [`open_store`] opens either from a [`StateLocation`].
+//! [`open_store`] opens either from a [`StateLocation`]; [`Store`] puts one behind an async
+//! façade (its own thread, concurrent enqueues committed together).
 
+mod facade;
 mod legacy;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
 
+pub use facade::{Store, DEFAULT_GROUP_MAX};
 pub use legacy::open_poll_state;
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
 #[cfg(feature = "postgres")]
@@ -102,6 +105,20 @@ pub struct Enqueued {
     pub duplicates: usize,
 }
 
+/// One batch of [`StateStore::enqueue_group`]: what one [`StateStore::enqueue_acking`] call
+/// takes, owned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnqueueBatch {
+    /// The subscription the events belong to.
+    pub subscription: String,
+    /// The events, in order.
+    pub events: Vec<Event>,
+    /// The subscription's new cursor, if it moves.
+    pub cursor: Option<String>,
+    /// Outbox entries to acknowledge in the same transaction.
+    pub acked: Vec<i64>,
+}
+
 /// Durable state of triggers and their deliveries. Every method is one transaction.
 pub trait StateStore: Send {
     /// The committed cursor of `subscription`, if any.
@@ -126,6 +143,20 @@ pub trait StateStore: Send {
         cursor: Option<&str>,
         acked: &[i64],
     ) -> HostResult<Enqueued>;
+
+    /// Every batch of `batches` as by [`StateStore::enqueue_acking`], in order, in **one**
+    /// transaction (group commit: one durable commit for many concurrent deliveries), with
+    /// one [`Enqueued`] per batch. A later batch sees the keys of the earlier ones. On an
+    /// error nothing of the group is committed.
+    ///
+    /// The default runs the batches one transaction each (correct, not grouped); both stores
+    /// of this crate override it.
+    fn enqueue_group(&mut self, batches: &[EnqueueBatch]) -> HostResult<Vec<Enqueued>> {
+        batches
+            .iter()
+            .map(|b| self.enqueue_acking(&b.subscription, &b.events, b.cursor.as_deref(), &b.acked))
+            .collect()
+    }
 
     /// Up to `limit` outbox entries, oldest first; only `subscription`'s when given.
     fn pending(&mut self, subscription: Option<&str>, limit: usize)

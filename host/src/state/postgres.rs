@@ -17,7 +17,9 @@
 #[path = "postgres_conn.rs"]
 mod conn;
 
-use super::{Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT};
+use super::{
+    EnqueueBatch, Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT,
+};
 use crate::connector::Event;
 use crate::error::{HostError, HostResult};
 use conn::{open, sql, Conn};
@@ -173,6 +175,83 @@ fn maybe_prune(client: &mut Client, seqs: &[i64], subs: &[String]) -> HostResult
     Ok(())
 }
 
+/// One enqueue as one statement: the acknowledgement, the events (positions follow the
+/// batch's order; a key already known, or repeated within the batch, is dropped by the unique
+/// constraint) and the cursor. Returns the number added and the acknowledged subscriptions.
+const ENQUEUE: &str = "WITH acked AS (
+       UPDATE events SET acked = TRUE, payload = NULL
+       WHERE seq = ANY($4) AND NOT acked RETURNING subscription),
+     cursor AS (
+       INSERT INTO cursors (subscription, cursor)
+       SELECT $1, $5::text WHERE $5::text IS NOT NULL
+       ON CONFLICT (subscription) DO UPDATE SET cursor = excluded.cursor),
+     added AS (
+       INSERT INTO events (subscription, key, payload)
+       SELECT $1, k, p FROM unnest($2::text[], $3::text[])
+         WITH ORDINALITY AS t(k, p, i)
+       ORDER BY i
+       ON CONFLICT (subscription, key) DO NOTHING RETURNING 1)
+     SELECT (SELECT COUNT(*) FROM added),
+            ARRAY(SELECT DISTINCT subscription FROM acked)";
+
+/// One batch's parameters of [`ENQUEUE`], owned (they go to the connection's thread).
+struct Owned {
+    subscription: String,
+    keys: Vec<String>,
+    payloads: Vec<String>,
+    cursor: Option<String>,
+    acked: Vec<i64>,
+}
+
+impl Owned {
+    fn of(
+        subscription: &str,
+        events: &[Event],
+        cursor: Option<&str>,
+        acked: &[i64],
+    ) -> HostResult<Owned> {
+        Ok(Owned {
+            subscription: subscription.to_string(),
+            keys: events.iter().map(|e| e.key.clone()).collect(),
+            payloads: events
+                .iter()
+                .map(|e| serde_json::to_string(&e.payload))
+                .collect::<Result<Vec<String>, _>>()
+                .map_err(|e| HostError::internal(e.to_string()))?,
+            cursor: cursor.map(str::to_string),
+            acked: acked.to_vec(),
+        })
+    }
+
+    /// Runs [`ENQUEUE`] (prepared as `st`) on `client` (a connection or a transaction).
+    fn run(
+        &self,
+        client: &mut impl postgres::GenericClient,
+        st: &postgres::Statement,
+    ) -> HostResult<(Enqueued, Vec<String>)> {
+        let row = client
+            .query_one(
+                st,
+                &[
+                    &self.subscription,
+                    &self.keys,
+                    &self.payloads,
+                    &self.acked,
+                    &self.cursor,
+                ],
+            )
+            .map_err(sql)?;
+        let added = usize::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+        Ok((
+            Enqueued {
+                added,
+                duplicates: self.keys.len() - added,
+            },
+            row.get(1),
+        ))
+    }
+}
+
 impl StateStore for PostgresStore {
     fn cursor(&mut self, subscription: &str) -> HostResult<Option<String>> {
         let subscription = subscription.to_string();
@@ -200,46 +279,37 @@ impl StateStore for PostgresStore {
         cursor: Option<&str>,
         acked: &[i64],
     ) -> HostResult<Enqueued> {
-        let keys: Vec<String> = events.iter().map(|e| e.key.clone()).collect();
-        let payloads = events
-            .iter()
-            .map(|e| serde_json::to_string(&e.payload))
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(|e| HostError::internal(e.to_string()))?;
-        let subscription = subscription.to_string();
-        let cursor = cursor.map(str::to_string);
-        let acked = acked.to_vec();
+        let batch = Owned::of(subscription, events, cursor, acked)?;
         self.run(move |c| {
-            // One statement, so one round trip and one commit per batch: the acknowledgement,
-            // the events (positions follow the batch's order; a key already known, or repeated
-            // within the batch, is dropped by the unique constraint) and the cursor.
-            let st = c.prepared(
-                "WITH acked AS (
-                       UPDATE events SET acked = TRUE, payload = NULL
-                       WHERE seq = ANY($4) AND NOT acked RETURNING subscription),
-                     cursor AS (
-                       INSERT INTO cursors (subscription, cursor)
-                       SELECT $1, $5::text WHERE $5::text IS NOT NULL
-                       ON CONFLICT (subscription) DO UPDATE SET cursor = excluded.cursor),
-                     added AS (
-                       INSERT INTO events (subscription, key, payload)
-                       SELECT $1, k, p FROM unnest($2::text[], $3::text[])
-                         WITH ORDINALITY AS t(k, p, i)
-                       ORDER BY i
-                       ON CONFLICT (subscription, key) DO NOTHING RETURNING 1)
-                     SELECT (SELECT COUNT(*) FROM added),
-                            ARRAY(SELECT DISTINCT subscription FROM acked)",
-            )?;
-            let row = c
-                .query_one(&st, &[&subscription, &keys, &payloads, &acked, &cursor])
-                .map_err(sql)?;
-            let added = usize::try_from(row.get::<_, i64>(0)).unwrap_or(0);
-            let acked_subs: Vec<String> = row.get(1);
+            // One statement, so one round trip and one commit per batch.
+            let st = c.prepared(ENQUEUE)?;
+            let (added, acked_subs) = batch.run(&mut c.client, &st)?;
+            maybe_prune(c, &batch.acked, &acked_subs)?;
+            Ok(added)
+        })
+    }
+
+    fn enqueue_group(&mut self, batches: &[EnqueueBatch]) -> HostResult<Vec<Enqueued>> {
+        let owned = batches
+            .iter()
+            .map(|b| Owned::of(&b.subscription, &b.events, b.cursor.as_deref(), &b.acked))
+            .collect::<HostResult<Vec<_>>>()?;
+        self.run(move |c| {
+            let st = c.prepared(ENQUEUE)?;
+            let mut tx = c.client.transaction().map_err(sql)?;
+            let mut out = Vec::with_capacity(owned.len());
+            let mut acked_subs = Vec::new();
+            for b in &owned {
+                let (added, subs) = b.run(&mut tx, &st)?;
+                out.push(added);
+                acked_subs.extend(subs);
+            }
+            tx.commit().map_err(sql)?;
+            acked_subs.sort();
+            acked_subs.dedup();
+            let acked: Vec<i64> = owned.iter().flat_map(|b| b.acked.iter().copied()).collect();
             maybe_prune(c, &acked, &acked_subs)?;
-            Ok(Enqueued {
-                added,
-                duplicates: keys.len() - added,
-            })
+            Ok(out)
         })
     }
 

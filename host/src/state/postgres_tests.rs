@@ -155,3 +155,42 @@ fn a_bad_url_or_an_unreachable_server_is_a_clear_error() {
         "postgres://u:***@h/db"
     );
 }
+
+/// A group is one transaction: the batches in order, later ones seeing earlier keys, and
+/// acknowledgements and cursors of every batch; a failing group commits nothing.
+#[test]
+fn a_group_of_enqueues_commits_together_or_not_at_all() {
+    let mut s = store("pg_group");
+    s.enqueue("a", &[ev("old")], None).unwrap();
+    let old = s.pending(Some("a"), 10).unwrap()[0].seq;
+    let batch = |sub: &str, keys: &[&str], cursor: Option<&str>, acked: Vec<i64>| EnqueueBatch {
+        subscription: sub.into(),
+        events: keys.iter().map(|k| ev(k)).collect(),
+        cursor: cursor.map(str::to_string),
+        acked,
+    };
+    let out = s
+        .enqueue_group(&[
+            batch("a", &["k1", "k2"], Some("c1"), vec![old]),
+            batch("b", &["k1"], None, vec![]),
+            batch("a", &["k2", "k3"], Some("c2"), vec![]),
+        ])
+        .unwrap();
+    let counts: Vec<_> = out.iter().map(|e| (e.added, e.duplicates)).collect();
+    assert_eq!(counts, [(2, 0), (1, 0), (1, 1)]);
+    assert_eq!(s.cursor("a").unwrap().as_deref(), Some("c2"));
+    let keys: Vec<_> = s
+        .pending(None, 10)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}/{}", e.subscription, e.key))
+        .collect();
+    assert_eq!(keys, ["a/k1", "a/k2", "b/k1", "a/k3"]);
+    // A cursor PostgreSQL refuses (a NUL in text) fails the whole group.
+    let poisoned = batch("c", &["x"], Some("c\u{0}x"), vec![]);
+    assert!(s
+        .enqueue_group(&[batch("c", &["ok"], None, vec![]), poisoned])
+        .is_err());
+    assert!(s.pending(Some("c"), 10).unwrap().is_empty());
+    assert_eq!(s.cursor("c").unwrap(), None);
+}

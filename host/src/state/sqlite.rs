@@ -4,7 +4,9 @@
 //! a crash of the process. Throughput comes from batching — one transaction per `poll` batch
 //! and per acknowledged chunk of the outbox — not from weakening the sync.
 
-use super::{Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT};
+use super::{
+    EnqueueBatch, Enqueued, OutboxEntry, StateStore, SubscriptionRecord, DELIVERED_KEYS_KEPT,
+};
 use crate::connector::Event;
 use crate::error::{HostError, HostResult};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -209,6 +211,39 @@ fn subscription_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubscriptionRecor
     })
 }
 
+/// One batch of an enqueue inside the transaction `tx`: the acknowledgements, the events whose
+/// keys are new, the cursor. Returns what was added and the acknowledged subscriptions.
+fn enqueue_in(
+    tx: &Connection,
+    subscription: &str,
+    events: &[Event],
+    cursor: Option<&str>,
+    acked: &[i64],
+) -> HostResult<(Enqueued, Vec<String>)> {
+    let mut out = Enqueued::default();
+    let acked_subs = ack_in(tx, acked)?;
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO events (subscription, key, payload, acked) VALUES (?1, ?2, ?3, 0)",
+        )
+        .map_err(sql)?;
+    for event in events {
+        let payload = serde_json::to_string(&event.payload)
+            .map_err(|e| HostError::internal(e.to_string()))?;
+        match insert
+            .execute(params![subscription, event.key, payload])
+            .map_err(sql)?
+        {
+            0 => out.duplicates += 1,
+            _ => out.added += 1,
+        }
+    }
+    if let Some(cursor) = cursor {
+        set_cursor(tx, subscription, cursor)?;
+    }
+    Ok((out, acked_subs))
+}
+
 fn set_cursor(tx: &Connection, subscription: &str, cursor: &str) -> HostResult<()> {
     tx.prepare_cached(
         "INSERT INTO cursors (subscription, cursor) VALUES (?1, ?2)
@@ -247,32 +282,36 @@ impl StateStore for SqliteStore {
         cursor: Option<&str>,
         acked: &[i64],
     ) -> HostResult<Enqueued> {
-        let mut out = Enqueued::default();
         let tx = self.conn.transaction().map_err(sql)?;
-        let acked_subs = ack_in(&tx, acked)?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO events (subscription, key, payload, acked) VALUES (?1, ?2, ?3, 0)",
-                )
-                .map_err(sql)?;
-            for event in events {
-                let payload = serde_json::to_string(&event.payload)
-                    .map_err(|e| HostError::internal(e.to_string()))?;
-                match insert
-                    .execute(params![subscription, event.key, payload])
-                    .map_err(sql)?
-                {
-                    0 => out.duplicates += 1,
-                    _ => out.added += 1,
-                }
-            }
-        }
-        if let Some(cursor) = cursor {
-            set_cursor(&tx, subscription, cursor)?;
-        }
+        let (out, acked_subs) = enqueue_in(&tx, subscription, events, cursor, acked)?;
         tx.commit().map_err(sql)?;
         self.maybe_prune(acked, acked_subs)?;
+        Ok(out)
+    }
+
+    fn enqueue_group(&mut self, batches: &[EnqueueBatch]) -> HostResult<Vec<Enqueued>> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        let mut out = Vec::with_capacity(batches.len());
+        let mut acked_subs = Vec::new();
+        for b in batches {
+            let (e, subs) = enqueue_in(
+                &tx,
+                &b.subscription,
+                &b.events,
+                b.cursor.as_deref(),
+                &b.acked,
+            )?;
+            out.push(e);
+            acked_subs.extend(subs);
+        }
+        tx.commit().map_err(sql)?;
+        acked_subs.sort();
+        acked_subs.dedup();
+        let acked: Vec<i64> = batches
+            .iter()
+            .flat_map(|b| b.acked.iter().copied())
+            .collect();
+        self.maybe_prune(&acked, acked_subs)?;
         Ok(out)
     }
 
