@@ -105,6 +105,9 @@ pub struct ServeSection {
     pub check_interval_secs: Option<u64>,
     /// Cap on a received body, in bytes.
     pub max_body_bytes: Option<usize>,
+    /// Most webhook deliveries (and poll batches) committed to the state in one transaction
+    /// (group commit); 1 commits each alone.
+    pub commit_group_max: Option<usize>,
     /// Where events go.
     pub sink: SinkConfig,
 }
@@ -178,6 +181,8 @@ pub struct ServeConfig {
     pub check_interval: Duration,
     /// Cap on a received body.
     pub max_body_bytes: usize,
+    /// Most enqueues committed in one transaction ([`crate::state::Store`]).
+    pub commit_group_max: usize,
     /// Where events go.
     pub sink: SinkConfig,
     /// The subscriptions.
@@ -316,6 +321,10 @@ impl ServeConfig {
             lease: Duration::from_secs(lease),
             check_interval: Duration::from_secs(check.max(1)),
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            commit_group_max: match file.commit_group_max {
+                Some(0) => return Err(bad("commit_group_max", "must be at least 1")),
+                n => n.unwrap_or(crate::state::DEFAULT_GROUP_MAX),
+            },
             sink,
             subscriptions: subs,
         })

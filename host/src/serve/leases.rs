@@ -21,6 +21,7 @@
 //! there are no leases and this process works everything.
 
 use super::Shared;
+use crate::state::StateStore;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -109,11 +110,10 @@ impl Leases {
         })
     }
 
-    /// One round of the keeper: the heartbeat, then renewals, the surplus given up, and free
-    /// leases taken up to the fair share. Returns the subscriptions newly taken.
-    pub fn renew(&self, shared: &Shared) -> Vec<String> {
+    /// One round of the keeper on `store`: the heartbeat, then renewals, the surplus given up,
+    /// and free leases taken up to the fair share. Returns the subscriptions newly taken.
+    fn renew_in(&self, store: &mut dyn StateStore) -> Vec<String> {
         let instance = format!("{INSTANCE_PREFIX}{}", self.owner);
-        let mut store = shared.store();
         if let Err(e) = store.acquire_lease(&instance, &self.owner, self.ttl) {
             tracing::warn!(error = %e.message, "cannot renew this process's lease; will retry");
             return Vec::new();
@@ -151,20 +151,20 @@ impl Leases {
                 tracing::info!(subscription = %name, "handed over to another serve process");
                 continue;
             }
-            self.try_lease(&mut **store, name, &mut kept, None);
+            self.try_lease(store, name, &mut kept, None);
         }
         for name in self.names.iter().filter(|n| !mine.contains(n)) {
             if kept >= share {
                 break;
             }
-            self.try_lease(&mut **store, name, &mut kept, Some(&mut taken));
+            self.try_lease(store, name, &mut kept, Some(&mut taken));
         }
         taken
     }
 
     fn try_lease(
         &self,
-        store: &mut dyn crate::state::StateStore,
+        store: &mut dyn StateStore,
         name: &str,
         kept: &mut usize,
         taken: Option<&mut Vec<String>>,
@@ -192,9 +192,10 @@ impl Leases {
     }
 
     /// Gives every lease up (on a clean shutdown).
-    pub fn release_all(&self, shared: &Shared) {
+    pub async fn release_all(&self, shared: &Shared) {
         self.lock().until.clear();
-        if let Err(e) = shared.store().release_leases(&self.owner) {
+        let owner = self.owner.clone();
+        if let Err(e) = shared.store.run(move |s| s.release_leases(&owner)).await {
             tracing::warn!(error = %e.message, "cannot give the leases up; they expire on their own");
         }
     }
@@ -215,7 +216,7 @@ impl Shared {
 
     /// The subscriptions whose outbox this process delivers: the leased ones, or all (None).
     pub fn delivering(&self) -> Option<Vec<String>> {
-        self.leases.as_ref().map(Leases::held)
+        self.leases.as_ref().map(|l| l.held())
     }
 
     /// How long a subscription waits at most before asking again whether it may run: at most
@@ -239,6 +240,21 @@ pub fn owner_name() -> String {
     format!("{host}-{}-{}", std::process::id(), hex::encode(b))
 }
 
+/// One round of the keeper ([`Leases`]), on the store's thread. Returns the subscriptions
+/// newly taken.
+pub async fn renew(shared: &Shared) -> Vec<String> {
+    let Some(leases) = shared.leases.clone() else {
+        return Vec::new();
+    };
+    match shared.store.run(move |s| Ok(leases.renew_in(s))).await {
+        Ok(taken) => taken,
+        Err(e) => {
+            tracing::warn!(error = %e.message, "cannot renew the leases; will retry");
+            Vec::new()
+        }
+    }
+}
+
 /// The keeper: renews every [`Leases::period`] until shutdown, waking the subscriptions it
 /// took over; gives every lease up on the way out.
 pub async fn run_keeper(shared: std::sync::Arc<Shared>) {
@@ -254,7 +270,7 @@ pub async fn run_keeper(shared: std::sync::Arc<Shared>) {
         if *shutdown.borrow() {
             break;
         }
-        if !leases.renew(&shared).is_empty() {
+        if !renew(&shared).await.is_empty() {
             shared.wake_sink.notify_one();
         }
     }

@@ -115,7 +115,7 @@ impl Metrics {
     }
 
     /// The counters in the Prometheus text exposition format.
-    pub fn render(&self) -> String {
+    pub fn render(&self, state: crate::state::CommitStats) -> String {
         let subs = self.subs.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut out = String::new();
         let families: [Family; 7] = [
@@ -186,6 +186,11 @@ impl Metrics {
             out,
             "# HELP connector_sink_deliveries_total Events the sink acknowledged.\n# TYPE connector_sink_deliveries_total counter\nconnector_sink_deliveries_total {ok}\n# HELP connector_sink_failures_total Failed tries to deliver to the sink.\n# TYPE connector_sink_failures_total counter\nconnector_sink_failures_total {failed}"
         );
+        let _ = writeln!(
+            out,
+            "# HELP connector_state_enqueues_total Batches of events stored (webhook deliveries, poll batches).\n# TYPE connector_state_enqueues_total counter\nconnector_state_enqueues_total {}\n# HELP connector_state_commits_total Transactions they were stored in (group commit).\n# TYPE connector_state_commits_total counter\nconnector_state_commits_total {}",
+            state.enqueues, state.commits
+        );
         out
     }
 }
@@ -199,7 +204,7 @@ mod tests {
         let m = Metrics::default();
         m.events("tasks", 2);
         m.events("github/issues", 3);
-        let text = m.render();
+        let text = m.render(Default::default());
         assert!(
             text.contains("connector_events_total{subscription=\"tasks\"} 2"),
             "{text}"

@@ -25,10 +25,10 @@ use crate::config::ConfigFile;
 use crate::connector::{Connector, RemoteSubscription, SubscriptionStatus, WebhookTarget};
 use crate::credentials::Secret;
 use crate::error::{HostError, HostResult};
-use crate::state::{open_store, StateStore, SubscriptionRecord};
+use crate::state::{open_store, Store, SubscriptionRecord};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// How long Ctrl-C waits for calls into the component that are in flight.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -64,10 +64,11 @@ impl WebhookSub {
 
 /// What every task of `serve` shares.
 pub struct Shared {
-    store: Mutex<Box<dyn StateStore>>,
+    /// The state store, on its own thread (nothing commits on an async worker).
+    pub store: Store,
     /// This process's leases when the state database is shared; None when it works every
     /// subscription.
-    pub leases: Option<leases::Leases>,
+    pub leases: Option<Arc<leases::Leases>>,
     /// Counters.
     pub metrics: metrics::Metrics,
     /// Woken when events enter the outbox.
@@ -80,13 +81,6 @@ pub struct Shared {
     pub max_body_bytes: usize,
     /// Every subscription's state key, in configuration order: the sink worker's round.
     pub names: Vec<String>,
-}
-
-impl Shared {
-    /// The state store (held briefly: every operation is one short transaction).
-    pub fn store(&self) -> MutexGuard<'_, Box<dyn StateStore>> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 /// `hex` of `n` bytes from the OS's CSPRNG.
@@ -110,7 +104,7 @@ fn secret_name(subscription: &str) -> String {
 pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub, gap: bool) -> HostResult<()> {
     if shared.leases.is_some() {
         // Another process may have (re)subscribed it while it held the lease.
-        let stored = shared.store().subscriptions()?;
+        let stored = shared.store.run(|s| s.subscriptions()).await?;
         let mut r = sub.record.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = stored
             .into_iter()
@@ -135,7 +129,10 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub, gap: bool) -> 
             r.remote_state = None;
             r.clone()
         };
-        shared.store().save_subscription(&record)?;
+        shared
+            .store
+            .run(move |s| s.save_subscription(&record))
+            .await?;
     }
     let status = match sub.remote() {
         Some(remote) => {
@@ -165,7 +162,10 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub, gap: bool) -> 
                 r.target_url = Some(sub.target.url.clone());
                 r.clone()
             };
-            shared.store().save_subscription(&record)?;
+            shared
+                .store
+                .run(move |s| s.save_subscription(&record))
+                .await?;
             tracing::info!(subscription = %sub.name, id = %remote.id, "subscribed");
         }
     }
@@ -175,11 +175,8 @@ pub async fn ensure_subscribed(shared: &Shared, sub: &WebhookSub, gap: bool) -> 
 /// Loads or creates the stored record of webhook subscription `s`: the same path and secret
 /// across restarts (and across the processes sharing the state), new ones when the trigger or
 /// input changed.
-fn record_for(
-    store: &mut dyn StateStore,
-    s: &SubscriptionConfig,
-) -> HostResult<SubscriptionRecord> {
-    store.claim_subscription(&SubscriptionRecord {
+async fn record_for(store: &Store, s: &SubscriptionConfig) -> HostResult<SubscriptionRecord> {
+    let record = SubscriptionRecord {
         name: s.state_key(),
         trigger: s.trigger.clone(),
         input: s.input.to_string(),
@@ -188,7 +185,8 @@ fn record_for(
         remote_id: None,
         remote_state: None,
         target_url: None,
-    })
+    };
+    store.run(move |st| st.claim_subscription(&record)).await
 }
 
 /// Which connector and which stored connection a subscription runs on: the `[[connector]]`
@@ -215,12 +213,12 @@ fn connect_for(connect: &Connect<'_>, binding: &Binding, what: &str) -> HostResu
 /// connector and connection of its `[[subscription]]`; one no longer configured through the
 /// connector its state key names, on that connector's connection) and locally.
 async fn unsubscribe_all(
-    store: &mut dyn StateStore,
+    store: &Store,
     connectors: &mut Connectors,
     config: &ServeConfig,
     connect: &Connect<'_>,
 ) -> HostResult<()> {
-    for record in store.subscriptions()? {
+    for record in store.run(|s| s.subscriptions()).await? {
         let binding = match config
             .subscriptions
             .iter()
@@ -245,7 +243,8 @@ async fn unsubscribe_all(
             };
             connector.unsubscribe(&record.trigger, &remote).await?;
         }
-        store.remove_subscription(&record.name)?;
+        let name = record.name.clone();
+        store.run(move |s| s.remove_subscription(&name)).await?;
         eprintln!("{}", serde_json::json!({"unsubscribed": record.name}));
     }
     Ok(())
@@ -296,7 +295,7 @@ pub type Connect<'a> = dyn Fn(Option<&str>, Option<&str>) -> HostResult<Connecto
 pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> HostResult<()> {
     let names: Vec<&str> = file.connector.iter().map(|c| c.name.as_str()).collect();
     let config = ServeConfig::resolve(args, file.serve.as_ref(), &file.subscription, &names)?;
-    let mut store = open_store(&config.state)?;
+    let store = Store::with_group_max(open_store(&config.state)?, config.commit_group_max)?;
     // Built without secrets first (removing a hook or describing the connector needs none);
     // the secrets of the subscriptions are lent once they are known.
     let mut plain = Connectors::new();
@@ -310,7 +309,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
         }
     }
     if args.unsubscribe {
-        return unsubscribe_all(&mut *store, &mut plain, &config, connect).await;
+        return unsubscribe_all(&store, &mut plain, &config, connect).await;
     }
     let mut secrets: BTreeMap<Binding, BTreeMap<String, Secret>> = BTreeMap::new();
     let mut pollers = Vec::new();
@@ -339,7 +338,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
                 format!("subscription `{}` is a webhook trigger: it needs a public URL (`public_url` in [serve])", s.name),
             ));
         };
-        let record = record_for(&mut *store, s)?;
+        let record = record_for(&store, s).await?;
         secrets
             .entry(binding(s))
             .or_default()
@@ -373,7 +372,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
     }
     let (shutdown, _) = tokio::sync::watch::channel(false);
     let leases = store.is_shared().then(|| {
-        leases::Leases::new(
+        Arc::new(leases::Leases::new(
             leases::owner_name(),
             config.lease,
             config
@@ -381,10 +380,10 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
                 .iter()
                 .map(SubscriptionConfig::state_key)
                 .collect(),
-        )
+        ))
     });
     let shared = Arc::new(Shared {
-        store: Mutex::new(store),
+        store,
         leases,
         metrics: metrics::Metrics::default(),
         wake_sink: tokio::sync::Notify::new(),
@@ -418,7 +417,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
     });
     if let Some(l) = &shared.leases {
         // The first round before any subscription starts; the keeper renews from here on.
-        let taken = l.renew(&shared);
+        let taken = leases::renew(&shared).await;
         tracing::info!(owner = %l.owner(), subscriptions = ?taken, "serve: leases taken");
     }
     let keeper = tokio::spawn(leases::run_keeper(shared.clone()));
@@ -471,7 +470,7 @@ pub async fn run(args: &ServeArgs, file: &ConfigFile, connect: &Connect<'_>) -> 
     let _ = server.await;
     // Only now, with no run in progress: another process may take the subscriptions at once.
     if let Some(l) = &shared.leases {
-        l.release_all(&shared);
+        l.release_all(&shared).await;
     }
     Ok(())
 }

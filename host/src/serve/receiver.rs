@@ -26,7 +26,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     (
         [("content-type", "text/plain; version=0.0.4")],
-        shared.metrics.render(),
+        shared.metrics.render(shared.store.stats()),
     )
         .into_response()
 }
@@ -75,7 +75,7 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
         id: String::new(),
         state: "{}".into(),
     });
-    let delivery = match sub
+    let mut delivery = match sub
         .connector
         .handle_delivery(&sub.trigger, &sub.input, &remote, &sub.target, request)
         .await
@@ -91,7 +91,11 @@ async fn deliver(shared: &Shared, sub: &WebhookSub, request: IncomingRequest) ->
     };
     if !delivery.events.is_empty() {
         // Committed before answering: a 2xx means the events are durably in the outbox.
-        let enqueued = shared.store().enqueue(&sub.name, &delivery.events, None);
+        // Group-committed with the deliveries that arrive meanwhile (`crate::state::Store`).
+        let enqueued = shared
+            .store
+            .enqueue_events(&sub.name, std::mem::take(&mut delivery.events), None)
+            .await;
         match enqueued {
             Ok(e) => {
                 if e.added > 0 {

@@ -9,7 +9,7 @@ use super::sink::backoff;
 use super::{Shared, WebhookSub};
 use crate::connector::Connector;
 use crate::error::{ErrorKind, HostError, HostResult};
-use crate::triggers::RunLimits;
+use crate::triggers::{self, Delivery, Run, RunLimits, RunObserver};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,8 +17,25 @@ use std::time::{Duration, Instant};
 /// Longest wait between two tries of a failing subscription.
 const MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(300);
 
+/// What a run of `serve` tells: poll timings and new events counted, the sink worker woken.
+struct Observed<'a> {
+    shared: &'a Shared,
+    subscription: &'a str,
+}
+
+impl RunObserver for Observed<'_> {
+    fn polled(&self, took: Duration) {
+        self.shared.metrics.poll(self.subscription, took);
+    }
+    fn added(&self, n: usize) {
+        self.shared.metrics.events(self.subscription, n);
+        self.shared.wake_sink.notify_one();
+    }
+}
+
 /// Polls `trigger` with `input` into the outbox of `subscription`, keeping the cursor under
-/// `cursor_key`, until it has nothing more or a limit is reached. Returns the events added.
+/// `cursor_key`, with the one trigger engine ([`crate::triggers::poll_run`]); the sink worker
+/// delivers. Returns the events added.
 pub async fn poll_run(
     shared: &Shared,
     connector: &Connector,
@@ -28,46 +45,20 @@ pub async fn poll_run(
     input: &Value,
     limits: RunLimits,
 ) -> HostResult<usize> {
-    let started = Instant::now();
-    let (mut batches, mut added) = (0usize, 0usize);
-    loop {
-        let cursor = shared.store().cursor(cursor_key)?;
-        let t = Instant::now();
-        let result = connector.poll(trigger, input, cursor.as_deref()).await;
-        shared.metrics.poll(subscription, t.elapsed());
-        let batch = result?;
-        batches += 1;
-        let enqueued = {
-            let mut store = shared.store();
-            if cursor_key == subscription {
-                store.enqueue(subscription, &batch.events, Some(&batch.cursor))?
-            } else {
-                // A catch-up keeps its cursor under its own key: set it only after the events
-                // are safely in the outbox (a crash in between re-fetches them, and their keys
-                // drop them).
-                let e = store.enqueue(subscription, &batch.events, None)?;
-                store.enqueue(cursor_key, &[], Some(&batch.cursor))?;
-                e
-            }
-        };
-        added += enqueued.added;
-        if enqueued.added > 0 {
-            shared.metrics.events(subscription, enqueued.added);
-            shared.wake_sink.notify_one();
-        }
-        if !batch.more {
-            return Ok(added);
-        }
-        if batches >= limits.max_batches
-            || added >= limits.max_events
-            || started.elapsed() >= limits.deadline
-        {
-            return Err(HostError::new(
-                ErrorKind::RunLimit,
-                format!("trigger `{trigger}` still has more after {batches} batches and {added} events; the next run goes on"),
-            ));
-        }
-    }
+    let run = Run {
+        connector,
+        trigger,
+        input,
+        subscription,
+        cursor_key,
+        limits,
+    };
+    let observed = Observed {
+        shared,
+        subscription,
+    };
+    let summary = triggers::poll_run(&shared.store, &run, Delivery::Outbox, &observed).await?;
+    Ok(summary.added)
 }
 
 /// The input of `catch_up` for a webhook input: only the properties the catch-up trigger's

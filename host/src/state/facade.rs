@@ -14,7 +14,8 @@
 use super::{EnqueueBatch, Enqueued, StateStore};
 use crate::connector::Event;
 use crate::error::{HostError, HostResult};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use tokio::sync::oneshot;
 
 /// The most enqueues committed in one transaction by default.
@@ -35,6 +36,23 @@ enum Job {
 pub struct Store {
     jobs: mpsc::Sender<Job>,
     shared: bool,
+    stats: Arc<Counters>,
+}
+
+/// What the store's thread counts.
+#[derive(Default)]
+struct Counters {
+    enqueues: AtomicU64,
+    commits: AtomicU64,
+}
+
+/// How many enqueues the store took and in how many commits ([`Store::stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Enqueues (a webhook delivery's events, a poll batch).
+    pub enqueues: u64,
+    /// Transactions they were committed in (fewer when grouped).
+    pub commits: u64,
 }
 
 fn stopped() -> HostError {
@@ -54,11 +72,25 @@ impl Store {
         let (jobs, rx) = mpsc::channel::<Job>();
         let shared = store.is_shared();
         let group_max = group_max.max(1);
+        let stats = Arc::new(Counters::default());
+        let counters = stats.clone();
         std::thread::Builder::new()
             .name("state-store".into())
-            .spawn(move || serve_jobs(&mut *store, &rx, group_max))
+            .spawn(move || serve_jobs(&mut *store, &rx, group_max, &counters))
             .map_err(|e| HostError::internal(format!("cannot start a thread: {e}")))?;
-        Ok(Store { jobs, shared })
+        Ok(Store {
+            jobs,
+            shared,
+            stats,
+        })
+    }
+
+    /// Enqueues taken and commits made so far.
+    pub fn stats(&self) -> CommitStats {
+        CommitStats {
+            enqueues: self.stats.enqueues.load(Ordering::Relaxed),
+            commits: self.stats.commits.load(Ordering::Relaxed),
+        }
     }
 
     /// Whether several processes may share the store ([`StateStore::is_shared`]).
@@ -116,7 +148,12 @@ impl Store {
 }
 
 /// The store thread: the jobs in order until every [`Store`] is gone.
-fn serve_jobs(store: &mut dyn StateStore, rx: &mpsc::Receiver<Job>, group_max: usize) {
+fn serve_jobs(
+    store: &mut dyn StateStore,
+    rx: &mpsc::Receiver<Job>,
+    group_max: usize,
+    counters: &Counters,
+) {
     let mut next = rx.recv().ok();
     while let Some(job) = next.take() {
         match job {
@@ -138,6 +175,10 @@ fn serve_jobs(store: &mut dyn StateStore, rx: &mpsc::Receiver<Job>, group_max: u
                         Err(_) => break,
                     }
                 }
+                counters
+                    .enqueues
+                    .fetch_add(batches.len() as u64, Ordering::Relaxed);
+                counters.commits.fetch_add(1, Ordering::Relaxed);
                 commit_group(store, &batches, replies);
             }
         }
@@ -311,6 +352,8 @@ mod tests {
         // k0 and k1 came twice: the later copies are duplicates of the same group.
         assert_eq!(added, 8);
         assert_eq!(*groups.lock().unwrap(), [10]);
+        let stats = store.stats();
+        assert_eq!((stats.enqueues, stats.commits), (10, 1));
         let pending = store.run(|s| s.pending(Some("s"), 100)).await.unwrap();
         assert_eq!(pending.len(), 8);
     }

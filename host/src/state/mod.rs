@@ -28,7 +28,7 @@ mod legacy;
 mod postgres;
 mod sqlite;
 
-pub use facade::{Store, DEFAULT_GROUP_MAX};
+pub use facade::{CommitStats, Store, DEFAULT_GROUP_MAX};
 pub use legacy::open_poll_state;
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
 #[cfg(feature = "postgres")]

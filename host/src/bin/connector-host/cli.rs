@@ -15,8 +15,10 @@ use connector_host::connector::Connector;
 use connector_host::credentials::CredentialStore;
 use connector_host::error::{HostError, HostResult};
 use connector_host::mcp::{McpConnector, McpOptions, McpServer};
+use connector_host::serve::sink::{Lines, Writer};
 use connector_host::state::open_poll_state;
-use connector_host::triggers::{run_poll, RunLimits};
+use connector_host::state::Store;
+use connector_host::triggers::{poll_run, Delivery, Run, RunLimits};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -329,7 +331,7 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
             run_deadline_ms,
         } => {
             let input = read_json_arg("input", input)?;
-            let mut store = open_poll_state(state, trigger)?;
+            let store = Store::new(Box::new(open_poll_state(state, trigger)?))?;
             let defaults = RunLimits::default();
             let limits = RunLimits {
                 max_batches: max_batches.unwrap_or(defaults.max_batches),
@@ -338,22 +340,17 @@ async fn run_command(cli: &Cli, connector: Arc<Connector>) -> HostResult<()> {
                     .map(std::time::Duration::from_millis)
                     .unwrap_or(defaults.deadline),
             };
-            let mut deliver = |event: &connector_host::state::OutboxEntry| {
-                let mut out = stdout.lock();
-                serde_json::to_writer(&mut out, &event.payload)?;
-                out.write_all(b"\n")?;
-                out.flush()
-            };
-            let summary = run_poll(
-                &connector,
+            // One subscription, a writer sink, one run of the engine `serve` uses.
+            let sink = Writer::stdout(Lines::Payload);
+            let run = Run {
+                connector: &connector,
                 trigger,
-                &input,
-                &mut store,
-                trigger,
+                input: &input,
+                subscription: trigger,
+                cursor_key: trigger,
                 limits,
-                &mut deliver,
-            )
-            .await?;
+            };
+            let summary = poll_run(&store, &run, Delivery::Now(&sink), &()).await?;
             tracing::info!(
                 delivered = summary.delivered,
                 batches = summary.batches,

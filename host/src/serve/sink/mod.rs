@@ -1,7 +1,9 @@
 //! Where events go, and the worker that drains the outbox into it.
 //!
-//! A sink is anything that implements [`Sink`]; each kind is one file ([`stdout`], [`http`],
-//! [`command`]) and one variant of [`SinkConfig`], turned into its sink by [`from_config`].
+//! A sink is anything that implements [`Sink`]; each kind is one file ([`writer`] for stdout,
+//! [`http`], [`command`]) and one variant of [`SinkConfig`], turned into its sink by
+//! [`from_config`]. [`deliver_entries`] is the one delivery loop: `serve`'s outbox worker
+//! ([`run_worker`]) and `poll --state` ([`crate::triggers`]) both hand entries over with it.
 //!
 //! An entry leaves the outbox only after the sink acknowledged it: delivery is at least once.
 //! Transient failures (a transport error, 408, 429, 5xx, a command failing) are retried with
@@ -10,7 +12,9 @@
 
 mod command;
 mod http;
-mod stdout;
+mod writer;
+
+pub use writer::{Callback, Deliver, Lines, Writer};
 
 use super::config::{split_state_key, SinkConfig};
 use super::Shared;
@@ -64,7 +68,7 @@ pub trait Sink: Send + Sync {
 /// The sink `config` describes.
 pub fn from_config(config: &SinkConfig) -> Arc<dyn Sink> {
     match config {
-        SinkConfig::Stdout => Arc::new(stdout::Stdout),
+        SinkConfig::Stdout => Arc::new(Writer::stdout(Lines::Envelope)),
         SinkConfig::Http {
             url,
             max_backoff_ms,
@@ -119,7 +123,8 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Arc<dyn Sink>) {
         let names = leased.clone().unwrap_or_else(|| shared.names.clone());
         let mut delivered_any = false;
         for name in &names {
-            let entries = shared.store().pending_of(std::slice::from_ref(name), CHUNK);
+            let of = vec![name.clone()];
+            let entries = shared.store.run(move |s| s.pending_of(&of, CHUNK)).await;
             match drain_chunk(&shared, &*sink, entries, &mut shutdown).await {
                 Chunk::Stopped => return,
                 Chunk::Delivered => delivered_any = true,
@@ -127,8 +132,19 @@ pub async fn run_worker(shared: Arc<Shared>, sink: Arc<dyn Sink>) {
             }
         }
         if !delivered_any && leased.is_none() {
-            // What subscriptions removed from the configuration left behind.
-            let entries = shared.store().pending(None, CHUNK);
+            // What subscriptions removed from the configuration left behind — only theirs:
+            // a configured subscription's events that arrived since its turn wait for the
+            // next round, so that they cannot take another's place in it. (Orphans behind a
+            // whole chunk of configured events go once the outbox is quieter.)
+            let configured = names.clone();
+            let entries = shared
+                .store
+                .run(move |s| {
+                    let mut e = s.pending(None, CHUNK)?;
+                    e.retain(|e| !configured.contains(&e.subscription));
+                    Ok(e)
+                })
+                .await;
             match drain_chunk(&shared, &*sink, entries, &mut shutdown).await {
                 Chunk::Stopped => return,
                 Chunk::Delivered => delivered_any = true,
@@ -174,8 +190,18 @@ async fn drain_chunk(
         return Chunk::Empty;
     }
     let mut done = Vec::with_capacity(entries.len());
-    let stopped = deliver_chunk(shared, sink, &entries, &mut done, shutdown).await;
-    if let Err(e) = shared.store().ack(&done) {
+    let on_try = |ok| shared.metrics.sink(ok);
+    let stopped = deliver_entries(
+        sink,
+        &entries,
+        &mut done,
+        Retry::UntilShutdown,
+        &on_try,
+        shutdown,
+    )
+    .await
+    .unwrap_or(true);
+    if let Err(e) = shared.store.run(move |s| s.ack(&done)).await {
         tracing::error!(error = %e.message, "cannot acknowledge outbox entries");
     }
     if stopped {
@@ -185,30 +211,46 @@ async fn drain_chunk(
     }
 }
 
-/// Delivers `entries` in order, pushing each acknowledged (or permanently refused) one onto
-/// `done`; returns true when shutdown interrupted it.
-async fn deliver_chunk(
-    shared: &Shared,
+/// What [`deliver_entries`] does when a try fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Transient failures are retried with backoff until shutdown; a permanent refusal drops
+    /// the event (logged). `serve`.
+    UntilShutdown,
+    /// The first failure ends the delivery with that failure. `poll --state`.
+    Never,
+}
+
+/// Delivers `entries` in order, pushing each acknowledged (or, with [`Retry::UntilShutdown`],
+/// permanently refused) one onto `done`; `on_try` hears whether each try succeeded. Returns
+/// true when shutdown interrupted it, and the failure that ended it with [`Retry::Never`].
+pub async fn deliver_entries(
     sink: &dyn Sink,
     entries: &[OutboxEntry],
     done: &mut Vec<i64>,
+    retry: Retry,
+    on_try: &(dyn Fn(bool) + Sync),
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
-) -> bool {
+) -> Result<bool, SinkError> {
     for entry in entries {
         let mut attempt = 0;
         loop {
             match sink.deliver(entry).await {
                 Ok(()) => {
-                    shared.metrics.sink(true);
+                    on_try(true);
                     break;
                 }
+                Err(e) if retry == Retry::Never => {
+                    on_try(false);
+                    return Err(e);
+                }
                 Err(e) if e.permanent => {
-                    shared.metrics.sink(false);
+                    on_try(false);
                     tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
                     break;
                 }
                 Err(e) => {
-                    shared.metrics.sink(false);
+                    on_try(false);
                     let wait = e
                         .retry_after
                         .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
@@ -216,17 +258,17 @@ async fn deliver_chunk(
                     tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {}
-                        _ = shutdown.changed() => return true,
+                        _ = shutdown.changed() => return Ok(true),
                     }
                 }
             }
         }
         done.push(entry.seq);
         if *shutdown.borrow() {
-            return true;
+            return Ok(true);
         }
     }
-    false
+    Ok(false)
 }
 
 #[cfg(test)]

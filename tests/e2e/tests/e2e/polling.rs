@@ -3,7 +3,7 @@
 //! duplicate after a delivery failure; a legacy JSON state file imported once; the per-run
 //! limits ending a run with `run_limit` and the cursor kept.
 
-use connector_host::state::{open_poll_state, LegacyStateFile, OutboxEntry};
+use connector_host::state::{open_poll_state, LegacyStateFile, OutboxEntry, Store};
 use connector_host::triggers::{run_poll, RunLimits};
 use e2e_tests::{cli, wrike, CliRun};
 use fake_wrike::FakeWrike;
@@ -131,7 +131,10 @@ async fn a_failed_delivery_neither_loses_nor_repeats_events() {
 
     // The sink breaks after two events (a closed pipe, a crash).
     let mut delivered = Vec::new();
-    let mut store = open_poll_state(&path, "new_or_updated_task").unwrap();
+    let store = Store::new(Box::new(
+        open_poll_state(&path, "new_or_updated_task").unwrap(),
+    ))
+    .unwrap();
     let mut sink = |e: &OutboxEntry| {
         if delivered.len() == 2 {
             return Err(std::io::Error::other("sink closed"));
@@ -141,7 +144,7 @@ async fn a_failed_delivery_neither_loses_nor_repeats_events() {
     };
     let trigger = "new_or_updated_task";
     let limits = RunLimits::default();
-    let err = run_poll(&c, trigger, &input, &mut store, trigger, limits, &mut sink)
+    let err = run_poll(&c, trigger, &input, &store, trigger, limits, &mut sink)
         .await
         .unwrap_err();
     assert!(err.message.contains("sink closed"));
@@ -149,13 +152,16 @@ async fn a_failed_delivery_neither_loses_nor_repeats_events() {
     drop(store);
 
     // A new run, from the file alone, delivers exactly the rest.
-    let mut store = open_poll_state(&path, "new_or_updated_task").unwrap();
+    let store = Store::new(Box::new(
+        open_poll_state(&path, "new_or_updated_task").unwrap(),
+    ))
+    .unwrap();
     let mut rest = Vec::new();
     let mut sink = |e: &OutboxEntry| {
         rest.push(e.payload["id"].as_str().unwrap().to_string());
         Ok(())
     };
-    run_poll(&c, trigger, &input, &mut store, trigger, limits, &mut sink)
+    run_poll(&c, trigger, &input, &store, trigger, limits, &mut sink)
         .await
         .unwrap();
     assert_eq!(rest, ids[2..]);
