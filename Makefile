@@ -59,6 +59,7 @@ test: component
 bench: component
 	$(CARGO) build --release -p connector-host --bin connector-host
 	$(CARGO) bench -p e2e-tests --bench host_overhead
+	$(CARGO) bench -p e2e-tests --bench webhook_ingest
 
 ## test-mcp-inspector: `connector-host mcp` driven by the reference MCP Inspector (needs Node.js
 ## and the npm registry, so `make test` leaves it out).

@@ -12,7 +12,7 @@ use wasmtime::Store;
 /// One call of an export of the guest's `connector` interface.
 pub(super) trait GuestCall: Send + Sync {
     /// What the export returns.
-    type Out: Send;
+    type Out: Reply;
 
     /// The webhook target the call is for (`subscribe`, `handle-delivery`): its secret is lent
     /// to the call, and the call reuses only instances that served the same subscription.
@@ -27,14 +27,24 @@ pub(super) trait GuestCall: Send + Sync {
         store: &'a mut Store<SandboxState>,
         conn: &'a wit::Connection,
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a;
-
-    /// Whether the guest answered that the API refused the credential (a refresh may help).
-    fn unauthorized(out: &Self::Out) -> bool;
 }
 
-/// Whether `result` is the guest's `unauthorized` error.
-pub(super) fn is_unauthorized<T>(result: &Result<T, wit::Error>) -> bool {
-    matches!(result, Err(wit::Error::Unauthorized(_)))
+/// What an export returns, as the one call path reads it.
+pub(super) trait Reply: Send {
+    /// Whether the guest answered that the API refused the credential (a refresh may help).
+    fn unauthorized(&self) -> bool;
+}
+
+impl<T: Send> Reply for Result<T, wit::Error> {
+    fn unauthorized(&self) -> bool {
+        matches!(self, Err(wit::Error::Unauthorized(_)))
+    }
+}
+
+impl Reply for wit::Descriptor {
+    fn unauthorized(&self) -> bool {
+        false
+    }
 }
 
 /// `describe`.
@@ -51,10 +61,6 @@ impl GuestCall for Describe {
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_describe(store)
     }
-
-    fn unauthorized(_: &Self::Out) -> bool {
-        false
-    }
 }
 
 /// `test-connection`.
@@ -70,10 +76,6 @@ impl GuestCall for Test {
         conn: &'a wit::Connection,
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_test_connection(store, conn)
-    }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
     }
 }
 
@@ -93,10 +95,6 @@ impl GuestCall for Execute {
         conn: &'a wit::Connection,
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_execute(store, conn, &self.action, &self.input)
-    }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
     }
 }
 
@@ -124,10 +122,6 @@ impl GuestCall for Poll {
             self.cursor.as_deref(),
         )
     }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
-    }
 }
 
 /// `pick-list` of one list with its parameters (JSON text).
@@ -146,9 +140,5 @@ impl GuestCall for Pick {
         conn: &'a wit::Connection,
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_pick_list(store, conn, &self.name, &self.params)
-    }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
     }
 }

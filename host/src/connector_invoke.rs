@@ -2,7 +2,7 @@
 //! readied with the call's token, secrets and CPU budget, run under the wall-clock timeout, and
 //! given back only when everything about the call succeeded.
 
-use super::calls::GuestCall;
+use super::calls::{GuestCall, Reply};
 use super::{webhooks, Connector};
 use crate::cassette::Tape;
 use crate::credentials::Secret;
@@ -35,7 +35,7 @@ impl Connector {
         };
         let token = source.token().await?;
         let (reply, lease) = self.run(&call, Some(&token)).await?;
-        if C::unauthorized(&reply) {
+        if reply.unauthorized() {
             if let Some(fresh) = source.refresh_rejected(&token).await? {
                 tracing::info!("the API rejected the token; retrying once with a refreshed one");
                 // The rejected call's instance answered an error: it is not reused.

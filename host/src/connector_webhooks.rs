@@ -1,7 +1,7 @@
 //! The webhook half of [`Connector`]: `subscribe`, `check-subscription`, `unsubscribe` and
 //! `handle-delivery`, each a [`GuestCall`] run in the same limited sandbox as every other call.
 
-use super::calls::{is_unauthorized, GuestCall};
+use super::calls::GuestCall;
 use super::{bounds, from_wit_error, wit, Connector};
 use crate::bindings::exports::connector::plugin::connector::Guest;
 use crate::credentials::Secret;
@@ -92,10 +92,6 @@ impl GuestCall for Subscribe {
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_subscribe(store, conn, &self.trigger, &self.input, &self.target)
     }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
-    }
 }
 
 /// `check-subscription`.
@@ -115,10 +111,6 @@ impl GuestCall for Check {
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_check_subscription(store, conn, &self.trigger, &self.sub)
     }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
-    }
 }
 
 /// `unsubscribe`.
@@ -137,10 +129,6 @@ impl GuestCall for Unsubscribe {
         conn: &'a wit::Connection,
     ) -> impl Future<Output = wasmtime::Result<Self::Out>> + Send + 'a {
         api.call_unsubscribe(store, conn, &self.trigger, &self.sub)
-    }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
     }
 }
 
@@ -175,10 +163,6 @@ impl GuestCall for Deliver {
             &self.target,
             &self.request,
         )
-    }
-
-    fn unauthorized(out: &Self::Out) -> bool {
-        is_unauthorized(out)
     }
 }
 

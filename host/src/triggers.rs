@@ -261,7 +261,7 @@ pub async fn run_poll(
     poll_run(store, &run, Delivery::Now(&sink), &()).await
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use super::*;
     use crate::connector::Event;

@@ -68,6 +68,25 @@ pub struct ServeArgs {
     pub unsubscribe: bool,
 }
 
+impl Default for ServeArgs {
+    /// Nothing given: everything from the configuration file (or its defaults).
+    fn default() -> Self {
+        ServeArgs {
+            trigger: None,
+            input: "{}".into(),
+            interval_secs: None,
+            listen: None,
+            public_url: None,
+            state: None,
+            lease_secs: None,
+            sink_url: None,
+            sink_command: None,
+            check_interval_secs: None,
+            unsubscribe: false,
+        }
+    }
+}
+
 /// Where events go.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]

@@ -217,7 +217,7 @@ fn commit_group(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use super::*;
     use crate::state::SqliteStore;

@@ -23,16 +23,21 @@
 //! façade (its own thread, concurrent enqueues committed together).
 
 mod facade;
+#[cfg(feature = "sqlite")]
 mod legacy;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use facade::{CommitStats, Store, DEFAULT_GROUP_MAX};
+#[cfg(feature = "sqlite")]
 pub use legacy::open_poll_state;
+#[cfg(feature = "sqlite")]
 pub use legacy::{import_legacy_json, LegacyState, LegacyStateFile};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 use crate::connector::Event;
@@ -287,22 +292,30 @@ pub(crate) fn redact_url(url: &str) -> String {
     }
 }
 
-/// Opens the store at `location`, creating its tables when missing. A `postgres://` location
-/// needs the cargo feature `postgres` (on by default).
+/// Opens the store at `location`, creating its tables when missing. A file needs the cargo
+/// feature `sqlite`, a `postgres://` location the feature `postgres` (both on by default).
 pub fn open_store(location: &StateLocation) -> HostResult<Box<dyn StateStore>> {
-    Ok(match location {
-        StateLocation::File(path) => Box::new(SqliteStore::open(path)?),
+    #[allow(unused_variables)]
+    let missing = |what: String, feature: &str| -> HostResult<Box<dyn StateStore>> {
+        Err(crate::error::HostError::invalid_input(
+            "state",
+            format!("{what}, and this build has no support for it (cargo feature `{feature}`)"),
+        ))
+    };
+    match location {
+        #[cfg(feature = "sqlite")]
+        StateLocation::File(path) => Ok(Box::new(SqliteStore::open(path)?)),
+        #[cfg(not(feature = "sqlite"))]
+        StateLocation::File(path) => missing(
+            format!("`{}` is an SQLite state file", path.display()),
+            "sqlite",
+        ),
         #[cfg(feature = "postgres")]
-        StateLocation::Postgres(url) => Box::new(PostgresStore::connect(url)?),
+        StateLocation::Postgres(url) => Ok(Box::new(PostgresStore::connect(url)?)),
         #[cfg(not(feature = "postgres"))]
-        StateLocation::Postgres(url) => {
-            return Err(crate::error::HostError::invalid_input(
-                "state",
-                format!(
-                    "{} is a PostgreSQL database, and this build has no PostgreSQL support (cargo feature `postgres`)",
-                    redact_url(url)
-                ),
-            ))
-        }
-    })
+        StateLocation::Postgres(url) => missing(
+            format!("{} is a PostgreSQL database", redact_url(url)),
+            "postgres",
+        ),
+    }
 }

@@ -130,19 +130,22 @@ pub fn runtime(component: &Path) -> Arc<Runtime> {
     static RUNTIMES: OnceLock<Mutex<HashMap<PathBuf, Arc<Runtime>>>> = OnceLock::new();
     let mut map = RUNTIMES.get_or_init(Default::default).lock().unwrap();
     map.entry(component.to_path_buf())
-        .or_insert_with(|| {
-            Arc::new(
-                Runtime::load(
-                    component,
-                    &LoadOptions {
-                        cache_dir: Some(cache_dir()),
-                        ..Default::default()
-                    },
-                )
-                .unwrap_or_else(|e| panic!("cannot load {}: {e}", component.display())),
-            )
-        })
+        .or_insert_with(|| own_runtime(component))
         .clone()
+}
+
+/// A runtime for `component` of its own (its own instance pool), from the shared compile cache.
+pub fn own_runtime(component: &Path) -> Arc<Runtime> {
+    Arc::new(
+        Runtime::load(
+            component,
+            &LoadOptions {
+                cache_dir: Some(cache_dir()),
+                ..Default::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("cannot load {}: {e}", component.display())),
+    )
 }
 
 /// A connection to `fake` with `token`.

@@ -34,6 +34,7 @@ mod reference_sweep;
 mod sandbox;
 mod second_connector;
 mod serve;
+mod serve_embed;
 mod serve_multi;
 mod serve_restart;
 mod serve_shared;

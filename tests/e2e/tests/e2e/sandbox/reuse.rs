@@ -7,30 +7,14 @@
 use connector_host::credentials::{BoxFuture, TokenSource};
 use connector_host::reuse::ReusePolicy;
 use connector_host::{
-    ConnectionConfig, Connector, ErrorKind, HostResult, Limits, LoadOptions, Runtime, SandboxRule,
-    Secret,
+    ConnectionConfig, Connector, ErrorKind, HostResult, Limits, Runtime, SandboxRule, Secret,
 };
-use e2e_tests::{cache_dir, hostile_component};
+use e2e_tests::{hostile_component, own_runtime};
 use fake_wrike::{FakeWrike, TEST_TOKEN};
 use serde_json::{json, Value};
-use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// A runtime of this test's own, so that its instance count is this test's alone.
-fn own_runtime(component: &Path) -> Arc<Runtime> {
-    Arc::new(
-        Runtime::load(
-            component,
-            &LoadOptions {
-                cache_dir: Some(cache_dir()),
-                ..Default::default()
-            },
-        )
-        .unwrap(),
-    )
-}
 
 /// Reuse as the resident commands do, with a 16 MiB reuse bound.
 fn reusing() -> ReusePolicy {
