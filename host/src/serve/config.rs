@@ -100,6 +100,8 @@ pub enum SinkConfig {
         url: String,
         /// Longest wait between two tries, in milliseconds [default: 30000].
         max_backoff_ms: Option<u64>,
+        /// Events POSTed at once [default: 8]; 1 sends one at a time, in outbox order.
+        in_flight: Option<usize>,
     },
     /// Run `argv` once per event with the event on stdin; exit status 0 acknowledges it.
     Command {
@@ -288,6 +290,7 @@ impl ServeConfig {
             (Some(url), _) => SinkConfig::Http {
                 url: url.clone(),
                 max_backoff_ms: None,
+                in_flight: None,
             },
             (_, Some(argv)) => SinkConfig::Command { argv: argv.clone() },
             _ => file.sink,
@@ -296,6 +299,9 @@ impl ServeConfig {
             SinkConfig::Http { url, .. } if url::Url::parse(url).is_err() => {
                 return Err(bad("sink", format!("the sink URL `{url}` is not a URL")))
             }
+            SinkConfig::Http {
+                in_flight: Some(0), ..
+            } => return Err(bad("in_flight", "must be at least 1")),
             SinkConfig::Command { argv } if argv.is_empty() => {
                 return Err(bad("sink", "the sink command is empty"))
             }

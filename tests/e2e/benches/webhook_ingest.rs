@@ -159,6 +159,25 @@ struct Round {
     per_sec: f64,
     ack: Vec<Duration>,
     to_sink: Vec<Duration>,
+    /// CPU time of the `serve` process per delivery.
+    serve_cpu: Duration,
+    /// CPU time of this process (the fake Wrike, the generator, the sink) per delivery.
+    rest_cpu: Duration,
+}
+
+/// User + system CPU time of process `pid` so far.
+fn cpu_of(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) close with ')'.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // utime and stime are the 14th and 15th fields: the 12th and 13th after the name.
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_micros(ticks * 1_000_000 / per_sec)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -185,6 +204,7 @@ fn round(
     let next = Arc::new(AtomicUsize::new(0));
     let ids = Arc::new(ids.to_vec());
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let (serve_before, rest_before) = (cpu_of(serve.child.id()), cpu_of(std::process::id()));
     let started = Instant::now();
     let acks: Vec<Duration> = rt.block_on(async {
         let mut workers = Vec::new();
@@ -235,6 +255,9 @@ fn round(
             .map(|id| a.get(id).copied())
             .collect::<Option<Vec<Instant>>>()
     });
+    let n = ids.len() as u32;
+    let serve_cpu = cpu_of(serve.child.id()).saturating_sub(serve_before) / n;
+    let rest_cpu = cpu_of(std::process::id()).saturating_sub(rest_before) / n;
     let sent = sent.lock().unwrap();
     let mut to_sink: Vec<Duration> = ids
         .iter()
@@ -248,6 +271,8 @@ fn round(
         per_sec: ids.len() as f64 / wall.as_secs_f64(),
         ack,
         to_sink,
+        serve_cpu,
+        rest_cpu,
     }
 }
 
@@ -331,7 +356,7 @@ fn main() {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Webhook ingestion: {per_round} signed deliveries per round, {repeats} interleaved rounds each, HTTP sink; medians of the rounds' figures.\n\n| serve | in flight | deliveries/s | delivery→2xx p50 / p99 | delivery→sink p50 / p99 | vs baseline (deliveries/s) |\n|---|---|---|---|---|---|"
+        "Webhook ingestion: {per_round} signed deliveries per round, {repeats} interleaved rounds each, HTTP sink; medians of the rounds' figures.\n\n| serve | in flight | deliveries/s | delivery→2xx p50 / p99 | delivery→sink p50 / p99 | CPU per delivery: serve / fake+generator+sink | vs baseline (deliveries/s) |\n|---|---|---|---|---|---|---|"
     );
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -346,12 +371,14 @@ fn main() {
                 |g: &dyn Fn(&Round) -> Duration| median(rs.iter().map(|r| ms(g(r))).collect());
             let _ = writeln!(
                 out,
-                "| {} | {in_flight} | {rate:.0} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.2}× |",
+                "| {} | {in_flight} | {rate:.0} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.0} / {:.0} µs | {:.2}× |",
                 s.label,
                 fig(&|r| percentile(&r.ack, 0.5)),
                 fig(&|r| percentile(&r.ack, 0.99)),
                 fig(&|r| percentile(&r.to_sink, 0.5)),
                 fig(&|r| percentile(&r.to_sink, 0.99)),
+                fig(&|r| r.serve_cpu) * 1e3,
+                fig(&|r| r.rest_cpu) * 1e3,
                 rate / base
             );
         }

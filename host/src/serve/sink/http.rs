@@ -9,12 +9,14 @@ use std::time::Duration;
 pub(super) struct Http {
     url: String,
     max_backoff: Duration,
+    in_flight: usize,
     client: reqwest::Client,
 }
 
 impl Http {
-    /// A sink POSTing to `url`, waiting at most `max_backoff_ms` (default 30 s) between tries.
-    pub(super) fn new(url: String, max_backoff_ms: Option<u64>) -> Http {
+    /// A sink POSTing to `url`, up to `in_flight` (default 8) events at once, waiting at most
+    /// `max_backoff_ms` (default 30 s) between tries.
+    pub(super) fn new(url: String, max_backoff_ms: Option<u64>, in_flight: Option<usize>) -> Http {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -22,10 +24,14 @@ impl Http {
         Http {
             url,
             max_backoff: max_backoff_ms.map_or(Duration::from_secs(30), Duration::from_millis),
+            in_flight: in_flight.unwrap_or(DEFAULT_IN_FLIGHT).max(1),
             client,
         }
     }
 }
+
+/// Events POSTed at once unless `in_flight` says otherwise.
+pub(super) const DEFAULT_IN_FLIGHT: usize = 8;
 
 impl Sink for Http {
     fn deliver<'a>(&'a self, entry: &'a OutboxEntry) -> Delivering<'a> {
@@ -62,5 +68,9 @@ impl Sink for Http {
 
     fn max_backoff(&self) -> Duration {
         self.max_backoff
+    }
+
+    fn in_flight(&self) -> usize {
+        self.in_flight
     }
 }

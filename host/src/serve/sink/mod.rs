@@ -62,6 +62,12 @@ pub trait Sink: Send + Sync {
     fn max_backoff(&self) -> Duration {
         Duration::from_secs(30)
     }
+
+    /// How many events [`deliver_entries`] may hand over at once (each retried on its own);
+    /// 1, the default, hands them over one at a time in outbox order.
+    fn in_flight(&self) -> usize {
+        1
+    }
 }
 
 /// The sink `config` describes.
@@ -71,7 +77,8 @@ pub fn from_config(config: &SinkConfig) -> Arc<dyn Sink> {
         SinkConfig::Http {
             url,
             max_backoff_ms,
-        } => Arc::new(http::Http::new(url.clone(), *max_backoff_ms)),
+            in_flight,
+        } => Arc::new(http::Http::new(url.clone(), *max_backoff_ms, *in_flight)),
         SinkConfig::Command { argv } => Arc::new(command::Command::new(argv.clone())),
     }
 }
@@ -116,9 +123,11 @@ pub enum Retry {
     Never,
 }
 
-/// Delivers `entries` in order, pushing each acknowledged (or, with [`Retry::UntilShutdown`],
-/// permanently refused) one onto `done`; `on_try` hears whether each try succeeded. Returns
-/// true when shutdown interrupted it, and the failure that ended it with [`Retry::Never`].
+/// Delivers `entries`, pushing each acknowledged (or, with [`Retry::UntilShutdown`],
+/// permanently refused) one onto `done`; `on_try` hears whether each try succeeded. Up to
+/// [`Sink::in_flight`] entries are handed over at once (windows in outbox order, each entry
+/// retried on its own; the next window starts when the whole window is done). Returns true
+/// when shutdown interrupted it, and the failure that ended it with [`Retry::Never`].
 pub async fn deliver_entries(
     sink: &dyn Sink,
     entries: &[OutboxEntry],
@@ -127,48 +136,169 @@ pub async fn deliver_entries(
     on_try: &(dyn Fn(bool) + Sync),
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
 ) -> Result<bool, SinkError> {
-    for entry in entries {
-        let mut attempt = 0;
-        loop {
-            match sink.deliver(entry).await {
-                Ok(()) => {
-                    on_try(true);
-                    break;
-                }
-                Err(e) if retry == Retry::Never => {
-                    on_try(false);
-                    return Err(e);
-                }
-                Err(e) if e.permanent => {
-                    on_try(false);
-                    tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
-                    break;
-                }
-                Err(e) => {
-                    on_try(false);
-                    let wait = e
-                        .retry_after
-                        .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
-                    attempt = attempt.saturating_add(1);
-                    tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = shutdown.changed() => return Ok(true),
-                    }
+    let window = sink.in_flight().max(1);
+    for part in entries.chunks(window) {
+        let outcomes = if let [entry] = part {
+            vec![deliver_one(sink, entry, retry, on_try, shutdown.clone()).await]
+        } else {
+            let tries = part
+                .iter()
+                .map(|entry| deliver_one(sink, entry, retry, on_try, shutdown.clone()));
+            futures_util::future::join_all(tries).await
+        };
+        let mut stopped = false;
+        let mut failure = None;
+        for (entry, outcome) in part.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Done => done.push(entry.seq),
+                Outcome::Stopped => stopped = true,
+                Outcome::Failed(e) => {
+                    failure.get_or_insert(e);
                 }
             }
         }
-        done.push(entry.seq);
-        if *shutdown.borrow() {
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        if stopped || *shutdown.borrow() {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
+/// How handing over one entry ended.
+enum Outcome {
+    /// Acknowledged, or refused for good and dropped: off the outbox.
+    Done,
+    /// Shutdown came while it waited to retry: it stays in the outbox.
+    Stopped,
+    /// It failed, and [`Retry::Never`] ends the delivery.
+    Failed(SinkError),
+}
+
+/// Hands `entry` to `sink`, retrying as `retry` says.
+async fn deliver_one(
+    sink: &dyn Sink,
+    entry: &OutboxEntry,
+    retry: Retry,
+    on_try: &(dyn Fn(bool) + Sync),
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Outcome {
+    let mut attempt = 0;
+    loop {
+        match sink.deliver(entry).await {
+            Ok(()) => {
+                on_try(true);
+                return Outcome::Done;
+            }
+            Err(e) if retry == Retry::Never => {
+                on_try(false);
+                return Outcome::Failed(e);
+            }
+            Err(e) if e.permanent => {
+                on_try(false);
+                tracing::error!(subscription = %entry.subscription, key = %entry.key, error = %e.message, "the sink refused the event; dropped");
+                return Outcome::Done;
+            }
+            Err(e) => {
+                on_try(false);
+                let wait = e
+                    .retry_after
+                    .unwrap_or_else(|| backoff(attempt, sink.max_backoff()));
+                attempt = attempt.saturating_add(1);
+                tracing::warn!(error = %e.message, retry_in_ms = wait.as_millis() as u64, "delivery to the sink failed; retrying");
+                if *shutdown.borrow() {
+                    return Outcome::Stopped;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = shutdown.changed() => return Outcome::Stopped,
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    /// A sink that holds each delivery a moment, counting how many it holds at once, and fails
+    /// the first try of key `k3`.
+    #[derive(Default)]
+    struct Counting {
+        now: AtomicUsize,
+        most: AtomicUsize,
+        tries: Mutex<Vec<String>>,
+    }
+
+    impl Sink for Counting {
+        fn deliver<'a>(&'a self, entry: &'a OutboxEntry) -> Delivering<'a> {
+            Box::pin(async move {
+                let n = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+                self.most.fetch_max(n, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                self.now.fetch_sub(1, Ordering::SeqCst);
+                let first = {
+                    let mut t = self.tries.lock().unwrap();
+                    t.push(entry.key.clone());
+                    t.iter().filter(|k| **k == entry.key).count() == 1
+                };
+                if entry.key == "k3" && first {
+                    return Err(transient("once".into()));
+                }
+                Ok(())
+            })
+        }
+        fn max_backoff(&self) -> Duration {
+            Duration::from_millis(10)
+        }
+        fn in_flight(&self) -> usize {
+            4
+        }
+    }
+
+    #[tokio::test]
+    async fn a_window_of_in_flight_deliveries_each_retried_on_its_own() {
+        let sink = Counting::default();
+        let entries: Vec<OutboxEntry> = (0..10)
+            .map(|i| OutboxEntry {
+                seq: i,
+                subscription: "s".into(),
+                key: format!("k{i}"),
+                payload: json!(i),
+            })
+            .collect();
+        let (_keep, mut shutdown) = tokio::sync::watch::channel(false);
+        let mut done = Vec::new();
+        let stopped = deliver_entries(
+            &sink,
+            &entries,
+            &mut done,
+            Retry::UntilShutdown,
+            &|_| {},
+            &mut shutdown,
+        )
+        .await
+        .unwrap();
+        assert!(!stopped);
+        done.sort();
+        assert_eq!(done, (0..10).collect::<Vec<i64>>());
+        assert_eq!(
+            sink.most.load(Ordering::SeqCst),
+            4,
+            "at most in_flight at once"
+        );
+        let tries = sink.tries.lock().unwrap();
+        assert_eq!(tries.len(), 11, "only k3 tried twice: {tries:?}");
+        // Windows keep outbox order between them: k4.. only after k0..k3 (k3's retry too).
+        let k3_again = tries.iter().rposition(|k| k == "k3").unwrap();
+        let k4 = tries.iter().position(|k| k == "k4").unwrap();
+        assert!(k3_again < k4, "{tries:?}");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_jittered_within_bounds() {

@@ -35,6 +35,7 @@ mod sandbox;
 mod second_connector;
 mod serve;
 mod serve_embed;
+mod serve_ingest;
 mod serve_multi;
 mod serve_restart;
 mod serve_shared;
