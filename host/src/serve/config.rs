@@ -100,7 +100,8 @@ pub enum SinkConfig {
         url: String,
         /// Longest wait between two tries, in milliseconds [default: 30000].
         max_backoff_ms: Option<u64>,
-        /// Events POSTed at once [default: 8]; 1 sends one at a time, in outbox order.
+        /// Events POSTed at once [default: 1: one at a time, in outbox order]; more give
+        /// throughput and give up the order within each window.
         in_flight: Option<usize>,
     },
     /// Run `argv` once per event with the event on stdin; exit status 0 acknowledges it.

@@ -96,6 +96,7 @@ commit_group_max = {group_max}
 [serve.sink]
 type = "http"
 url = "http://127.0.0.1:{sink_port}/events"
+in_flight = 8
 
 [[subscription]]
 name = "tasks"

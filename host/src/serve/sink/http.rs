@@ -14,7 +14,7 @@ pub(super) struct Http {
 }
 
 impl Http {
-    /// A sink POSTing to `url`, up to `in_flight` (default 8) events at once, waiting at most
+    /// A sink POSTing to `url`, up to `in_flight` (default 1) events at once, waiting at most
     /// `max_backoff_ms` (default 30 s) between tries.
     pub(super) fn new(url: String, max_backoff_ms: Option<u64>, in_flight: Option<usize>) -> Http {
         let client = reqwest::Client::builder()
@@ -30,8 +30,9 @@ impl Http {
     }
 }
 
-/// Events POSTed at once unless `in_flight` says otherwise.
-pub(super) const DEFAULT_IN_FLIGHT: usize = 8;
+/// Events POSTed at once unless `in_flight` says otherwise: one, so that the sink sees the
+/// events in outbox order (an event is retried until accepted before the next is sent).
+pub(super) const DEFAULT_IN_FLIGHT: usize = 1;
 
 impl Sink for Http {
     fn deliver<'a>(&'a self, entry: &'a OutboxEntry) -> Delivering<'a> {
