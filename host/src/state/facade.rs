@@ -59,6 +59,10 @@ fn stopped() -> HostError {
     HostError::internal("the state store's thread stopped")
 }
 
+fn unanswered() -> HostError {
+    HostError::internal("the state store gave no answer: the operation failed inside it")
+}
+
 impl Store {
     /// Moves `store` onto a thread of its own, grouping up to [`DEFAULT_GROUP_MAX`] enqueues
     /// per commit.
@@ -111,7 +115,7 @@ impl Store {
         let sent = self.jobs.send(Job::Run(work));
         async move {
             sent.map_err(|_| stopped())?;
-            rx.await.map_err(|_| stopped())?
+            rx.await.map_err(|_| unanswered())?
         }
     }
 
@@ -125,7 +129,7 @@ impl Store {
         let sent = self.jobs.send(Job::Enqueue(batch, tx));
         async move {
             sent.map_err(|_| stopped())?;
-            rx.await.map_err(|_| stopped())?
+            rx.await.map_err(|_| unanswered())?
         }
     }
 
@@ -157,7 +161,15 @@ fn serve_jobs(
     let mut next = rx.recv().ok();
     while let Some(job) = next.take() {
         match job {
-            Job::Run(work) => work(store),
+            Job::Run(work) => {
+                // A panic in the work fails its caller only (its answer is dropped: "stopped"
+                // for it), and the store goes on serving the others; an open transaction was
+                // rolled back when the panic dropped it.
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(store)));
+                if ran.is_err() {
+                    tracing::error!("a state store operation panicked; it failed alone");
+                }
+            }
             Job::Enqueue(batch, reply) => {
                 let mut batches = vec![batch];
                 let mut replies = vec![reply];
@@ -179,7 +191,12 @@ fn serve_jobs(
                     .enqueues
                     .fetch_add(batches.len() as u64, Ordering::Relaxed);
                 counters.commits.fetch_add(1, Ordering::Relaxed);
-                commit_group(store, &batches, replies);
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    commit_group(store, &batches, replies)
+                }));
+                if ran.is_err() {
+                    tracing::error!("a state store commit panicked; its callers failed");
+                }
             }
         }
         if next.is_none() {
@@ -374,6 +391,18 @@ mod tests {
         assert_eq!(count.await.unwrap(), 6);
         later.await.unwrap();
         assert_eq!(*groups.lock().unwrap(), [4, 2, 1]);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_operation_fails_alone_and_the_store_goes_on() {
+        let (store, _groups, release, _dir) = held(DEFAULT_GROUP_MAX);
+        release.send(()).unwrap();
+        let e = store
+            .run(|_| -> HostResult<()> { panic!("boom") })
+            .await
+            .unwrap_err();
+        assert!(e.message.contains("no answer"), "{}", e.message);
+        assert_eq!(store.enqueue(batch("s", "after")).await.unwrap().added, 1);
     }
 
     #[tokio::test]
