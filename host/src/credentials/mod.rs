@@ -8,6 +8,7 @@
 //! [`refresh::OAuthTokenSource`], which refreshes before expiry and once after a 401.
 
 pub mod connection;
+#[cfg(feature = "oauth-connect")]
 pub mod flow;
 pub mod oauth;
 pub mod refresh;
