@@ -213,7 +213,7 @@ impl Connector {
         let descriptor = self.describe().await?;
         let decl = descriptor
             .trigger(trigger)
-            .filter(|t| t.kind == "webhook")
+            .filter(|t| t.kind == crate::descriptor::TriggerKind::Webhook)
             .ok_or_else(|| {
                 HostError::invalid_input(
                     "trigger",

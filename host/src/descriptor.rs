@@ -81,6 +81,32 @@ pub struct Action {
     pub read_only: bool,
 }
 
+/// How a trigger gets its events (`"polling"` or `"webhook"` in JSON).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TriggerKind {
+    /// The host calls `poll` with a cursor.
+    Polling,
+    /// The remote API delivers to a host URL (`subscribe`, `handle-delivery`).
+    Webhook,
+}
+
+impl TriggerKind {
+    /// `polling` or `webhook`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriggerKind::Polling => "polling",
+            TriggerKind::Webhook => "webhook",
+        }
+    }
+}
+
+impl std::fmt::Display for TriggerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One trigger.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Trigger {
@@ -90,8 +116,8 @@ pub struct Trigger {
     pub title: String,
     /// Description.
     pub description: String,
-    /// `polling` or `webhook`.
-    pub kind: String,
+    /// Polling or webhook.
+    pub kind: TriggerKind,
     /// Scopes of which the connection needs at least one.
     pub required_scopes: Vec<String>,
     /// JSON Schema of the input.
@@ -211,8 +237,8 @@ impl Descriptor {
                     input_schema: parse_schema(&t.name, "input", &t.input_schema)?,
                     event_schema: parse_schema(&t.name, "event", &t.event_schema)?,
                     kind: match t.kind {
-                        wit::TriggerKind::Polling => "polling".into(),
-                        wit::TriggerKind::Webhook => "webhook".into(),
+                        wit::TriggerKind::Polling => TriggerKind::Polling,
+                        wit::TriggerKind::Webhook => TriggerKind::Webhook,
                     },
                     name: t.name,
                     title: t.title,

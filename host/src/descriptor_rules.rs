@@ -24,7 +24,7 @@
 //! - **Sizes** are bounded: entries per kind, scopes, text lengths (see the constants).
 //! - **URLs** (the default base URL, OAuth endpoints) are absolute `http` or `https` URLs.
 
-use super::{AuthConfig, Descriptor};
+use super::{AuthConfig, Descriptor, TriggerKind};
 use crate::error::{HostError, HostResult, SandboxRule};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -311,8 +311,8 @@ pub fn validate(d: &Descriptor) -> HostResult<()> {
             let polling = d
                 .triggers
                 .iter()
-                .any(|o| o.name == *catch_up && o.kind == "polling");
-            if t.kind != "webhook" {
+                .any(|o| o.name == *catch_up && o.kind == TriggerKind::Polling);
+            if t.kind != TriggerKind::Webhook {
                 p.add(path, "only a webhook trigger has a catch-up trigger");
             } else if !polling {
                 p.add(

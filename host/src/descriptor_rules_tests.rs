@@ -20,7 +20,7 @@ fn trigger(name: &str, kind: &str, catch_up: Option<&str>) -> Trigger {
         name: name.into(),
         title: "T".into(),
         description: "d".into(),
-        kind: kind.into(),
+        kind: serde_json::from_value(serde_json::Value::from(kind)).unwrap(),
         required_scopes: vec![],
         input_schema: json!({}),
         event_schema: json!({}),

@@ -335,7 +335,7 @@ mod tests {
                 name: "new_task".into(),
                 title: String::new(),
                 description: String::new(),
-                kind: "polling".into(),
+                kind: crate::descriptor::TriggerKind::Polling,
                 required_scopes: R.iter().map(|s| s.to_string()).collect(),
                 input_schema: json!({}),
                 event_schema: json!({}),

@@ -370,7 +370,7 @@ async fn serve_on(
                 ),
             )
         })?;
-        if decl.kind != "webhook" {
+        if decl.kind != crate::descriptor::TriggerKind::Webhook {
             pollers.push(s.clone());
             continue;
         }

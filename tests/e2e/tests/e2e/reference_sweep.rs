@@ -525,7 +525,7 @@ async fn every_catalog_entry_runs_against_wrikes_method_reference() {
         declared.insert(&a.name, (Kind::Action, a.input_schema.clone()));
     }
     for t in &d.triggers {
-        let kind = if t.kind == "webhook" {
+        let kind = if t.kind == connector_host::descriptor::TriggerKind::Webhook {
             Kind::Webhook
         } else {
             Kind::Poll
