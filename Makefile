@@ -54,8 +54,9 @@ test: component
 	$(CARGO) check -p connector-host --lib --no-default-features
 
 ## bench: the ratio report and criterion benchmarks (release builds), host vs a native reqwest
-## client and vs curl in the same run; results and method in BENCHMARKS.md. `make test` never
-## runs them. BENCH_QUICK=1 for a short smoke run.
+## client and vs curl in the same run, then the webhook load generator (`serve` with group
+## commit vs one commit per delivery, 8 and 64 in flight); results and method in BENCHMARKS.md.
+## `make test` never runs them. BENCH_QUICK=1 for a short smoke run.
 bench: component
 	$(CARGO) build --release -p connector-host --bin connector-host
 	$(CARGO) bench -p e2e-tests --bench host_overhead
