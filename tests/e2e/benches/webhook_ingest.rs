@@ -14,7 +14,8 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::Router;
-use e2e_tests::{cache_dir, target_dir, wrike_component};
+use e2e_tests::registry::free_port;
+use e2e_tests::{cache_dir, target_dir, wait_for, wrike_component};
 use fake_wrike::resources::webhooks::sign;
 use fake_wrike::FakeWrike;
 use serde_json::{json, Value};
@@ -57,25 +58,6 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

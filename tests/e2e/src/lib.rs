@@ -342,3 +342,18 @@ impl CliRun {
         v["error"].clone()
     }
 }
+
+/// Waits until `f` returns `Some`, polling every 20 ms; panics naming `what` after 60 s.
+pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

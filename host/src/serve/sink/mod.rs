@@ -138,14 +138,10 @@ pub async fn deliver_entries(
 ) -> Result<bool, SinkError> {
     let window = sink.in_flight().max(1);
     for part in entries.chunks(window) {
-        let outcomes = if let [entry] = part {
-            vec![deliver_one(sink, entry, retry, on_try, shutdown.clone()).await]
-        } else {
-            let tries = part
-                .iter()
-                .map(|entry| deliver_one(sink, entry, retry, on_try, shutdown.clone()));
-            futures_util::future::join_all(tries).await
-        };
+        let tries = part
+            .iter()
+            .map(|entry| deliver_one(sink, entry, retry, on_try, shutdown.clone()));
+        let outcomes = futures_util::future::join_all(tries).await;
         let mut stopped = false;
         let mut failure = None;
         for (entry, outcome) in part.iter().zip(outcomes) {

@@ -16,28 +16,8 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Bounds a wait that should end much sooner; only a failing test reaches it.
-pub(super) const DEADLINE: Duration = Duration::from_secs(60);
-
-pub(super) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Waits until `f` returns `Some`, polling; panics with `what` at the deadline.
-pub(super) fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let until = Instant::now() + DEADLINE;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < until, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+pub(super) use e2e_tests::registry::free_port;
+pub(super) use e2e_tests::wait_for;
 
 /// A running `serve` process whose stdout JSON lines are collected.
 pub(super) struct Serve {
